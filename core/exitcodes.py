@@ -1,0 +1,35 @@
+"""The exit codes of the headless command line, named in one place.
+
+``--help`` prints this table; cron jobs and scripts test these numbers, so they never change
+meaning once released.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0  # everything polled and written
+    SOURCE_FAILED = 1  # the export was written, but at least one source failed or was throttled
+    USAGE = 2  # bad command-line arguments
+    CONFIG = 3  # the config file is missing, unreadable or invalid
+    STORE = 4  # the database cannot be opened, is locked, or is from a newer listenpost
+    OUTPUT = 5  # the export file cannot be written
+    INTERRUPTED = 130  # stopped by Ctrl-C; nothing half-written
+
+
+EXIT_CODE_HELP = {
+    ExitCode.OK: "success",
+    ExitCode.SOURCE_FAILED: "export written, but one or more sources failed or were throttled",
+    ExitCode.USAGE: "bad command-line arguments",
+    ExitCode.CONFIG: "config file missing, unreadable or invalid",
+    ExitCode.STORE: "database cannot be opened, is locked, or is from a newer listenpost",
+    ExitCode.OUTPUT: "export file cannot be written",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); nothing half-written",
+}
+
+
+def describe_exit_codes() -> str:
+    """The exit-code table for ``--help``."""
+    return "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items())

@@ -1,0 +1,50 @@
+"""Headless exports: the same picture as the inbox, as CSV, JSON or a Markdown daily report.
+
+Every writer takes one ``Report`` and returns text; ``render`` picks the writer by format.
+Ordering is fixed (newest first, then by id) and nothing depends on the wall clock except
+``generated_at``, which the caller supplies, so two exports of the same data are identical
+byte for byte (set ``SOURCE_DATE_EPOCH`` to pin ``generated_at`` too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.export.report import Report
+
+FORMATS = ("csv", "json", "md")
+
+
+def format_for(path: str, explicit: str | None) -> str:
+    """The export format: ``--format`` when given, else the file's extension."""
+    if explicit:
+        return explicit
+    suffix = Path(path).suffix.lower().lstrip(".")
+    aliases = {"markdown": "md", "jsn": "json"}
+    fmt = aliases.get(suffix, suffix)
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"cannot tell the export format from {path!r}: use a .csv, .json or .md file, "
+            "or pass --format csv|json|md"
+        )
+    return fmt
+
+
+def render(report: Report, fmt: str) -> str:
+    """The export text of ``report`` in ``fmt``."""
+    if fmt == "csv":
+        from core.export.csv_export import render_csv
+
+        return render_csv(report)
+    if fmt == "json":
+        from core.export.json_export import render_json
+
+        return render_json(report)
+    if fmt == "md":
+        from core.export.markdown import render_markdown
+
+        return render_markdown(report)
+    raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
+
+
+__all__ = ["FORMATS", "Report", "format_for", "render"]

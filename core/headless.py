@@ -1,0 +1,168 @@
+"""The headless runs: poll once and export, or poll forever, with no Textual in sight.
+
+``tui.cli`` parses the command line and calls these; they return an ``ExitCode`` instead of
+exiting, and write diagnostics only to the ``err`` stream they are given, so the data stream
+(the export on stdout) stays clean for pipes and cron.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from core.config import Config
+from core.exitcodes import ExitCode
+from core.export import Report, render
+from core.fetch import Fetcher, NetworkPolicy
+from core.model import PollOutcome, PollStatus
+from core.poller import Poller, failed
+from core.store import Store
+from core.workers import WorkerPool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    out: str  # a file path, or "-" for stdout
+    fmt: str  # csv | json | md
+    since: int | None = None
+    poll: bool = True
+
+
+def network_policy(config: Config) -> NetworkPolicy:
+    """The fetch client's limits from ``[network]``."""
+    net = config.network
+    return NetworkPolicy(
+        timeout=net.timeout,
+        connect_timeout=net.connect_timeout,
+        max_bytes=net.max_bytes,
+        max_redirects=net.max_redirects,
+        user_agent=net.user_agent,
+        allow_private_addresses=net.allow_private_addresses,
+    )
+
+
+@asynccontextmanager
+async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIterator[Poller]:
+    """A poller with its fetch client and worker pool, all closed on the way out."""
+    fetcher = Fetcher(network_policy(config))
+    pool = WorkerPool(size=min(2, os.cpu_count() or 1))
+    try:
+        yield Poller(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]
+    finally:
+        await pool.aclose()
+        await fetcher.aclose()
+
+
+async def run_export(
+    config: Config, db_path: Path, request: ExportRequest, *, err: TextIO = sys.stderr
+) -> ExitCode:
+    """Poll every source once (unless told not to), then write the export."""
+    async with await Store.open(db_path) as store:
+        outcomes: list[PollOutcome] = []
+        if request.poll and config.sources:
+            outcomes = await poll_with_progress(config, store, err)
+        await store.sync_sources(config.sources)
+        report = await build_report(config, store, request.since, outcomes)
+    write_output(request.out, render(report, request.fmt))
+    report_failures(outcomes, err)
+    return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
+
+
+async def poll_with_progress(config: Config, store: Store, err: TextIO) -> list[PollOutcome]:
+    """Poll every source once, drawing a progress line when stderr is a terminal."""
+    progress = Progress(len(config.sources), err) if err.isatty() else None
+    async with open_poller(config, store) as poller:
+        outcomes = await poller.poll_once(on_outcome=progress.step if progress else None)
+    if progress:
+        progress.finish()
+    return outcomes
+
+
+async def build_report(
+    config: Config, store: Store, since: int | None, outcomes: list[PollOutcome]
+) -> Report:
+    configured = {s.name for s in config.sources}
+    sources = [s for s in await store.sources() if s.name in configured]
+    return Report(
+        generated_at=generated_at(),
+        mentions=await store.export_mentions(since=since),
+        sources=sources,
+        since=since,
+        outcomes=outcomes,
+        brand=config.brand.name,
+    )
+
+
+def generated_at() -> int:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set, so reproducible runs give identical bytes."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(pinned) if pinned.isdigit() else int(time.time())
+
+
+def write_output(out: str, text: str) -> None:
+    """Write ``text`` to stdout or atomically to a file (a temp file renamed into place), so
+    an interrupted run never leaves half an export where the last good one was."""
+    if out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_failures(outcomes: list[PollOutcome], err: TextIO) -> None:
+    for outcome in outcomes:
+        if outcome.status in (PollStatus.ERROR, PollStatus.THROTTLED, PollStatus.WARNING):
+            err.write(f"listenpost: {outcome.source}: {outcome.status.value}: {outcome.message}\n")
+
+
+async def run_poller(
+    config: Config, db_path: Path, stop: asyncio.Event, *, err: TextIO = sys.stderr
+) -> ExitCode:
+    """Poll every source on its own schedule until ``stop`` is set (the server mode)."""
+    async with await Store.open(db_path) as store, open_poller(config, store) as poller:
+        await poller.run(stop, on_outcome=lambda o: log_outcome(o, err))
+    return ExitCode.OK
+
+
+def log_outcome(outcome: PollOutcome, err: TextIO) -> None:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    detail = f"{outcome.new} new, {outcome.duplicates} seen, {outcome.updated} updated"
+    message = f" — {outcome.message}" if outcome.message else ""
+    err.write(f"{stamp} {outcome.source}: {outcome.status.value} ({detail}){message}\n")
+    err.flush()
+
+
+class Progress:
+    """A one-line progress bar on stderr, for terminals only."""
+
+    def __init__(self, total: int, err: TextIO, width: int = 30) -> None:
+        self.total, self.done, self.err, self.width = total, 0, err, width
+
+    def step(self, outcome: PollOutcome) -> None:
+        self.done += 1
+        filled = self.width * self.done // max(self.total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.err.write(f"\rpolling [{bar}] {self.done}/{self.total} {outcome.source[:30]:<30}")
+        self.err.flush()
+
+    def finish(self) -> None:
+        self.err.write("\r" + " " * (self.width + 50) + "\r")
+        self.err.flush()
+
+

@@ -1,0 +1,30 @@
+"""The part of the pipeline that runs in the worker process: parse, then enrich.
+
+One job per fetched body: the adapter's parser turns bytes into raw mentions, and enrichment
+(dedupe key, matching, language, sentiment, category, priority) runs right after it in the
+same process, so the CPU-heavy work of a poll uses both cores and the event loop only stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.enrich import EnrichSpec, enrich
+from core.sources.base import ParsedPage, ParseOptions, Parser
+
+
+def parse_and_enrich(
+    parser: Parser,
+    body: bytes,
+    headers: Mapping[str, str],
+    options: ParseOptions,
+    spec: EnrichSpec,
+    now: int,
+) -> ParsedPage:
+    """Parse one response body and enrich what it yields; runs in a worker process."""
+    page = parser(body, headers, options)
+    if page.mentions:
+        for mention in page.mentions:
+            mention.owned = mention.owned or options.owned
+        page.mentions = enrich(page.mentions, spec, now=now)
+    return page

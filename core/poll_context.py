@@ -1,0 +1,132 @@
+"""The poll context an adapter gets: fetch through the hardened client, parse in the worker.
+
+This is where HTTP outcomes become per-source errors with messages a community manager can act
+on ("HTTP 404 from https://example.com/feed: check the URL"), where 429/503 become throttling
+with a bounded wait, and where a parse that overruns its deadline becomes an error instead of a
+hung poll. Adapters stay small because none of that is repeated in them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from core.enrich import EnrichSpec
+from core.fetch import Fetcher, FetchError, Response
+from core.model import PollStatus, SourceConfig
+from core.pipeline import parse_and_enrich
+from core.urls import display_url
+from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
+from core.workers import ParseTimeout, WorkerCrashed, WorkerPool
+
+THROTTLE_STATUSES = (429, 503)
+
+STATUS_HINTS = {
+    401: "the server wants credentials: check the source's token_env",
+    403: "the server refused access: check the URL and any token",
+    404: "nothing at that address: check the URL",
+    410: "the feed is gone: remove the source or update its URL",
+}
+
+
+@dataclass
+class SourceContext:
+    """A ``PollContext`` for one poll of one source."""
+
+    source: SourceConfig
+    state: SourceState
+    now: int
+    fetcher: Fetcher
+    pool: WorkerPool
+    spec: EnrichSpec
+    parse_deadline: float
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = False,
+        accept: tuple[int, ...] = (200,),
+    ) -> Response:
+        etag = self.state.etag if conditional else None
+        modified = self.state.last_modified if conditional else None
+        try:
+            response = await self.fetcher.get(
+                url, headers=headers, etag=etag, last_modified=modified,
+                secret_headers=self._secret_headers(),
+            )
+        except FetchError as error:
+            raise SourceError(error.message) from None
+        return check_status(response, accept=accept, conditional=conditional)
+
+    async def post_json(
+        self, url: str, payload: Mapping[str, object], *, accept: tuple[int, ...] = (200,)
+    ) -> Response:
+        try:
+            response = await self.fetcher.post_json(url, payload)
+        except FetchError as error:
+            raise SourceError(error.message) from None
+        return check_status(response, accept=accept, conditional=False)
+
+    async def process(self, parser: Parser, response: Response) -> ParsedPage:
+        options = ParseOptions(
+            source=self.source.name,
+            kind=self.source.kind,
+            url=response.url,
+            owned=self.source.owned,
+            options=dict(self.source.options),
+        )
+        try:
+            return await self.pool.run(
+                parse_and_enrich, parser, response.body, response.headers, options,
+                self.spec, self.now, deadline=self.parse_deadline,
+            )
+        except ParseTimeout:
+            raise SourceError(
+                f"parsing took longer than {self.parse_deadline:.0f} s and was stopped: "
+                "the response is pathological or enormous"
+            ) from None
+        except WorkerCrashed as error:
+            raise SourceError(f"the parser crashed on this response ({error})") from None
+
+    def secret(self) -> str | None:
+        token = getattr(self.source, "token", None)
+        if token:
+            return str(token)
+        if self.source.token_env:
+            return os.environ.get(self.source.token_env) or None
+        return None
+
+    def _secret_headers(self) -> Mapping[str, str] | None:
+        # Adapters that authenticate pass their own header via ``headers``; the generic
+        # bearer token is only sent for API kinds, and only to the source's own origin.
+        return None
+
+
+def check_status(response: Response, *, accept: tuple[int, ...], conditional: bool) -> Response:
+    """Return the response if its status is expected, else raise a clear ``SourceError``."""
+    status = response.status
+    if status in accept or (conditional and status == 304):
+        return response
+    where = display_url(response.url)
+    if status in THROTTLE_STATUSES:
+        wait = response.retry_after
+        after = f"; retrying in {wait} s as asked" if wait else ""
+        raise SourceError(
+            f"HTTP {status} from {where}: the server is rate-limiting us{after}",
+            status=PollStatus.THROTTLED,
+            retry_after=wait,
+        )
+    reason = _reason(status)
+    hint = STATUS_HINTS.get(status, "the server failed; will retry" if status >= 500 else "")
+    raise SourceError(f"HTTP {status} {reason} from {where}" + (f": {hint}" if hint else ""))
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,195 @@
+"""The ``listenpost`` command: argument parsing and dispatch, nothing more.
+
+Headless paths (``--export``, ``--poller``, ``--check-config``, OPML) run on ``core`` alone
+and never import Textual; only opening the app imports ``tui.app``. Data goes to the export
+file or stdout, diagnostics to stderr, and the exit codes are those of ``core.exitcodes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from core.exitcodes import ExitCode, describe_exit_codes
+
+DESCRIPTION = """\
+A keyboard-driven listening post: polls feeds and platform APIs for what people say about
+your brand, keeps every mention in one SQLite file, and shows them as a triage inbox.
+With no config file, runs the demo: bundled sample feeds served on loopback, no network."""
+
+EPILOG = f"""\
+examples:
+  listenpost                          open the inbox (the demo when nothing is configured)
+  listenpost --demo                   the demo, even when a config exists
+  listenpost --export today.md --since 24h
+                                      poll once, write a Markdown daily report
+  listenpost --export - --format json --no-poll | jq .summary
+  listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
+  listenpost --check-config           validate the config and exit
+
+files (flags win over environment variables, which win over the defaults):
+  config   --config, LISTENPOST_CONFIG, else the user config dir's listenpost/config.toml
+  database --db, LISTENPOST_DB, else the user data dir's listenpost/listenpost.db
+  see config.example.toml for every setting.
+
+exit codes:
+{describe_exit_codes()}
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="listenpost",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="FILE", help="the TOML config file to use")
+    parser.add_argument("--db", metavar="FILE", help="the SQLite database file to use")
+    parser.add_argument("--demo", action="store_true",
+                        help="serve the bundled demo feeds on loopback and use them")
+    parser.add_argument("--export", metavar="FILE",
+                        help="headless: poll once, write mentions to FILE ('-' for stdout) and exit")
+    parser.add_argument("--format", choices=("csv", "json", "md"),
+                        help="export format (default: from the FILE extension)")
+    parser.add_argument("--since", metavar="WHEN",
+                        help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)")
+    parser.add_argument("--no-poll", action="store_true",
+                        help="with --export: do not poll first, export what is stored")
+    parser.add_argument("--poller", action="store_true",
+                        help="headless: poll every source on its schedule until Ctrl-C")
+    parser.add_argument("--check-config", action="store_true",
+                        help="validate the config file, print a summary and exit")
+    parser.add_argument("--version", action="version", version=f"listenpost {_version()}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(dispatch(args, sys.stderr))
+    except KeyboardInterrupt:
+        sys.stderr.write("listenpost: interrupted; nothing half-written\n")
+        return int(ExitCode.INTERRUPTED)
+
+
+def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
+    from core.demo.run import running_demo  # no Textual; starts a loopback server only when used
+    from core.paths import config_path
+
+    if args.no_poll and not args.export:
+        return usage(err, "--no-poll only makes sense with --export")
+    if (args.format or args.since) and not args.export:
+        return usage(err, "--format and --since go with --export")
+    path = config_path(args.config)
+    if args.demo or (not path.exists() and args.config is None):
+        if not args.demo and not args.export and not args.poller:
+            err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
+        with running_demo(args.db) as (config, db_path):
+            return run_mode(args, config, db_path, err)
+    config = load(path, err)
+    if config is None:
+        return ExitCode.CONFIG
+    return run_mode(args, config, _db_path(args), err)
+
+
+def run_mode(args: argparse.Namespace, config: object, db_path: Path, err: TextIO) -> ExitCode:
+    from core.config import Config
+
+    assert isinstance(config, Config)
+    if args.check_config:
+        return check_config(config, err)
+    from core.store import StoreError
+
+    try:
+        if args.export:
+            return export(args, config, db_path, err)
+        if args.poller:
+            return poller(config, db_path, err)
+        return open_app(config, db_path)
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
+
+
+def export(args: argparse.Namespace, config: object, db_path: Path, err: TextIO) -> ExitCode:
+    from core.durations import parse_since
+    from core.export import format_for
+    from core.headless import ExportRequest, run_export
+
+    try:
+        fmt = format_for(args.export, args.format)
+        since = parse_since(args.since, int(time.time())) if args.since else None
+    except ValueError as error:
+        return usage(err, str(error))
+    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
+    try:
+        return asyncio.run(run_export(config, db_path, request, err=err))  # type: ignore[arg-type]
+    except OSError as error:
+        err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
+        return ExitCode.OUTPUT
+
+
+def poller(config: object, db_path: Path, err: TextIO) -> ExitCode:
+    from core.headless import run_poller
+
+    async def forever() -> ExitCode:
+        return await run_poller(config, db_path, asyncio.Event(), err=err)  # type: ignore[arg-type]
+
+    err.write(f"listenpost: polling into {db_path}; Ctrl-C stops\n")
+    return asyncio.run(forever())
+
+
+def open_app(config: object, db_path: Path) -> ExitCode:
+    from tui.app import run_app
+
+    return run_app(config, db_path)
+
+
+def check_config(config: object, err: TextIO) -> ExitCode:
+    sources = getattr(config, "sources", ())
+    err.write(f"listenpost: config OK: {len(sources)} sources\n")
+    for source in sources:
+        err.write(f"  {source.name} ({source.kind}, every {source.interval} s)\n")
+    return ExitCode.OK
+
+
+def load(path: Path, err: TextIO) -> object | None:
+    from core.config import ConfigError, load_config
+
+    if not path.exists():
+        err.write(f"listenpost: no config file at {path} (copy config.example.toml there)\n")
+        return None
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        err.write(f"listenpost: {error}\n")
+        return None
+
+
+def usage(err: TextIO, message: str) -> ExitCode:
+    err.write(f"listenpost: {message}\n")
+    return ExitCode.USAGE
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from core.paths import db_path
+
+    return db_path(args.db)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("listenpost")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
