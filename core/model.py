@@ -123,3 +123,5 @@ class SourceConfig:
     match_all: bool = False  # keep every item, not only those matching a listening query
     token_env: str | None = None  # name of the environment variable holding a token
     options: dict[str, object] = field(default_factory=dict)
+    # A token read from an owner-only config file (issue 4); never shown in a repr or message.
+    token: str | None = field(default=None, repr=False)

@@ -136,7 +136,9 @@ class Poller:
             now=now,
             fetcher=self.fetcher,
             pool=self.pool,
-            spec=EnrichSpec(sets=self.config.query_sets(), match_all=source.match_all),
+            spec=EnrichSpec(
+                sets=self.config.query_sets(), match_all=source.match_all, source=source.name
+            ),
             parse_deadline=self.limits.parse_deadline,
         )
         try:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
 
 DESCRIPTION = """\
@@ -89,18 +90,15 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     if args.demo or (not path.exists() and args.config is None):
         if not args.demo and not args.export and not args.poller:
             err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
-        with running_demo(args.db) as (config, db_path):
-            return run_mode(args, config, db_path, err)
+        with running_demo(args.db) as (demo_config, demo_db):
+            return run_mode(args, demo_config, demo_db, err)
     config = load(path, err)
     if config is None:
         return ExitCode.CONFIG
     return run_mode(args, config, _db_path(args), err)
 
 
-def run_mode(args: argparse.Namespace, config: object, db_path: Path, err: TextIO) -> ExitCode:
-    from core.config import Config
-
-    assert isinstance(config, Config)
+def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
     if args.check_config:
         return check_config(config, err)
     from core.store import StoreError
@@ -116,7 +114,7 @@ def run_mode(args: argparse.Namespace, config: object, db_path: Path, err: TextI
         return ExitCode.STORE
 
 
-def export(args: argparse.Namespace, config: object, db_path: Path, err: TextIO) -> ExitCode:
+def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
     from core.durations import parse_since
     from core.export import format_for
     from core.headless import ExportRequest, run_export
@@ -128,37 +126,36 @@ def export(args: argparse.Namespace, config: object, db_path: Path, err: TextIO)
         return usage(err, str(error))
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
     try:
-        return asyncio.run(run_export(config, db_path, request, err=err))  # type: ignore[arg-type]
+        return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
 
 
-def poller(config: object, db_path: Path, err: TextIO) -> ExitCode:
+def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
     from core.headless import run_poller
 
     async def forever() -> ExitCode:
-        return await run_poller(config, db_path, asyncio.Event(), err=err)  # type: ignore[arg-type]
+        return await run_poller(config, db_path, asyncio.Event(), err=err)
 
     err.write(f"listenpost: polling into {db_path}; Ctrl-C stops\n")
     return asyncio.run(forever())
 
 
-def open_app(config: object, db_path: Path) -> ExitCode:
+def open_app(config: Config, db_path: Path) -> ExitCode:
     from tui.app import run_app
 
     return run_app(config, db_path)
 
 
-def check_config(config: object, err: TextIO) -> ExitCode:
-    sources = getattr(config, "sources", ())
-    err.write(f"listenpost: config OK: {len(sources)} sources\n")
-    for source in sources:
+def check_config(config: Config, err: TextIO) -> ExitCode:
+    err.write(f"listenpost: config OK: {len(config.sources)} sources\n")
+    for source in config.sources:
         err.write(f"  {source.name} ({source.kind}, every {source.interval} s)\n")
     return ExitCode.OK
 
 
-def load(path: Path, err: TextIO) -> object | None:
+def load(path: Path, err: TextIO) -> Config | None:
     from core.config import ConfigError, load_config
 
     if not path.exists():
