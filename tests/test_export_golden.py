@@ -1,0 +1,117 @@
+"""Golden files for every export format, rendered from a real store on fixed data.
+
+Set ``UPDATE_GOLDEN=1`` to rewrite the files after an intended change, then read the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from core.export import Report, format_for, render
+from core.model import Engagement, Label, Match, Mention, PollOutcome, PollStatus, Sentiment, SourceConfig
+from core.store import Store
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = 1_763_800_000  # 2025-11-22T08:26:40Z
+
+
+def mentions() -> list[Mention]:
+    return [
+        Mention(
+            platform="feed", title="Grinder broke after a week", text="Refund please. Worst purchase.",
+            url="https://blog.example/broke?utm_source=x", guid="g-1", author="Ana",
+            published_at=NOW - 3600, key="feed:guid:blog/g-1", language="en",
+            sentiment=Sentiment(-0.8, Label.NEGATIVE, "vader", ("worst",)),
+            matched=[Match("brand", "Northwind")], category="complaint", priority=9.5,
+        ),
+        Mention(
+            platform="mastodon", title="", text="=HYPERLINK(\"http://evil\") loving the new roast [@click=app.quit]",
+            url="https://social.example/@bo/1", platform_id="https://social.example/1", author="Bo",
+            author_id="bo@social.example", published_at=NOW - 7200, key="mastodon:id:1", language="en",
+            sentiment=Sentiment(0.6, Label.POSITIVE, "vader", ("loving",)),
+            matched=[Match("brand", "Northwind"), Match("competitor", "Copperpot")],
+            category="praise", priority=3.0, engagement=Engagement(2, 1, 7),
+        ),
+        Mention(
+            platform="feed", title="Kan man få *den* i <b>sort</b>?", text="Hvornår kommer den i sort?",
+            url=None, guid="g-3", author="Kirsten | K", published_at=None, key="feed:guid:blog/g-3",
+            language="da", sentiment=Sentiment(0.0, Label.NEUTRAL, "afinn-da"),
+            matched=[Match("competitor", "Copperpot")], category="question", priority=6.0,
+        ),
+    ]
+
+
+async def build_report(tmp_path: Path) -> Report:
+    sources = [
+        SourceConfig(name="blog", kind="feed", url="https://blog.example/feed?token=SECRET"),
+        SourceConfig(name="forum", kind="feed", url="https://forum.example/feed.xml"),
+    ]
+    async with await Store.open(tmp_path / "golden.db") as store:
+        ids = await store.sync_sources(sources)
+        await store.ingest(ids["blog"], mentions(), now=NOW)
+        failure = PollOutcome("forum", PollStatus.ERROR, "HTTP 500 Internal Server Error", started_at=NOW)
+        await store.record_poll(ids["forum"], failure, None, next_poll_at=NOW + 900)
+        return Report(
+            generated_at=NOW, mentions=await store.export_mentions(), sources=await store.sources(),
+            brand="Northwind", outcomes=[failure],
+        )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md"])
+async def test_export_matches_golden_file(tmp_path: Path, fmt: str) -> None:
+    """It should render the fixed store exactly as the golden file says."""
+    text = render(await build_report(tmp_path), fmt)
+    golden = GOLDEN / f"export.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8")
+
+
+async def test_two_exports_are_byte_identical(tmp_path: Path) -> None:
+    """It should produce the same bytes from two separate stores holding the same data."""
+    first = render(await build_report(tmp_path / "a"), "json")
+    second = render(await build_report(tmp_path / "b"), "json")
+    assert first == second
+
+
+async def test_csv_neutralises_formulas_and_json_keeps_text(tmp_path: Path) -> None:
+    """It should prefix formula-looking cells in CSV and keep the text intact in JSON."""
+    report = await build_report(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    texts = [r["text"] for r in rows]
+    assert "'=HYPERLINK(\"http://evil\") loving the new roast [@click=app.quit]" in texts
+    assert all(not cell.startswith(("=", "+", "@")) for r in rows for cell in r.values())
+    negative = [r["sentiment"] for r in rows if r["sentiment_label"] == "negative"]
+    assert negative == ["-0.8"]  # a number stays a number
+    document = json.loads(render(report, "json"))
+    assert any(m["text"].startswith("=HYPERLINK") for m in document["mentions"])
+
+
+async def test_export_hides_source_url_secrets(tmp_path: Path) -> None:
+    """It should never write a source URL's query string (tokens hide there)."""
+    report = await build_report(tmp_path)
+    for fmt in ("csv", "json", "md"):
+        assert "SECRET" not in render(report, fmt)
+
+
+async def test_markdown_escapes_outside_markup(tmp_path: Path) -> None:
+    """It should show emphasis, HTML and table pipes from mentions as literal characters."""
+    text = render(await build_report(tmp_path), "md")
+    assert "<b>" not in text and "&lt;b&gt;sort&lt;/b&gt;" in text
+    assert "\\*den\\*" in text
+    assert "Kirsten \\| K" in text
+
+
+def test_format_from_extension_or_flag() -> None:
+    """It should pick the format by extension, let --format win, and explain a bad name."""
+    assert format_for("out.JSON", None) == "json"
+    assert format_for("report.markdown", None) == "md"
+    assert format_for("out.txt", "csv") == "csv"
+    with pytest.raises(ValueError, match="--format"):
+        format_for("out.txt", None)
