@@ -101,6 +101,12 @@ class PollContext(Protocol):
         ``PollStatus.THROTTLED`` and the bounded Retry-After."""
         ...
 
+    async def post_json(
+        self, url: str, payload: Mapping[str, object], *, accept: tuple[int, ...] = (200,)
+    ) -> Response:
+        """POST ``payload`` as JSON (Bluesky's createSession); statuses as for ``fetch``."""
+        ...
+
     async def process(self, parser: Parser, response: Response) -> ParsedPage:
         """Run ``parser`` then enrichment on ``response`` in the worker process, under the
         parse deadline; a parser that overruns is killed and ``SourceError`` raised."""
