@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from core import netguard
 from core.model import Match, SourceConfig
 from core.sources.registry import DEFAULT_URLS, SOURCE_OPTIONS
 
@@ -75,6 +76,7 @@ class NetworkConfig:
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
     allow_private_addresses: bool = False  # loopback/private/link-local only for tests and demo
+    allowed_networks: tuple[str, ...] = ()  # CIDRs reachable although private, e.g. a LAN feed
     concurrency: int = 8  # polls in flight overall
     per_host: int = 2  # polls in flight against one host
 
@@ -945,6 +947,7 @@ def _network(t: _Table) -> NetworkConfig:
         ),
         user_agent=_user_agent(t, d.user_agent),
         allow_private_addresses=t.value("allow_private_addresses", BOOL, False),
+        allowed_networks=_networks(t),
         concurrency=concurrency,
         per_host=_per_host(t, d.per_host, concurrency),
     )
@@ -956,6 +959,16 @@ def _seconds(t: _Table, name: str, default: float, low: float, high: float, why:
         t.fail(name, f"expected from {low:g} to {high:g} seconds, got {value:g}; {why}")
         return default
     return float(value)
+
+
+def _networks(t: _Table) -> tuple[str, ...]:
+    cidrs: list[str] = t.value("allowed_networks", STR_LIST, [])
+    try:
+        netguard.parse_networks(cidrs)
+    except ValueError as error:
+        t.fail("allowed_networks", str(error))
+        return ()
+    return tuple(cidrs)
 
 
 def _max_bytes(t: _Table, default: int) -> int:

@@ -17,7 +17,9 @@ def parse_duration(text: str) -> int:
     """Seconds in ``text`` such as ``15m`` or ``7d``; ValueError with the accepted forms."""
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a duration: use a number and a unit, e.g. 90s, 15m, 24h, 7d, 2w")
+        raise ValueError(
+            f"{text!r} is not a duration: use a number and a unit, e.g. 90s, 15m, 24h, 7d, 2w"
+        )
     return int(match.group(1)) * UNITS[match.group(2).lower()]
 
 

@@ -46,6 +46,7 @@ def network_policy(config: Config) -> NetworkPolicy:
         max_redirects=net.max_redirects,
         user_agent=net.user_agent,
         allow_private_addresses=net.allow_private_addresses,
+        allowed_networks=net.allowed_networks,
     )
 
 
@@ -164,5 +165,3 @@ class Progress:
     def finish(self) -> None:
         self.err.write("\r" + " " * (self.width + 50) + "\r")
         self.err.flush()
-
-

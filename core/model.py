@@ -12,10 +12,10 @@ Times are integers: seconds since the Unix epoch, UTC. Text fields hold sanitise
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     """A sentiment label; thresholds are VADER's (compound > 0.05 / < -0.05)."""
 
     POSITIVE = "positive"
@@ -81,7 +81,7 @@ class Mention:
     priority: float = 0.0  # higher first; see core.classify
 
 
-class PollStatus(str, Enum):
+class PollStatus(StrEnum):
     """How one poll of one source ended."""
 
     OK = "ok"

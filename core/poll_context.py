@@ -8,17 +8,17 @@ hung poll. Adapters stay small because none of that is repeated in them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from core.credentials import CredentialError, resolve_token
 from core.enrich import EnrichSpec
 from core.fetch import Fetcher, FetchError, Response
 from core.model import PollStatus, SourceConfig
 from core.pipeline import parse_and_enrich
-from core.urls import display_url
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
+from core.urls import display_url
 from core.workers import ParseTimeout, WorkerCrashed, WorkerPool
 
 THROTTLE_STATUSES = (429, 503)
@@ -55,7 +55,10 @@ class SourceContext:
         modified = self.state.last_modified if conditional else None
         try:
             response = await self.fetcher.get(
-                url, headers=headers, etag=etag, last_modified=modified,
+                url,
+                headers=headers,
+                etag=etag,
+                last_modified=modified,
                 secret_headers=self._secret_headers(),
             )
         except FetchError as error:
@@ -81,8 +84,14 @@ class SourceContext:
         )
         try:
             return await self.pool.run(
-                parse_and_enrich, parser, response.body, response.headers, options,
-                self.spec, self.now, deadline=self.parse_deadline,
+                parse_and_enrich,
+                parser,
+                response.body,
+                response.headers,
+                options,
+                self.spec,
+                self.now,
+                deadline=self.parse_deadline,
             )
         except ParseTimeout:
             raise SourceError(
@@ -93,12 +102,12 @@ class SourceContext:
             raise SourceError(f"the parser crashed on this response ({error})") from None
 
     def secret(self) -> str | None:
-        token = getattr(self.source, "token", None)
-        if token:
-            return str(token)
-        if self.source.token_env:
-            return os.environ.get(self.source.token_env) or None
-        return None
+        if self.source.token:
+            return self.source.token
+        try:
+            return resolve_token(self.source)
+        except CredentialError as error:
+            raise SourceError(str(error)) from None
 
     def _secret_headers(self) -> Mapping[str, str] | None:
         # Adapters that authenticate pass their own header via ``headers``; the generic

@@ -24,7 +24,8 @@ from core.poll_context import SourceContext
 from core.schedule import SchedulePolicy, is_due, next_poll_at
 from core.sources.base import PollResult, SourceError
 from core.sources.registry import adapter_for
-from core.store import Store
+from core.store import SourceRow, Store
+from core.store.snapshots import take_due_snapshots
 from core.workers import WorkerPool
 
 # A whole poll of one source (every page, every parse) must end within this, so a source
@@ -83,12 +84,29 @@ class Poller:
         rows = {row.name: row for row in await self.store.sources()}
         now = int(self.clock())
         chosen = [
-            s
-            for s in self.config.sources
-            if not due_only or is_due(rows[s.name].next_poll_at, now)
+            s for s in self.config.sources if not due_only or is_due(rows[s.name].next_poll_at, now)
         ]
-        tasks = [self._poll_and_report(s, rows[s.name].error_count, on_outcome) for s in chosen]
+        tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
         return list(await asyncio.gather(*tasks))
+
+    async def _poll_unless_throttled(
+        self, source: SourceConfig, row: SourceRow, now: int, on_outcome: OutcomeHook | None
+    ) -> PollOutcome:
+        """Poll, unless the server asked us to wait (Retry-After) and that time has not come."""
+        until = row.throttled_until
+        if until is None or until <= now:
+            return await self._poll_and_report(source, row.error_count, on_outcome)
+        wait = until - now
+        outcome = PollOutcome(
+            source.name,
+            PollStatus.THROTTLED,
+            f"not polled: the server asked us to wait another {wait} s (Retry-After)",
+            started_at=now,
+            retry_after=wait,
+        )
+        if on_outcome is not None:
+            on_outcome(outcome)
+        return outcome
 
     async def run(self, stop: asyncio.Event, *, on_outcome: OutcomeHook | None = None) -> None:
         """Poll due sources until ``stop`` is set, sleeping until the next one is due."""
@@ -146,9 +164,12 @@ class Poller:
                 result = await adapter_for(source.kind).poll(context)
         except SourceError as error:
             status = error.status
-            return None, PollOutcome(source.name, status, error.message, retry_after=error.retry_after)
+            return None, PollOutcome(
+                source.name, status, error.message, retry_after=error.retry_after
+            )
         except TimeoutError:
-            message = f"the whole poll took longer than {self.limits.source_deadline:.0f} s and was stopped"
+            limit = self.limits.source_deadline
+            message = f"the whole poll took longer than {limit:.0f} s and was stopped"
             return None, PollOutcome(source.name, PollStatus.ERROR, message)
         status = PollStatus.NOT_MODIFIED if result.not_modified else PollStatus.OK
         return result, PollOutcome(source.name, status, result.warning or "")
@@ -160,7 +181,11 @@ class Poller:
             if result.warning:
                 outcome.status = PollStatus.WARNING
             return outcome
-        ingest = await self.store.ingest(self._ids[source.name], result.mentions, now=int(self.clock()))
+        now = int(self.clock())
+        ingest = await self.store.ingest(self._ids[source.name], result.mentions, now=now)
+        if source.owned:
+            async with self.store.transaction() as db:
+                await take_due_snapshots(db, now)
         outcome.new, outcome.duplicates = ingest.new, ingest.duplicates
         outcome.updated, outcome.skipped = ingest.updated, len(ingest.skipped)
         problems = [p for p in (result.warning, *ingest.skipped[:3]) if p]
@@ -170,7 +195,11 @@ class Poller:
         return outcome
 
     async def _record(
-        self, source: SourceConfig, outcome: PollOutcome, result: PollResult | None, errors_before: int
+        self,
+        source: SourceConfig,
+        outcome: PollOutcome,
+        result: PollResult | None,
+        errors_before: int,
     ) -> None:
         failed = outcome.status in (PollStatus.ERROR, PollStatus.THROTTLED)
         error_count = errors_before + 1 if failed else 0

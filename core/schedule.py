@@ -30,7 +30,7 @@ def next_poll_at(
     status: PollStatus,
     error_count: int,
     retry_after: int | None = None,
-    policy: SchedulePolicy = SchedulePolicy(),  # noqa: B008 - frozen dataclass, safe default
+    policy: SchedulePolicy = SchedulePolicy(),
     rng: random.Random | None = None,
 ) -> int:
     """The Unix time of the next poll of a source after a poll that ended with ``status``.

@@ -19,4 +19,5 @@ def display_url(url: str) -> str:
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    path = parts.path if len(parts.path) <= 200 else parts.path[:200] + "…"  # one line in a message
+    return f"{parts.scheme}://{host}{port}{path}"

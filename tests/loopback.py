@@ -8,6 +8,7 @@ recorded in ``server.requests`` so a test can prove something was *not* fetched.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,15 +36,23 @@ class Request:
 Handler = Callable[[Request], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # clients that hang up mid-reply are what many tests do on purpose
+
+
 class LoopbackServer:
     def __init__(self) -> None:
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, once per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self) -> LoopbackServer:
         self._thread.start()
@@ -87,7 +96,9 @@ class LoopbackServer:
                 self._serve()
 
             def _serve(self) -> None:
-                request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+                request = Request(
+                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}
+                )
                 with server._lock:
                     server.requests.append(request)
                 target = server.routes.get(urlsplit(self.path).path)
@@ -97,10 +108,8 @@ class LoopbackServer:
                     reply = target
                 else:
                     reply = target(request)
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._write(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _write(self, reply: Reply) -> None:
                 self.send_response(reply.status)

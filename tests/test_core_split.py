@@ -34,7 +34,9 @@ def test_core_modules_do_not_import_textual_or_tui() -> None:
 
 def test_headless_cli_does_not_load_textual() -> None:
     """It should parse arguments and build --help without importing Textual."""
-    code = "import sys, tui.cli; tui.cli.build_parser().format_help(); print('textual' in sys.modules)"
+    code = (
+        "import sys, tui.cli; tui.cli.build_parser().format_help(); print('textual' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )

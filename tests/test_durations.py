@@ -12,7 +12,8 @@ NOW = int(datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("90s", 90), ("15m", 900), ("24h", 86400), ("7d", 604800), ("2W", 1209600)]
+    ("text", "seconds"),
+    [("90s", 90), ("15m", 900), ("24h", 86400), ("7d", 604800), ("2W", 1209600)],
 )
 def test_durations(text: str, seconds: int) -> None:
     """It should read a number and a unit as seconds."""
@@ -30,6 +31,8 @@ def test_since_duration_and_dates() -> None:
     """It should read --since as a span back from now or as a UTC date."""
     assert parse_since("24h", NOW) == NOW - 86400
     assert parse_since("2026-11-01", NOW) == int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
-    assert parse_since("2026-11-01T08:00+01:00", NOW) == int(datetime(2026, 11, 1, 7, tzinfo=UTC).timestamp())
+    assert parse_since("2026-11-01T08:00+01:00", NOW) == int(
+        datetime(2026, 11, 1, 7, tzinfo=UTC).timestamp()
+    )
     with pytest.raises(ValueError, match="neither a duration"):
         parse_since("yesterday-ish", NOW)

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from core.export import Report, format_for, render
-from core.model import Engagement, Label, Match, Mention, PollOutcome, PollStatus, Sentiment, SourceConfig
+from core.model import (
+    Engagement,
+    Label,
+    Match,
+    Mention,
+    PollOutcome,
+    PollStatus,
+    Sentiment,
+    SourceConfig,
+)
 from core.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -24,25 +33,51 @@ NOW = 1_763_800_000  # 2025-11-22T08:26:40Z
 def mentions() -> list[Mention]:
     return [
         Mention(
-            platform="feed", title="Grinder broke after a week", text="Refund please. Worst purchase.",
-            url="https://blog.example/broke?utm_source=x", guid="g-1", author="Ana",
-            published_at=NOW - 3600, key="feed:guid:blog/g-1", language="en",
+            platform="feed",
+            title="Grinder broke after a week",
+            text="Refund please. Worst purchase.",
+            url="https://blog.example/broke?utm_source=x",
+            guid="g-1",
+            author="Ana",
+            published_at=NOW - 3600,
+            key="feed:guid:blog/g-1",
+            language="en",
             sentiment=Sentiment(-0.8, Label.NEGATIVE, "vader", ("worst",)),
-            matched=[Match("brand", "Northwind")], category="complaint", priority=9.5,
+            matched=[Match("brand", "Northwind")],
+            category="complaint",
+            priority=9.5,
         ),
         Mention(
-            platform="mastodon", title="", text="=HYPERLINK(\"http://evil\") loving the new roast [@click=app.quit]",
-            url="https://social.example/@bo/1", platform_id="https://social.example/1", author="Bo",
-            author_id="bo@social.example", published_at=NOW - 7200, key="mastodon:id:1", language="en",
+            platform="mastodon",
+            title="",
+            text='=HYPERLINK("http://evil") loving the new roast [@click=app.quit]',
+            url="https://social.example/@bo/1",
+            platform_id="https://social.example/1",
+            author="Bo",
+            author_id="bo@social.example",
+            published_at=NOW - 7200,
+            key="mastodon:id:1",
+            language="en",
             sentiment=Sentiment(0.6, Label.POSITIVE, "vader", ("loving",)),
             matched=[Match("brand", "Northwind"), Match("competitor", "Copperpot")],
-            category="praise", priority=3.0, engagement=Engagement(2, 1, 7),
+            category="praise",
+            priority=3.0,
+            engagement=Engagement(2, 1, 7),
         ),
         Mention(
-            platform="feed", title="Kan man få *den* i <b>sort</b>?", text="Hvornår kommer den i sort?",
-            url=None, guid="g-3", author="Kirsten | K", published_at=None, key="feed:guid:blog/g-3",
-            language="da", sentiment=Sentiment(0.0, Label.NEUTRAL, "afinn-da"),
-            matched=[Match("competitor", "Copperpot")], category="question", priority=6.0,
+            platform="feed",
+            title="Kan man få *den* i <b>sort</b>?",
+            text="Hvornår kommer den i sort?",
+            url=None,
+            guid="g-3",
+            author="Kirsten | K",
+            published_at=None,
+            key="feed:guid:blog/g-3",
+            language="da",
+            sentiment=Sentiment(0.0, Label.NEUTRAL, "afinn-da"),
+            matched=[Match("competitor", "Copperpot")],
+            category="question",
+            priority=6.0,
         ),
     ]
 
@@ -55,11 +90,16 @@ async def build_report(tmp_path: Path) -> Report:
     async with await Store.open(tmp_path / "golden.db") as store:
         ids = await store.sync_sources(sources)
         await store.ingest(ids["blog"], mentions(), now=NOW)
-        failure = PollOutcome("forum", PollStatus.ERROR, "HTTP 500 Internal Server Error", started_at=NOW)
+        failure = PollOutcome(
+            "forum", PollStatus.ERROR, "HTTP 500 Internal Server Error", started_at=NOW
+        )
         await store.record_poll(ids["forum"], failure, None, next_poll_at=NOW + 900)
         return Report(
-            generated_at=NOW, mentions=await store.export_mentions(), sources=await store.sources(),
-            brand="Northwind", outcomes=[failure],
+            generated_at=NOW,
+            mentions=await store.export_mentions(),
+            sources=await store.sources(),
+            brand="Northwind",
+            outcomes=[failure],
         )
 
 
@@ -85,7 +125,7 @@ async def test_csv_neutralises_formulas_and_json_keeps_text(tmp_path: Path) -> N
     report = await build_report(tmp_path)
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     texts = [r["text"] for r in rows]
-    assert "'=HYPERLINK(\"http://evil\") loving the new roast [@click=app.quit]" in texts
+    assert '\'=HYPERLINK("http://evil") loving the new roast [@click=app.quit]' in texts
     assert all(not cell.startswith(("=", "+", "@")) for r in rows for cell in r.values())
     negative = [r["sentiment"] for r in rows if r["sentiment_label"] == "negative"]
     assert negative == ["-0.8"]  # a number stays a number

@@ -38,11 +38,17 @@ match_all = true
     return path
 
 
-def export_scores(tmp_path: Path, loopback: LoopbackServer, items: list[FeedItem]) -> dict[str, float]:
-    url = loopback.route("/corpus.xml", Reply(body=rss(items), headers={"Content-Type": "application/rss+xml"}))
+def export_scores(
+    tmp_path: Path, loopback: LoopbackServer, items: list[FeedItem]
+) -> dict[str, float]:
+    url = loopback.route(
+        "/corpus.xml", Reply(body=rss(items), headers={"Content-Type": "application/rss+xml"})
+    )
     config = write_config(tmp_path / "config.toml", url)
     out = tmp_path / "out.json"
-    code = main(["--config", str(config), "--db", str(tmp_path / "db.sqlite"), "--export", str(out)])
+    code = main(
+        ["--config", str(config), "--db", str(tmp_path / "db.sqlite"), "--export", str(out)]
+    )
     assert code == 0
     mentions = json.loads(out.read_text(encoding="utf-8"))["mentions"]
     assert len(mentions) == len(items)
@@ -53,7 +59,11 @@ def test_vader_tweets_keep_their_accuracy_through_the_pipeline(
     tmp_path: Path, loopback: LoopbackServer, corpora: Path
 ) -> None:
     """It should keep Pearson r >= 0.85 against the human means for the VADER tweets."""
-    rows = (corpora / "vader-icwsm2014" / "tweets_GroundTruth.txt").read_text(encoding="utf-8").splitlines()
+    rows = (
+        (corpora / "vader-icwsm2014" / "tweets_GroundTruth.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     truth: dict[str, float] = {}
     items = []
     for row in rows:
@@ -75,7 +85,10 @@ def test_danish_sentences_reach_the_target_through_the_pipeline(
     folder = corpora / "danish-sentiment" / "lcc-sentiment"
     truth: dict[str, float] = {}
     items = []
-    for name in ("dan_mixed_2014_10K-sentences.annotated.csv", "dan_newscrawl_2011_10K-sentences.annotated.csv"):
+    for name in (
+        "dan_mixed_2014_10K-sentences.annotated.csv",
+        "dan_newscrawl_2011_10K-sentences.annotated.csv",
+    ):
         with (folder / name).open(encoding="utf-8", newline="") as handle:
             for index, row in enumerate(csv.DictReader(handle)):
                 valence = int(row["valence"])

@@ -15,7 +15,10 @@ def test_healthy_source_returns_after_its_interval_within_jitter() -> None:
     rng = random.Random(1)
     policy = SchedulePolicy(jitter=0.1)
     delays = [
-        next_poll_at(now=NOW, interval=600, status=PollStatus.OK, error_count=0, policy=policy, rng=rng) - NOW
+        next_poll_at(
+            now=NOW, interval=600, status=PollStatus.OK, error_count=0, policy=policy, rng=rng
+        )
+        - NOW
         for _ in range(200)
     ]
     assert all(540 <= d <= 660 for d in delays)
@@ -26,7 +29,9 @@ def test_failures_back_off_exponentially_up_to_the_ceiling() -> None:
     """It should double the wait per consecutive failure and stop at max_backoff."""
     assert [backoff_delay(300, n, 3600) for n in (1, 2, 3, 4, 5)] == [300, 600, 1200, 2400, 3600]
     policy = SchedulePolicy(jitter=0.0, max_backoff=3600)
-    late = next_poll_at(now=NOW, interval=300, status=PollStatus.ERROR, error_count=50, policy=policy)
+    late = next_poll_at(
+        now=NOW, interval=300, status=PollStatus.ERROR, error_count=50, policy=policy
+    )
     assert late - NOW == 3600
 
 
@@ -39,7 +44,12 @@ def test_retry_after_is_honoured() -> None:
     """It should not poll again before the server's Retry-After has passed."""
     policy = SchedulePolicy(jitter=0.0)
     at = next_poll_at(
-        now=NOW, interval=300, status=PollStatus.THROTTLED, error_count=1, retry_after=7200, policy=policy
+        now=NOW,
+        interval=300,
+        status=PollStatus.THROTTLED,
+        error_count=1,
+        retry_after=7200,
+        policy=policy,
     )
     assert at - NOW == 7200
 
@@ -47,7 +57,10 @@ def test_retry_after_is_honoured() -> None:
 def test_never_more_often_than_the_minimum_interval() -> None:
     """It should clamp an absurdly short interval to the minimum."""
     policy = SchedulePolicy(jitter=0.0, min_interval=60)
-    assert next_poll_at(now=NOW, interval=1, status=PollStatus.OK, error_count=0, policy=policy) - NOW == 60
+    assert (
+        next_poll_at(now=NOW, interval=1, status=PollStatus.OK, error_count=0, policy=policy) - NOW
+        == 60
+    )
 
 
 def test_due() -> None:

@@ -118,8 +118,6 @@ async def test_429_is_throttling(loopback: LoopbackServer) -> None:
     assert caught.value.status is PollStatus.THROTTLED and caught.value.retry_after == 42
 
 
-@pytest.mark.xfail(strict=True, reason="core.fetch.Fetcher replaces every User-Agent with the "
-                   "policy's; the lead is asked to let an adapter's User-Agent through")
 async def test_descriptive_user_agent(corpora: Path, loopback: LoopbackServer) -> None:
     """It should send Reddit's platform:app:version (by /u/name) User-Agent."""
     rec = [r for r in _cassette(corpora, "TestSubredditListings.test_new") if r.status == 200][1]

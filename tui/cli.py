@@ -51,20 +51,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="FILE", help="the TOML config file to use")
     parser.add_argument("--db", metavar="FILE", help="the SQLite database file to use")
-    parser.add_argument("--demo", action="store_true",
-                        help="serve the bundled demo feeds on loopback and use them")
-    parser.add_argument("--export", metavar="FILE",
-                        help="headless: poll once, write mentions to FILE ('-' for stdout) and exit")
-    parser.add_argument("--format", choices=("csv", "json", "md"),
-                        help="export format (default: from the FILE extension)")
-    parser.add_argument("--since", metavar="WHEN",
-                        help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)")
-    parser.add_argument("--no-poll", action="store_true",
-                        help="with --export: do not poll first, export what is stored")
-    parser.add_argument("--poller", action="store_true",
-                        help="headless: poll every source on its schedule until Ctrl-C")
-    parser.add_argument("--check-config", action="store_true",
-                        help="validate the config file, print a summary and exit")
+    parser.add_argument(
+        "--demo", action="store_true", help="serve the bundled demo feeds on loopback and use them"
+    )
+    parser.add_argument(
+        "--export",
+        metavar="FILE",
+        help="headless: poll once, write mentions to FILE ('-' for stdout) and exit",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "md"),
+        help="export format (default: from the FILE extension)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)",
+    )
+    parser.add_argument(
+        "--no-poll",
+        action="store_true",
+        help="with --export: do not poll first, export what is stored",
+    )
+    parser.add_argument(
+        "--poller",
+        action="store_true",
+        help="headless: poll every source on its schedule until Ctrl-C",
+    )
+    parser.add_argument(
+        "--check-config",
+        action="store_true",
+        help="validate the config file, print a summary and exit",
+    )
     parser.add_argument("--version", action="version", version=f"listenpost {_version()}")
     return parser
 

@@ -14,9 +14,27 @@ from core.export.report import Report, iso
 from core.store import StoredMention
 
 COLUMNS = (
-    "id", "source", "platform", "published_at", "author", "title", "text", "url",
-    "language", "sentiment", "sentiment_label", "sentiment_method", "matched", "category",
-    "priority", "replies", "reshares", "likes", "status", "assignee", "tags",
+    "id",
+    "source",
+    "platform",
+    "published_at",
+    "author",
+    "title",
+    "text",
+    "url",
+    "language",
+    "sentiment",
+    "sentiment_label",
+    "sentiment_method",
+    "matched",
+    "category",
+    "priority",
+    "replies",
+    "reshares",
+    "likes",
+    "status",
+    "assignee",
+    "tags",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,11 +50,27 @@ def render_csv(report: Report) -> str:
 
 def row(m: StoredMention) -> list[object]:
     return [
-        m.id, m.source, m.platform, iso(m.published_at), m.author, m.title, m.text, m.url,
-        m.language, round(m.sentiment.compound, 4), m.sentiment.label.value, m.sentiment.method,
-        " ".join(str(x) for x in m.matched), m.category, round(m.priority, 4),
-        m.engagement.replies, m.engagement.reshares, m.engagement.likes,
-        m.status, m.assignee, " ".join(sorted(m.tags)),
+        m.id,
+        m.source,
+        m.platform,
+        iso(m.published_at),
+        m.author,
+        m.title,
+        m.text,
+        m.url,
+        m.language,
+        round(m.sentiment.compound, 4),
+        m.sentiment.label.value,
+        m.sentiment.method,
+        " ".join(str(x) for x in m.matched),
+        m.category,
+        round(m.priority, 4),
+        m.engagement.replies,
+        m.engagement.reshares,
+        m.engagement.likes,
+        m.status,
+        m.assignee,
+        " ".join(sorted(m.tags)),
     ]
 
 

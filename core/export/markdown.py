@@ -74,7 +74,8 @@ def _percent(part: int, whole: int) -> str:
 
 def _needs_attention(mentions: list[StoredMention]) -> list[StoredMention]:
     chosen = [
-        m for m in mentions
+        m
+        for m in mentions
         if m.status != "done"
         and (m.sentiment.label.value == "negative" or m.category == "question")
     ]

@@ -14,7 +14,7 @@ from core.sources.base import Adapter
 SOURCE_OPTIONS: dict[str, dict[str, type]] = {
     "feed": {},
     "mastodon": {"tag": str, "any": list, "none": list, "query": str, "account": str},
-    "reddit": {"query": str, "subreddit": str},
+    "reddit": {"query": str, "subreddit": str, "username": str},
     "hackernews": {"query": str, "tags": str},
     "bluesky": {"query": str, "handle": str, "identifier": str},
 }

@@ -1,0 +1,346 @@
+"""A small process pool whose jobs can be killed.
+
+feedparser (and any parser fed hostile bytes) has inputs that run for minutes, and a thread
+cannot be interrupted, so parsing runs in worker processes. Each job gets a deadline; a worker
+that overruns it is killed with SIGKILL and replaced, and only that job fails. Workers start
+lazily with the ``spawn`` method (no forked copy of the event loop, sockets or Textual state),
+are reused across jobs so imports happen once, ignore SIGINT so Ctrl-C reaches only the parent,
+and write nothing to the terminal. The event loop never blocks: each in-flight job is waited on
+by one thread of a private executor, sized to the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+from types import TracebackType
+from typing import TypeVar, cast
+
+T = TypeVar("T")
+_Context = SpawnContext | ForkServerContext | ForkContext
+
+# How long a fresh worker may take to start (interpreter, imports, preloads) before the pool
+# gives up on it. Generous: a loaded 2-core machine takes about a second to import feedparser.
+STARTUP_TIMEOUT = 60.0
+# How long to wait for a killed worker to be reaped; SIGKILL is immediate, so this is slack.
+REAP_TIMEOUT = 5.0
+
+
+class ParseTimeout(Exception):
+    """A job overran its deadline; its worker was killed."""
+
+
+class WorkerCrashed(Exception):
+    """A worker died during a job, or the job raised something that could not cross back."""
+
+
+# --- the worker process -------------------------------------------------------------------------
+
+
+def _worker_main(conn: Connection, preload: Sequence[str], memory_limit: int | None) -> None:
+    """Run jobs from ``conn`` until it closes. Runs in the child process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _silence_terminal()
+    if memory_limit:
+        _limit_memory(memory_limit)
+    for name in preload:
+        importlib.import_module(name)
+    conn.send(("ready", None))
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send_bytes(_call(fn, args))
+
+
+def _silence_terminal() -> None:
+    """Point stdout and stderr at /dev/null: a worker's stray output would corrupt a TUI."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _limit_memory(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _call(fn: Callable[..., object], args: tuple[object, ...]) -> bytes:
+    """Run the job; the outcome pickled once here and unpickled in the parent's thread."""
+    # Blind catches on purpose: this is the process boundary, and whatever the job raised must
+    # cross it as a value instead of killing the worker.
+    try:
+        outcome = ("ok", fn(*args))
+    except Exception as error:  # noqa: BLE001
+        outcome = _portable_error(error)
+    try:
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001
+        failure = ("crashed", f"the result of {_name(fn)} cannot be sent back: {error!r}")
+        return pickle.dumps(failure)
+
+
+def _portable_error(error: Exception) -> tuple[str, object]:
+    """The exception itself when it survives a pickle round trip, else its repr."""
+    remote = "".join(traceback.format_exception(error))
+    try:
+        copy = pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001 - any failure to round-trip means "send the repr"
+        return ("crashed", repr(error))
+    if type(copy) is not type(error):
+        return ("crashed", repr(error))
+    return ("raised", (error, remote))
+
+
+def _name(fn: object) -> str:
+    return getattr(fn, "__qualname__", None) or repr(fn)
+
+
+# --- the parent side ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    # aclose and a job's own thread may both end a worker; closing a Connection twice at once
+    # could close an unrelated file descriptor that reused the number, so the close is locked.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
+
+    def kill(self) -> None:
+        """SIGKILL, reap, close; safe to call more than once, from any thread."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(REAP_TIMEOUT)
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self.conn.close()
+
+
+@dataclass
+class _Slot:
+    """One worker position in the pool; the worker inside is started lazily and replaced."""
+
+    worker: _Worker | None = None
+
+
+@dataclass
+class _Job:
+    fn: Callable[..., object]
+    args: tuple[object, ...]
+    deadline: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cancelled: bool = False
+    worker: _Worker | None = None
+
+    def attach(self, worker: _Worker) -> bool:
+        """Record the worker running this job; False (and the worker killed) if cancelled."""
+        with self.lock:
+            self.worker = worker
+            if self.cancelled:
+                worker.kill()
+            return not self.cancelled
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            if self.worker is not None:
+                self.worker.process.kill()
+
+
+class WorkerPool:
+    """At most ``size`` worker processes running module-level functions under a deadline."""
+
+    def __init__(
+        self,
+        size: int = 2,
+        *,
+        deadline: float = 20.0,
+        start_method: str = "spawn",
+        preload: Sequence[str] = (),
+        memory_limit: int | None = None,
+    ) -> None:
+        """``preload`` names modules each worker imports at start-up (outside any deadline);
+        ``memory_limit`` caps each worker's address space in bytes (RLIMIT_AS), so a job that
+        balloons gets MemoryError instead of taking the machine down."""
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.size = size
+        self.deadline = deadline
+        self._context = cast(_Context, multiprocessing.get_context(start_method))
+        self._preload = tuple(preload)
+        self._memory_limit = memory_limit
+        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="listenpost-job")
+        self._slots = [_Slot() for _ in range(size)]
+        self._idle: asyncio.Queue[_Slot] | None = None
+        self._closed = False
+
+    async def __aenter__(self) -> WorkerPool:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def run(self, fn: Callable[..., T], *args: object, deadline: float | None = None) -> T:
+        """``fn(*args)`` in a worker; ParseTimeout when it overruns (the worker is killed),
+        the job's own exception when it raises one, WorkerCrashed when the worker dies."""
+        limit = self.deadline if deadline is None else deadline
+        if limit <= 0:
+            raise ValueError("a job deadline must be positive")
+        job = _Job(fn, args, limit)
+        slot = await self._checkout()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._threads, self._exchange, slot, job)
+        future.add_done_callback(lambda _: self._checkin(slot))
+        try:
+            outcome, value = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
+        return cast(T, self._result(job, outcome, value))
+
+    async def aclose(self) -> None:
+        """Kill every worker and wait for them to be reaped; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        workers = [slot.worker for slot in self._slots if slot.worker is not None]
+        await asyncio.to_thread(self._kill_all, workers)
+        # Jobs in flight now see their worker gone and end; wait so no child outlives us.
+        await asyncio.to_thread(self._threads.shutdown, True, cancel_futures=True)
+
+    def alive(self) -> list[int]:
+        """Process ids of the live workers (for tests and diagnostics)."""
+        return [
+            s.worker.process.pid or 0
+            for s in self._slots
+            if s.worker is not None and s.worker.process.is_alive()
+        ]
+
+    # -- internals --------------------------------------------------------------------------------
+
+    async def _checkout(self) -> _Slot:
+        if self._closed:
+            raise WorkerCrashed("the worker pool is closed")
+        if self._idle is None:
+            self._idle = asyncio.LifoQueue()  # a warm worker is reused before a cold one starts
+            for slot in self._slots:
+                self._idle.put_nowait(slot)
+        return await self._idle.get()
+
+    def _checkin(self, slot: _Slot) -> None:
+        if self._idle is not None:
+            self._idle.put_nowait(slot)
+
+    def _exchange(self, slot: _Slot, job: _Job) -> tuple[str, object]:
+        """Blocking: ensure a worker, send the job, wait up to the deadline. In a thread."""
+        if self._closed:
+            return ("crashed", "the worker pool is closed")
+        worker = self._ensure_worker(slot)
+        if worker is None:
+            return ("crashed", "a worker process failed to start")
+        if self._closed:  # closed while this worker was starting: do not leave it behind
+            worker.kill()
+            slot.worker = None
+            return ("crashed", "the worker pool is closed")
+        if not job.attach(worker):
+            slot.worker = None
+            return ("cancelled", None)
+        outcome = self._send_and_wait(worker, job)
+        if outcome[0] in ("timeout", "died"):
+            worker.kill()
+            slot.worker = None
+        return outcome
+
+    def _send_and_wait(self, worker: _Worker, job: _Job) -> tuple[str, object]:
+        try:
+            worker.conn.send((job.fn, job.args))
+            if not worker.conn.poll(job.deadline):
+                return ("timeout", None)
+            return cast(tuple[str, object], pickle.loads(worker.conn.recv_bytes()))
+        except (EOFError, OSError):
+            return ("died", self._exit_description(worker))
+        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            return ("unsendable", repr(error))
+
+    def _ensure_worker(self, slot: _Slot) -> _Worker | None:
+        if slot.worker is not None and slot.worker.process.is_alive():
+            return slot.worker
+        if slot.worker is not None:
+            slot.worker.kill()
+        slot.worker = self._start_worker()
+        return slot.worker
+
+    def _start_worker(self) -> _Worker | None:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self._preload, self._memory_limit),
+            name="listenpost-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        try:
+            if parent.poll(STARTUP_TIMEOUT) and parent.recv()[0] == "ready":
+                return worker
+        except (EOFError, OSError):
+            pass
+        worker.kill()
+        return None
+
+    @staticmethod
+    def _exit_description(worker: _Worker) -> str:
+        worker.process.join(REAP_TIMEOUT)
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"the worker was ended by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"the worker was ended by signal {-code}"
+        return f"the worker exited with status {code}"
+
+    def _result(self, job: _Job, outcome: str, value: object) -> object:
+        if outcome == "ok":
+            return value
+        if self._closed and outcome != "raised":
+            raise WorkerCrashed(f"{_name(job.fn)} was stopped: the worker pool was closed")
+        if outcome == "raised":
+            error, remote = cast(tuple[BaseException, str], value)
+            error.add_note(f"raised in a worker process:\n{remote}")
+            raise error
+        if outcome == "timeout":
+            raise ParseTimeout(
+                f"{_name(job.fn)} overran its {job.deadline:g} s deadline; its worker was killed"
+            )
+        if outcome == "unsendable":
+            raise WorkerCrashed(f"the arguments of {_name(job.fn)} cannot be sent: {value}")
+        raise WorkerCrashed(f"{_name(job.fn)} failed: {value}")
+
+    @staticmethod
+    def _kill_all(workers: list[_Worker]) -> None:
+        for worker in workers:
+            worker.kill()
+

@@ -1,0 +1,244 @@
+"""The real command line against a real loopback server and a real SQLite file.
+
+One server plays every kind of source a listening post meets in the wild: a healthy feed that
+answers 304 to its validators, a rate limiter, a broken server, a drip, a gzip bomb, a redirect
+to the cloud metadata address and an HTML page posing as a feed. The export must still be
+written, say what happened to each source, and the run must end in seconds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.feedgen import FeedItem, rss
+from tests.loopback import LoopbackServer, Reply, Request
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = rss(
+    [
+        FeedItem(
+            "Northwind grinder is brilliant",
+            "I love my Northwind grinder.",
+            "a1",
+            link="https://blog.example/a1",
+        ),
+        FeedItem(
+            "Northwind outage again?",
+            "Northwind app is down, terrible.",
+            "a2",
+            link="https://blog.example/a2",
+        ),
+        FeedItem(
+            "Unrelated", "Nothing about any brand here.", "a3", link="https://blog.example/a3"
+        ),
+    ]
+)
+
+
+def good_feed(request: Request) -> Reply:
+    if request.headers.get("if-none-match") == '"v1"':
+        return Reply(304, b"", {"ETag": '"v1"'})
+    return Reply(200, GOOD, {"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+
+
+def gzip_bomb() -> bytes:
+    zeros = b"\0" * (1 << 20)
+    compressor = gzip.compress  # 64 MiB of zeros shrink to about 64 KiB
+    return compressor(zeros * 64, compresslevel=9)
+
+
+def serve_sources(server: LoopbackServer) -> dict[str, str]:
+    bomb = gzip_bomb()
+    return {
+        "good": server.route("/good.xml", good_feed),
+        "limited": server.route("/limited.xml", Reply(429, b"slow down", {"Retry-After": "3600"})),
+        "broken": server.route("/broken.xml", Reply(500, b"oops")),
+        "drip": server.route("/drip.xml", Reply(200, (b"<" for _ in range(600)), chunk_delay=1.0)),
+        "bomb": server.route("/bomb.xml", Reply(200, bomb, {"Content-Encoding": "gzip"})),
+        "metadata": server.route(
+            "/moved.xml", Reply(302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"})
+        ),
+        "html": server.route(
+            "/html.xml",
+            Reply(
+                200,
+                b"<!doctype html><html><body><h1>Welcome</h1></body></html>",
+                {"Content-Type": "text/html"},
+            ),
+        ),
+    }
+
+
+def write_config(path: Path, urls: dict[str, str]) -> Path:
+    sources = "".join(
+        f'\n[[sources]]\nkind = "feed"\nname = "{name}"\nurl = "{url}"\n'
+        for name, url in urls.items()
+    )
+    path.write_text(
+        '[brand]\nname = "Northwind"\nqueries = ["northwind"]\n\n'
+        "[network]\nallow_private_addresses = true\ntimeout = 3\nconnect_timeout = 2\n"
+        'max_bytes = "1MiB"\n'
+        + sources,
+        encoding="utf-8",
+    )
+    return path
+
+
+def listenpost(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def setup(tmp_path: Path, loopback: LoopbackServer) -> tuple[Path, Path, LoopbackServer]:
+    config = write_config(tmp_path / "config.toml", serve_sources(loopback))
+    return config, tmp_path / "listen.db", loopback
+
+
+def statuses(out: Path) -> dict[str, dict[str, object]]:
+    document = json.loads(out.read_text(encoding="utf-8"))
+    return {s["name"]: s for s in document["sources"]}
+
+
+def test_export_survives_every_broken_source(
+    setup: tuple[Path, Path, LoopbackServer], tmp_path: Path
+) -> None:
+    """It should write the export, report each failure clearly, and exit 1 within seconds."""
+    config, db, _ = setup
+    out = tmp_path / "out.json"
+    started = time.monotonic()
+    result = listenpost("--config", str(config), "--db", str(db), "--export", str(out))
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert elapsed < 60  # unguarded, the 600-byte drip alone would hold the poll for 10 minutes
+    assert result.stdout == ""
+    found = statuses(out)
+    assert found["good"]["status"] == "ok" and found["good"]["new"] == 2
+    assert found["limited"]["status"] == "throttled"
+    assert "rate-limiting" in str(found["limited"]["error"])
+    assert found["broken"]["status"] == "error" and "HTTP 500" in str(found["broken"]["error"])
+    assert found["drip"]["status"] == "error"
+    assert found["bomb"]["status"] == "error"
+    assert found["metadata"]["status"] == "error" and "169.254.169.254" in str(
+        found["metadata"]["error"]
+    )
+    assert found["html"]["status"] == "error" and "HTML" in str(found["html"]["error"])
+    for name in ("limited", "broken", "drip", "bomb", "metadata", "html"):
+        assert f"listenpost: {name}:" in result.stderr
+    texts = [m["title"] for m in json.loads(out.read_text(encoding="utf-8"))["mentions"]]
+    assert sorted(texts) == ["Northwind grinder is brilliant", "Northwind outage again?"]
+
+
+def test_second_poll_is_conditional_and_honours_retry_after(
+    setup: tuple[Path, Path, LoopbackServer], tmp_path: Path
+) -> None:
+    """It should send validators, store nothing twice, and not ask a throttling server again."""
+    config, db, server = setup
+    out = tmp_path / "out.json"
+    listenpost("--config", str(config), "--db", str(db), "--export", str(out))
+    second = listenpost("--config", str(config), "--db", str(db), "--export", str(out))
+    assert second.returncode == 1
+    found = statuses(out)
+    assert found["good"]["status"] == "not_modified"
+    assert server.hits("/good.xml")[-1].headers.get("if-none-match") == '"v1"'
+    assert len(server.hits("/limited.xml")) == 1  # Retry-After: 3600 kept us away
+    assert found["limited"]["status"] == "throttled"
+    assert len(json.loads(out.read_text(encoding="utf-8"))["mentions"]) == 2
+
+
+def test_exports_of_the_same_data_are_byte_identical(
+    setup: tuple[Path, Path, LoopbackServer], tmp_path: Path
+) -> None:
+    """It should write identical bytes for two --no-poll exports of one database."""
+    config, db, _ = setup
+    listenpost("--config", str(config), "--db", str(db), "--export", str(tmp_path / "first.json"))
+    pinned = {"SOURCE_DATE_EPOCH": "1763800000"}
+    for fmt in ("csv", "json", "md"):
+        a = listenpost(
+            "--config",
+            str(config),
+            "--db",
+            str(db),
+            "--no-poll",
+            "--export",
+            "-",
+            "--format",
+            fmt,
+            env=pinned,
+        )
+        b = listenpost(
+            "--config",
+            str(config),
+            "--db",
+            str(db),
+            "--no-poll",
+            "--export",
+            "-",
+            "--format",
+            fmt,
+            env=pinned,
+        )
+        assert a.returncode == 0 and a.stdout == b.stdout and a.stdout
+
+
+def test_help_lists_exit_codes_and_every_flag() -> None:
+    """It should document every flag and exit code in --help."""
+    result = listenpost("--help")
+    assert result.returncode == 0
+    for flag in (
+        "--config",
+        "--db",
+        "--demo",
+        "--export",
+        "--format",
+        "--since",
+        "--no-poll",
+        "--poller",
+    ):
+        assert flag in result.stdout
+    assert "exit codes:" in result.stdout and "130" in result.stdout
+
+
+def test_bad_config_names_file_and_key(tmp_path: Path) -> None:
+    """It should exit 3 with the file, line and key of a bad config, and no traceback."""
+    config = tmp_path / "bad.toml"
+    config.write_text(
+        '[[sources]]\nkind = "mastadon"\nname = "x"\nurl = "https://a.example"\n', encoding="utf-8"
+    )
+    result = listenpost("--config", str(config), "--export", str(tmp_path / "o.json"))
+    assert result.returncode == 3
+    assert str(config) in result.stderr and "mastodon" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    """It should refuse flags that make no sense alone, with exit code 2."""
+    assert listenpost("--no-poll").returncode == 2
+    bad_since = listenpost("--demo", "--export", str(tmp_path / "x.json"), "--since", "lately")
+    assert bad_since.returncode == 2 and "duration" in bad_since.stderr
+
+
+def test_demo_export_runs_headless_without_network(tmp_path: Path) -> None:
+    """It should serve the demo feeds on loopback, poll them and export with one failing source."""
+    out = tmp_path / "demo.json"
+    result = listenpost("--demo", "--export", str(out))
+    assert result.returncode == 1  # the demo's broken forum feed
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["mentions"]) > 200
+    assert document["summary"]["by_language"].get("da", 0) > 10
+    assert document["summary"]["sources_failing"] == ["Community forum"]
