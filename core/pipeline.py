@@ -12,6 +12,11 @@ from collections.abc import Mapping
 from core.enrich import EnrichSpec, enrich
 from core.sources.base import ParsedPage, ParseOptions, Parser
 
+# Mentions enriched from one body. Real feeds and API pages carry tens to hundreds of items;
+# a 74,000-item feed would take longer to enrich than the parse deadline allows, so we keep the
+# first 10,000 (feeds list newest first) and say so, instead of losing the whole poll.
+MAX_PER_BODY = 10_000
+
 
 def parse_and_enrich(
     parser: Parser,
@@ -23,6 +28,10 @@ def parse_and_enrich(
 ) -> ParsedPage:
     """Parse one response body and enrich what it yields; runs in a worker process."""
     page = parser(body, headers, options)
+    if len(page.mentions) > MAX_PER_BODY:
+        note = f"kept the first {MAX_PER_BODY:,} of {len(page.mentions):,} items"
+        page.warning = f"{page.warning}; {note}" if page.warning else note
+        del page.mentions[MAX_PER_BODY:]
     if page.mentions:
         for mention in page.mentions:
             mention.owned = mention.owned or options.owned

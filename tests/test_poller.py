@@ -1,0 +1,113 @@
+"""The poll loop against a real loopback server, a real worker pool and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.config import Config, parse_config
+from core.headless import open_poller
+from core.model import PollOutcome, PollStatus
+from core.store import Store
+from tests.feedgen import FeedItem, rss
+from tests.loopback import LoopbackServer, Reply
+
+FEED = rss([FeedItem("Northwind rocks", "Northwind is great", "n1", link="https://b.example/1")])
+
+
+def config_for(urls: dict[str, str], *, timeout: int = 30) -> Config:
+    sources = "".join(
+        f'[[sources]]\nkind = "feed"\nname = "{n}"\nurl = "{u}"\ninterval = "5m"\n\n'
+        for n, u in urls.items()
+    )
+    text = (
+        '[brand]\nname = "Northwind"\n\n[network]\nallow_private_addresses = true\n'
+        f"timeout = {timeout}\n\n[poller]\njitter = 0\n\n{sources}"
+    )
+    return parse_config(text, Path("test.toml"))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    async with await Store.open(tmp_path / "poll.db") as opened:
+        yield opened
+
+
+async def test_a_hanging_source_does_not_delay_the_others(
+    loopback: LoopbackServer, store: Store
+) -> None:
+    """It should finish the healthy source long before the stalled one times out."""
+    stall = Reply(200, (b"<rss>" if i == 0 else b" " for i in range(100)), chunk_delay=1.0)
+    urls = {
+        "stalled": loopback.route("/stall.xml", stall),
+        "fine": loopback.route("/fine.xml", Reply(200, FEED)),
+    }
+    config = config_for(urls, timeout=4)
+    finished: dict[str, float] = {}
+    started = time.monotonic()
+
+    def note(outcome: PollOutcome) -> None:
+        finished[outcome.source] = time.monotonic() - started
+
+    async with open_poller(config, store) as poller:
+        outcomes = {o.source: o for o in await poller.poll_once(on_outcome=note)}
+    assert outcomes["fine"].status is PollStatus.OK and outcomes["fine"].new == 1
+    assert outcomes["stalled"].status is PollStatus.ERROR
+    assert finished["fine"] < finished["stalled"]
+
+
+async def test_failures_count_up_and_push_the_next_poll_back(
+    loopback: LoopbackServer, store: Store
+) -> None:
+    """It should store each failure, count them, and back off; success resets the count."""
+    replies = [Reply(500, b"down"), Reply(500, b"down"), Reply(200, FEED)]
+    loopback.route("/flaky.xml", lambda request: replies.pop(0))
+    config = config_for({"flaky": loopback.url("/flaky.xml")})
+    delays, messages = [], []
+    async with open_poller(config, store) as poller:
+        for _ in range(3):
+            before = int(time.time())
+            await poller.poll_once()
+            row = (await store.sources())[0]
+            delays.append((row.error_count, (row.next_poll_at or 0) - before))
+            messages.append(row.last_message or "")
+    assert [count for count, _ in delays] == [1, 2, 0]
+    assert delays[1][1] >= 2 * 300 - 2  # doubled after the second failure
+    assert 300 - 2 <= delays[2][1] <= 300 + 2  # back to the interval once healthy
+    assert "HTTP 500" in messages[0] and messages[2] == ""
+
+
+async def test_only_due_sources_are_polled(loopback: LoopbackServer, store: Store) -> None:
+    """It should skip a source whose next poll is in the future when asked for due ones."""
+    url = loopback.route("/feed.xml", Reply(200, FEED))
+    config = config_for({"feed": url})
+    async with open_poller(config, store) as poller:
+        await poller.poll_once()
+        assert await poller.poll_once(due_only=True) == []
+    assert len(loopback.hits("/feed.xml")) == 1
+
+
+async def test_cancelling_a_poll_leaves_the_store_consistent(
+    loopback: LoopbackServer, store: Store
+) -> None:
+    """It should leave no half-written batch when the poll is cancelled (Ctrl-C)."""
+
+    def slow(request: object) -> Reply:
+        chunks = (FEED[i : i + 64] for i in range(0, len(FEED), 64))
+        return Reply(200, chunks, chunk_delay=0.2)
+
+    config = config_for({"slow": loopback.route("/slow.xml", slow)})
+    async with open_poller(config, store) as poller:
+        task = asyncio.create_task(poller.poll_once())
+        await asyncio.sleep(0.5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert await store.count_mentions() == 0
+    async with open_poller(config, store) as poller:
+        outcomes = await poller.poll_once()
+    assert outcomes[0].new == 1 and await store.count_mentions() == 1
