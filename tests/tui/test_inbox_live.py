@@ -1,0 +1,60 @@
+"""Live arrival: new mentions and other processes' writes show without moving the cursor."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from core.model import Mention
+from core.store import Store
+from tests.tui.conftest import AppFactory
+from tests.tui.inbox_db import T0, M, insert
+from tui.messages import MentionsArrived
+
+
+async def test_arrivals_keep_the_cursor_and_selection(make_app: AppFactory, db: Path) -> None:
+    """It should refresh list and counts on MentionsArrived, cursor on the same mention."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "j", "j")
+        screen = app.inbox_screen
+        assert screen is not None
+        before = screen.mentions.current
+        assert before is not None
+        async with await Store.open(db) as store:
+            ids = await store.sync_sources([])
+            source_id = ids.get("blog") or 1
+            arrived = [Mention("feed", title=f"Urgent {i}", key=f"urgent-{i}", priority=99.0,
+                               published_at=T0 + 60) for i in range(3)]
+            result = await store.ingest(source_id, arrived, now=T0 + 60)
+            assert result.new == 3
+        app.post_message(MentionsArrived(3, ("blog",)))
+        await pilot.pause()
+        await pilot.pause()
+        after = screen.mentions.current
+        assert after is not None and after.id == before.id
+        assert len(screen.mentions.selected) == 1
+        assert {r.title for r in screen.mentions.rows} >= {"Urgent 0", "Urgent 1", "Urgent 2"}
+        assert any("3 new mentions" in str(n.message) for n in app._notifications)
+        counts = await screen.inbox.counts(screen.views, now=T0)
+        assert counts["new"] == 15
+
+
+async def test_another_process_writes_show_within_seconds(make_app: AppFactory,
+                                                          db: Path) -> None:
+    """It should notice another connection's commit through data_version and refresh."""
+    app = make_app(watch_interval=0.1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        screen = app.inbox_screen
+        assert screen is not None
+        keep = screen.mentions.current
+        with sqlite3.connect(db) as con:  # a teammate marks the first mention done
+            con.execute("UPDATE mentions SET status = 'done' WHERE title = 'Mention 01'")
+        insert(db, [M(title="From the poller", priority=50.0)])
+        await pilot.pause(0.6)
+        titles = [r.title for r in screen.mentions.rows]
+        assert "Mention 01" not in titles and "From the poller" in titles
+        assert screen.mentions.current is not None and keep is not None
+        assert screen.mentions.current.id == keep.id

@@ -1,0 +1,118 @@
+"""Keys as data: every inbox binding with its id, default key, action and description.
+
+The same table makes the Textual bindings, the help screen, the command palette entries and
+the keymap users write in ``[keys]`` of the config (``done = "d"``). Ids are stable names a
+config can rely on; ``keymap_from_config`` checks them and reports unknown ones with the
+closest valid id instead of ignoring them silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """One action a person can take, and the key that takes it by default."""
+
+    id: str
+    key: str  # Textual key names, comma-separated for alternatives
+    action: str  # the action method on the inbox screen (or app., for app actions)
+    description: str
+    show: bool = False  # shown in the footer; the footer has room for a few at 80 columns
+    short: str = ""  # the footer's word for it (the footer is one row at 80 columns)
+    palette: bool = True  # also a command in the palette
+
+
+MOVE = (
+    KeySpec("cursor-down", "j,down", "cursor_down", "Next mention", palette=False),
+    KeySpec("cursor-up", "k,up", "cursor_up", "Previous mention", palette=False),
+    KeySpec("top", "g,home", "top", "First mention"),
+    KeySpec("bottom", "G,end", "bottom", "Last mention"),
+    KeySpec("page-down", "pagedown,space", "next_page", "Page down", palette=False),
+    KeySpec("page-up", "pageup,b", "prev_page", "Page up", palette=False),
+    KeySpec("next-view", "right_square_bracket", "next_view", "Next view in the sidebar"),
+    KeySpec("prev-view", "left_square_bracket", "prev_view", "Previous view in the sidebar"),
+)
+
+TRIAGE = (
+    KeySpec("open", "enter", "open", "Open: the detail pane full screen (again to close)"),
+    KeySpec("open-link", "o", "open_link", "Open the mention's link in a browser"),
+    KeySpec("copy-link", "y", "copy_link", "Copy the mention's link"),
+    KeySpec("done", "e", "done", "Mark done", show=True, short="Done"),
+    KeySpec("reopen", "N", "reopen", "Back to new (ends a snooze)"),
+    KeySpec("star", "asterisk,m", "star", "Star or unstar"),
+    KeySpec("snooze", "s", "snooze", "Snooze until a time", show=True, short="Snooze"),
+    KeySpec("assign", "a", "assign", "Assign to a team member", show=True, short="Assign"),
+    KeySpec("take", "A", "take", "Assign to me"),
+    KeySpec("category", "c", "category", "Set the category"),
+    KeySpec("tag", "t", "tag", "Add a tag"),
+    KeySpec("note", "n", "note", "Add a note"),
+    KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
+    KeySpec("select-all", "X", "select_all", "Select everything in the view"),
+    KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
+    KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
+            short="Undo"),
+)
+
+FIND = (
+    KeySpec("search", "slash", "search", "Full-text search (the result is a view)", show=True,
+            short="Search"),
+    KeySpec("filter", "f", "filter", "Filter by source, sentiment, category, language…"),
+    KeySpec("clear-filter", "F", "clear_filter", "Clear the filter"),
+    KeySpec("order", "O", "toggle_order", "Order: most urgent first / newest first"),
+    *(KeySpec(f"view-{n}", str(n), f"view({n})", f"Jump to view {n}", palette=False)
+      for n in range(10)),
+)
+
+APP = (
+    KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
+    KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
+    KeySpec("quit", "q", "app.quit", "Quit"),
+)
+
+INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
+APP_KEYS: tuple[KeySpec, ...] = APP
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
+DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
+
+
+def bindings(specs: Iterable[KeySpec]) -> list[Binding]:
+    """Textual bindings carrying their ids, so a keymap can remap them."""
+    return [Binding(s.key, s.action, s.short or s.description, show=s.show, id=s.id,
+                    tooltip=s.description) for s in specs]
+
+
+@dataclass(frozen=True, slots=True)
+class Keymap:
+    """A validated ``[keys]`` table: what Textual's ``set_keymap`` takes, and what was wrong."""
+
+    keymap: dict[str, str]
+    problems: tuple[str, ...]
+
+
+def keymap_from_config(keys: Mapping[str, str]) -> Keymap:
+    """Check config ``[keys]`` (id -> key) against the known ids; an ``inbox.`` prefix is fine."""
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for raw_id, key in keys.items():
+        binding_id = raw_id.removeprefix("inbox.")
+        if binding_id in DEFAULT_KEYS:
+            keymap[binding_id] = key
+            continue
+        close = difflib.get_close_matches(binding_id, DEFAULT_KEYS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problems.append(f"[keys] {raw_id!r} is not a key id{hint}")
+    return Keymap(keymap, tuple(problems))
+
+
+def key_label(key: str) -> str:
+    """How a Textual key name reads in help: ``question_mark`` -> ``?``."""
+    names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
+             "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
+             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

@@ -1,0 +1,116 @@
+"""The detail pane: the whole mention, why it scored as it did, and what was done to it.
+
+Every field a stranger or a teammate wrote (text, title, author, URL, tags, notes) is added
+to a Rich ``Text`` as plain characters; nothing here parses markup.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.inbox import Detail, HistoryEntry
+from tui.widgets.cells import block, glyph, long_time, matched_names, one_line
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """A scrolling view of one mention."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--title", "detail--label", "detail--negative",
+                         "detail--positive", "detail--link"}
+
+    def __init__(self, tz: tzinfo, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._tz = tz
+        self.detail: Detail | None = None
+
+    def compose(self) -> ComposeResult:
+        """One Static holds the text; the container scrolls it."""
+        yield Static(id="detail-body")
+
+    def show(self, detail: Detail | None) -> None:
+        """Show a mention, or a hint when the view is empty."""
+        self.detail = detail
+        body = self.query_one("#detail-body", Static)
+        body.update(self._text(detail) if detail else Text("No mention selected."))
+        self.scroll_home(animate=False)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"detail--{name}", partial=True)
+
+    def _text(self, d: Detail) -> Text:
+        row = d.row
+        text = Text()
+        text.append(one_line(row.title) or "(no title)", self._style("title"))
+        text.append("\n")
+        for label, value in self._facts(d):
+            text.append(f"{label}: ", self._style("label"))
+            text.append_text(value)
+            text.append("\n")
+        text.append("\n")
+        text.append(block(d.text) or "(no text)")
+        self._append_notes(text, d)
+        self._append_history(text, d.history)
+        return text
+
+    def _facts(self, d: Detail) -> list[tuple[str, Text]]:
+        row = d.row
+        facts = [("From", Text(f"{one_line(row.author) or '?'} on {one_line(row.source)}")),
+                 ("When", Text(long_time(d.published_at or row.sort_at, self._tz))),
+                 ("Link", Text(one_line(row.url or "none"), self._style("link"))),
+                 ("Sentiment", self._sentiment(d)),
+                 ("Engagement", Text(_engagement(d))),
+                 ("Matched", Text(matched_names(row.matched) or "nothing")),
+                 ("Triage", Text(self._triage(d)))]
+        if d.tags:
+            facts.append(("Tags", Text(one_line(", ".join(d.tags)))))
+        return facts
+
+    def _sentiment(self, d: Detail) -> Text:
+        label = d.row.sentiment_label
+        style = self._style(label) if label in ("negative", "positive") else Style()
+        text = Text(f"{glyph(label)} {label} {d.sentiment:+.2f}", style)
+        text.append(f" ({d.sentiment_method}, language {one_line(d.row.language)})")
+        if d.sentiment_drivers:
+            text.append(" because of: " + one_line(", ".join(d.sentiment_drivers)))
+        return text
+
+    def _triage(self, d: Detail) -> str:
+        row = d.row
+        parts = [row.status, f"category {row.category or 'none'}",
+                 f"assigned to {one_line(row.assignee)}" if row.assignee else "unassigned"]
+        if row.starred:
+            parts.append("starred")
+        if row.snoozed_until:
+            parts.append(f"snoozed until {long_time(row.snoozed_until, self._tz)}")
+        return " · ".join(parts)
+
+    def _append_notes(self, text: Text, d: Detail) -> None:
+        if not d.notes:
+            return
+        text.append("\n\nNotes\n", self._style("label"))
+        for at, author, body in d.notes:
+            text.append(f"{long_time(at, self._tz)} {one_line(author)}: ")
+            text.append(block(body) + "\n")
+
+    def _append_history(self, text: Text, history: tuple[HistoryEntry, ...]) -> None:
+        if not history:
+            return
+        text.append("\n\nHistory\n", self._style("label"))
+        for entry in history:
+            change = one_line(", ".join(f"{k}={v}" for k, v in entry.after.items()))
+            undone = " (undone)" if entry.undone else ""
+            text.append(f"{long_time(entry.at, self._tz)} {one_line(entry.actor)} "
+                        f"{entry.action} {change}{undone}\n")
+
+
+def _engagement(d: Detail) -> str:
+    counts = [(d.replies, "replies"), (d.reshares, "reshares"), (d.likes, "likes")]
+    shown = [f"{n:,} {what}" for n, what in counts if n is not None]
+    return " · ".join(shown) or "not reported"

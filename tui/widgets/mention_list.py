@@ -1,0 +1,274 @@
+"""The mention list: a virtual list that holds only the rows on screen.
+
+A view can hold a million mentions, so this widget never asks for more than a screenful. It
+keeps one window of rows (``rows``, at most the widget's height) fetched from SQLite by keyset
+(see ``core.inbox.Inbox.window``), moves the cursor inside it without a query, and asks for
+just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
+(Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
+literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
+arrive live without moving it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
+
+from core.inbox import Ids, Inbox, InView, Row, Target
+from core.inbox_views import Filters, Order, View, builtin_view
+from tui.messages import CursorMoved, SelectionChanged
+from tui.widgets.cells import glyph, matched_names, one_line, short_time
+
+EMPTY = "Nothing here. Views: 1-9 and 0, [ and ]; / searches; f filters."
+
+
+class MentionList(Widget, can_focus=True):
+    """A keyboard-driven, windowed list of mentions in one view."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "mention-list--cursor",
+        "mention-list--selected",
+        "mention-list--negative",
+        "mention-list--positive",
+        "mention-list--star",
+        "mention-list--dim",
+    }
+
+    def __init__(self, inbox: Inbox, clock: Callable[[], float], tz: tzinfo,
+                 *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.inbox = inbox
+        self._clock = clock
+        self._tz = tz
+        self.view: View = builtin_view("new")
+        self.filters = Filters()
+        self.order = Order.TRIAGE
+        self.rows: list[Row] = []
+        self.cursor = 0
+        self.selected: set[int] = set()
+        self.all_selected = False
+        self._at_top = True  # rows[0] is the first row of the view
+        self._shown_id: int | None = None
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def page_size(self) -> int:
+        """Rows that fit; one before the first layout so a window is never empty by mistake."""
+        return max(1, self.size.height)
+
+    @property
+    def current(self) -> Row | None:
+        """The mention under the cursor."""
+        return self.rows[self.cursor] if self.rows else None
+
+    def now(self) -> int:
+        """The injected clock, in whole seconds (the inbox's time unit)."""
+        return int(self._clock())
+
+    def target(self) -> Target | None:
+        """What an action applies to: the selection, else the mention under the cursor."""
+        if self.all_selected:
+            return InView(self.view, self.filters)
+        if self.selected:
+            return Ids(tuple(sorted(self.selected)))
+        return Ids((self.current.id,)) if self.current else None
+
+    # -- loading ---------------------------------------------------------------------------
+
+    async def show(self, view: View, filters: Filters, order: Order) -> None:
+        """Switch to a view from its top, clearing the selection."""
+        self.view, self.filters, self.order = view, filters, order
+        self.selected.clear()
+        self.all_selected = False
+        self.post_message(SelectionChanged(0))
+        await self.home()
+
+    async def _window(self, *, after: Row | None = None, before: Row | None = None,
+                      limit: int | None = None, last: bool = False) -> list[Row]:
+        return await self.inbox.window(self.view, self.filters, now=self.now(),
+                                       limit=limit or self.page_size, order=self.order,
+                                       after=after, before=before, last=last)
+
+    async def reload(self) -> None:
+        """Reread the window in place: same first row, cursor kept on the same mention."""
+        keep = self.current.id if self.current else None
+        rows = await self._window() if self._at_top else []
+        if not self._at_top or (keep is not None and keep not in {r.id for r in rows}):
+            rows = await self._reload_from_first()
+        self._set_rows(rows, keep)
+
+    async def _reload_from_first(self) -> list[Row]:
+        if not self.rows:
+            return await self._window()
+        rows = await self.inbox.window_from(self.view, self.filters, now=self.now(),
+                                            limit=self.page_size, order=self.order,
+                                            first=self.rows[0])
+        missing = self.page_size - len(rows)
+        if missing > 0:  # rows left the end of the view: fill the page from above
+            above = await self._window(before=rows[0], limit=missing) if rows else \
+                await self._window(last=True)
+            rows = above + rows
+        self._at_top = False
+        return rows
+
+    def _set_rows(self, rows: list[Row], keep: int | None) -> None:
+        ids = [r.id for r in rows]
+        self.rows = rows
+        self.cursor = ids.index(keep) if keep in ids else min(self.cursor, max(0, len(rows) - 1))
+        self._changed()
+
+    # -- movement --------------------------------------------------------------------------
+
+    async def move(self, delta: int) -> None:
+        """Move the cursor by ``delta`` rows, scrolling the window when it leaves it."""
+        target = self.cursor + delta
+        if not self.rows or 0 <= target < len(self.rows):
+            self.cursor = max(0, min(target, len(self.rows) - 1))
+            self._changed()
+        elif target >= len(self.rows):
+            await self._scroll_down(target - len(self.rows) + 1, keep_screen_row=False)
+        else:
+            await self._scroll_up(-target, keep_screen_row=False)
+
+    async def page(self, direction: int) -> None:
+        """Scroll a page; the cursor keeps its screen row (or goes to the end when none left)."""
+        if direction > 0:
+            await self._scroll_down(self.page_size, keep_screen_row=True)
+        else:
+            await self._scroll_up(self.page_size, keep_screen_row=True)
+
+    async def home(self) -> None:
+        """The top of the view."""
+        self.rows, self.cursor, self._at_top = await self._window(), 0, True
+        self._changed()
+
+    async def end(self) -> None:
+        """The bottom of the view."""
+        self.rows = await self._window(last=True)
+        self.cursor, self._at_top = max(0, len(self.rows) - 1), False
+        self._changed()
+
+    async def _scroll_down(self, count: int, *, keep_screen_row: bool) -> None:
+        more = await self._window(after=self.rows[-1], limit=count) if self.rows else []
+        if not more:
+            self.cursor = max(0, len(self.rows) - 1)
+        else:
+            rows = self.rows + more
+            dropped = max(0, len(rows) - self.page_size)
+            self.rows, self._at_top = rows[dropped:], self._at_top and dropped == 0
+            wanted = self.cursor + (len(more) if keep_screen_row else count)
+            self.cursor = min(wanted - dropped, len(self.rows) - 1)
+        self._changed()
+
+    async def _scroll_up(self, count: int, *, keep_screen_row: bool) -> None:
+        more = await self._window(before=self.rows[0], limit=count) if self.rows else []
+        self._at_top = len(more) < count
+        if not more:
+            self.cursor = 0
+        else:
+            self.rows = (more + self.rows)[: self.page_size]
+            # A page keeps the screen row unless the top came first; a move lands on its row.
+            wanted = self.cursor - (count - len(more)) if keep_screen_row else \
+                self.cursor + len(more) - count
+            self.cursor = max(0, min(wanted, len(self.rows) - 1))
+        self._changed()
+
+    # -- selection -------------------------------------------------------------------------
+
+    def toggle_select(self) -> None:
+        """Select or unselect the mention under the cursor."""
+        if self.current is None:
+            return
+        self.all_selected = False
+        self.selected.symmetric_difference_update({self.current.id})
+        self._selection_changed(len(self.selected))
+
+    def select_all(self) -> None:
+        """Select everything in the view under the current filters (however many)."""
+        self.all_selected = True
+        self.selected.clear()
+        self._selection_changed(-1)
+
+    def clear_selection(self) -> None:
+        """Select nothing."""
+        self.all_selected = False
+        self.selected.clear()
+        self._selection_changed(0)
+
+    def _selection_changed(self, count: int) -> None:
+        self.post_message(SelectionChanged(count))
+        self.refresh()
+
+    def _changed(self) -> None:
+        current = self.current.id if self.current else None
+        if current != self._shown_id:
+            self._shown_id = current
+            self.post_message(CursorMoved(current))
+        self.refresh()
+
+    async def on_resize(self) -> None:
+        """A taller or shorter widget needs a window of its new height."""
+        if self.is_mounted and len(self.rows) != self.page_size:
+            await self.reload()
+
+    # -- painting --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the list, or the empty-view hint on the first line."""
+        width, base = self.size.width, self.rich_style
+        if y >= len(self.rows):
+            text = Text(EMPTY if y == 0 and not self.rows else "", style=self._style("dim"))
+        else:
+            text = self._row_text(self.rows[y], width, y == self.cursor)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, base)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"mention-list--{name}", partial=True)
+
+    def _row_text(self, row: Row, width: int, is_cursor: bool) -> Text:
+        picked = self.all_selected or row.id in self.selected
+        text = Text(no_wrap=True, end="")
+        text.append("✓" if picked else " ")
+        text.append("★" if row.starred else " ", self._style("star"))
+        text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
+        text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
+                    self._style("dim"))
+        for cell, size in self._columns(row, width):
+            text.append(set_cell_size(cell, size) + " ")
+        text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
+        if row.status == "done":
+            text.stylize(self._style("dim"))
+        if picked:
+            text.stylize(self._style("selected"))
+        if is_cursor:
+            text.stylize(self._style("cursor"))
+        return text
+
+    def _sentiment_style(self, label: str) -> Style:
+        return self._style(label) if label in ("negative", "positive") else Style()
+
+    @staticmethod
+    def _columns(row: Row, width: int) -> list[tuple[str, int]]:
+        """Source, author, then the columns that wider terminals have room for."""
+        columns = [(one_line(row.source), 8 if width < 100 else 12),
+                   (one_line(row.author), 12 if width < 100 else 16)]
+        if width >= 70:  # room for the category beside a readable snippet
+            columns.append((row.category or "", 9))
+        if width >= 110:
+            columns.append((matched_names(row.matched), 14))
+        if width >= 90:
+            columns.append((f"@{row.assignee}" if row.assignee else "", 8))
+        return [(one_line(cell), size) for cell, size in columns]
+
+    @staticmethod
+    def _snippet(row: Row) -> str:
+        title, body = one_line(row.title), one_line(row.snippet)
+        return f"{title} — {body}" if title and body else title or body
