@@ -12,14 +12,16 @@ by one thread of a private executor, sized to the pool.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -43,6 +45,23 @@ class ParseTimeout(Exception):
 
 class WorkerCrashed(Exception):
     """A worker died during a job, or the job raised something that could not cross back."""
+
+
+@contextlib.contextmanager
+def _real_std_streams() -> Iterator[None]:
+    """Put the process's real stdout/stderr back while a worker starts.
+
+    A TUI (Textual) replaces ``sys.stderr`` with an object that has no usable file descriptor,
+    and multiprocessing's resource tracker, started with the first spawned process, passes
+    ``sys.stderr.fileno()`` to its child: "bad value(s) in fds_to_keep" without this.
+    """
+    saved = sys.stdout, sys.stderr
+    if sys.__stdout__ is not None and sys.__stderr__ is not None:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 # --- the worker process -------------------------------------------------------------------------
@@ -300,7 +319,8 @@ class WorkerPool:
             name="listenpost-worker",
             daemon=True,
         )
-        process.start()
+        with _real_std_streams():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         try:

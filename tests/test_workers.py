@@ -210,3 +210,38 @@ async def test_aclose_leaves_no_live_child_processes() -> None:
     assert pool.alive() == []
     with pytest.raises(WorkerCrashed, match="closed"):
         await pool.run(add, 1, 1)
+
+
+def test_pool_starts_under_a_tui_that_replaced_stderr() -> None:
+    """It should start workers when sys.stderr has no real file descriptor (as under Textual)."""
+    code = """
+import asyncio, sys
+from core.workers import WorkerPool
+
+class Captured:
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+sys.stderr = Captured()
+
+async def main():
+    async with WorkerPool(size=1) as pool:
+        return await pool.run(abs, -3)
+
+print(asyncio.run(main()))
+"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.strip() == "3", result.stderr
