@@ -106,6 +106,14 @@ class TeamConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A named full-text search that the inbox shows as a view of its own."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -117,6 +125,7 @@ class Config:
     poller: PollerConfig = field(default_factory=PollerConfig)
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
+    searches: tuple[SavedSearch, ...] = ()
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:
@@ -137,7 +146,11 @@ _TABLE_SECTIONS: dict[str, type] = {
     "poller": PollerConfig,
     "team": TeamConfig,
 }
-_ARRAY_SECTIONS: dict[str, type] = {"competitors": Competitor, "sources": SourceConfig}
+_ARRAY_SECTIONS: dict[str, type] = {
+    "competitors": Competitor,
+    "sources": SourceConfig,
+    "searches": SavedSearch,
+}
 _MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
 TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS)
 _CATEGORY_KEYS = ("rules",)
@@ -277,6 +290,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         poller=_poller(root.table("poller")),
         team=_team(root.table("team")),
         keys=_keys(root.table("keys")),
+        searches=_searches(root),
         reserved=_reserved(root),
     )
 
@@ -1066,7 +1080,20 @@ def _member(m: _Table, seen: set[str]) -> TeamMember | None:
     return TeamMember(name=name, handle=handle) if name and handle else None
 
 
-_ACTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+def _searches(root: _Table) -> tuple[SavedSearch, ...]:
+    found: list[SavedSearch] = []
+    for t in root.tables("searches"):
+        t.refuse_unknown(_keys_of(SavedSearch))
+        name = t.required_str("name", 'the view\'s name in the sidebar, e.g. "Refunds"')
+        query = t.required_str("query", 'the words to search for, e.g. "refund OR chargeback"')
+        if name and name in {s.name for s in found}:
+            t.fail("name", f"a saved search named '{name}' already exists")
+        elif name and query:
+            found.append(SavedSearch(name=name, query=query))
+    return tuple(found)
+
+
+_ACTION_ID = re.compile(r"^[a-z][a-z0-9_.-]*$")  # the TUI's binding ids: "done", "next-page", …
 _KEY_NAME = re.compile(r"^[^\s,]+$")
 
 

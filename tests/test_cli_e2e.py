@@ -85,8 +85,7 @@ def write_config(path: Path, urls: dict[str, str]) -> Path:
     path.write_text(
         '[brand]\nname = "Northwind"\nqueries = ["northwind"]\n\n'
         "[network]\nallow_private_addresses = true\ntimeout = 3\nconnect_timeout = 2\n"
-        'max_bytes = "1MiB"\n'
-        + sources,
+        'max_bytes = "1MiB"\n' + sources,
         encoding="utf-8",
     )
     return path
@@ -127,6 +126,7 @@ def test_export_survives_every_broken_source(
     assert result.returncode == 1, result.stderr
     assert elapsed < 60  # unguarded, the 600-byte drip alone would hold the poll for 10 minutes
     assert result.stdout == ""
+    assert "polling [" not in result.stderr  # no progress bar when stderr is not a terminal
     found = statuses(out)
     assert found["good"]["status"] == "ok" and found["good"]["new"] == 2
     assert found["limited"]["status"] == "throttled"
@@ -242,3 +242,58 @@ def test_demo_export_runs_headless_without_network(tmp_path: Path) -> None:
     assert len(document["mentions"]) > 200
     assert document["summary"]["by_language"].get("da", 0) > 10
     assert document["summary"]["sources_failing"] == ["Community forum"]
+
+
+def test_poller_mode_polls_until_ctrl_c(setup: tuple[Path, Path, LoopbackServer]) -> None:
+    """It should poll into the database and stop cleanly on Ctrl-C with exit code 130."""
+    import signal
+    import sqlite3
+
+    config, db, server = setup
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--config", str(config), "--db", str(db), "--poller"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not server.hits("/good.xml"):
+        time.sleep(0.2)
+    while time.monotonic() < deadline and _count(db) < 2:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "nothing half-written" in err and "good: ok (2 new" in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def _count(db: Path) -> int:
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute("SELECT count(*) FROM mentions").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """It should draw progress on a terminal and write nothing to a pipe or file."""
+    import io
+
+    from core.headless import Progress
+    from core.model import PollOutcome, PollStatus
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = Progress(2, screen)
+    bar.step(PollOutcome("blog", PollStatus.OK))
+    assert "1/2" in screen.getvalue() and "blog" in screen.getvalue()

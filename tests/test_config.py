@@ -87,6 +87,7 @@ def test_example_documents_no_unknown_key() -> None:
         "team",
         "team.members",
         "categories",
+        "searches",
     }
     unknown = [k for k in documented - known - structural if not k.startswith(FREE_FORM)]
     assert not unknown, f"config.example.toml mentions keys the loader refuses: {unknown}"
@@ -395,3 +396,12 @@ def test_default_paths_use_platformdirs_without_creating_them(
     assert config.name == "config.toml" and "listenpost" in config.parts
     assert db.name == "listenpost.db" and "listenpost" in db.parts
     assert not config.parent.exists() and not db.parent.exists()
+
+
+def test_saved_searches_are_read_and_checked() -> None:
+    """It should read [[searches]] and refuse a nameless or duplicate one with its key path."""
+    config = parse_config('[[searches]]\nname = "Refunds"\nquery = "refund"\n')
+    assert [(s.name, s.query) for s in config.searches] == [("Refunds", "refund")]
+    text = '[[searches]]\nname = "A"\nquery = "x"\n[[searches]]\nname = "A"\nquery = "y"\n'
+    with pytest.raises(ConfigError, match=r"searches\[1\]\.name: a saved search named 'A'"):
+        parse_config(text)

@@ -214,6 +214,7 @@ def run_app(config: object, db_path: Path) -> ExitCode:
 
     valid = config if isinstance(config, Config) else None
     runner = ConfigPoller(valid, db_path) if valid and valid.sources else None
-    app = ListenpostApp(db_path, valid, poll_runner=runner)
+    searches = [(s.name, s.query) for s in valid.searches] if valid else []
+    app = ListenpostApp(db_path, valid, poll_runner=runner, saved_searches=searches)
     app.run()
     return ExitCode.STORE if app.return_code else ExitCode.OK
