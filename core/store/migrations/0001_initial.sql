@@ -1,5 +1,7 @@
 -- Schema version 1: sources with fetch state, mentions with enrichment and triage state,
 -- full-text search, authors, and the action log. Times are integer Unix seconds (UTC).
+-- The runner (core/store/migrate.py) applies this in one transaction together with
+-- PRAGMA application_id and PRAGMA user_version = 1, so a crash leaves all of it or none.
 
 CREATE TABLE sources (
     id              INTEGER PRIMARY KEY,
@@ -7,6 +9,7 @@ CREATE TABLE sources (
     kind            TEXT NOT NULL,
     url             TEXT NOT NULL,
     owned           INTEGER NOT NULL DEFAULT 0,
+    active          INTEGER NOT NULL DEFAULT 1,   -- 0 once removed from the config; mentions stay
     etag            TEXT,
     last_modified   TEXT,
     body_hash       TEXT,
@@ -39,6 +42,7 @@ CREATE TABLE authors (
     id          INTEGER PRIMARY KEY,
     platform    TEXT NOT NULL,
     handle      TEXT NOT NULL,           -- author_id when known, else the display name
+    by_name     INTEGER NOT NULL DEFAULT 0,   -- 1 when handle is the display name (no id known)
     name        TEXT NOT NULL DEFAULT '',
     url         TEXT,
     followers   INTEGER,
@@ -55,6 +59,7 @@ CREATE TABLE mentions (
     source_id          INTEGER NOT NULL REFERENCES sources(id),
     platform           TEXT NOT NULL,
     platform_id        TEXT,
+    guid               TEXT,                      -- a feed entry's id/guid, as the feed gave it
     url                TEXT,
     title              TEXT NOT NULL DEFAULT '',
     text               TEXT NOT NULL DEFAULT '',
@@ -86,6 +91,8 @@ CREATE TABLE mentions (
 CREATE INDEX mentions_by_time ON mentions(sort_at DESC, id DESC);
 CREATE INDEX mentions_by_source ON mentions(source_id, sort_at DESC, id DESC);
 CREATE INDEX mentions_by_status ON mentions(status, sort_at DESC, id DESC);
+-- A person's history (social CRM): everything one author said, newest first.
+CREATE INDEX mentions_by_author ON mentions(author_id, sort_at DESC) WHERE author_id IS NOT NULL;
 
 CREATE TABLE tags (
     mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,

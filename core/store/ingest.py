@@ -1,0 +1,256 @@
+"""Ingest one batch of mentions inside the caller's write transaction: fast, exact, idempotent.
+
+The batch's keys are looked up first, so every mention is classified before anything is written:
+new (inserted), changed engagement (updated) or already known (duplicate). The writes are then a
+few ``executemany`` calls, which keeps a batch of short posts, FTS triggers included, far above
+the pipeline's needs. Only when one of those calls fails on a row does the batch fall back to
+one SAVEPOINT per row, so the rows SQLite accepts commit and each refused row is reported.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import aiosqlite
+
+from core.model import Mention
+from core.store.rows import (
+    INSERT_COLUMNS,
+    IngestResult,
+    clean,
+    count,
+    describe,
+    handle_of,
+    mention_row,
+)
+
+# What a single bad row can raise while binding or inserting. Errors of the whole database
+# (locked, disk full, I/O: sqlite3.OperationalError) are not here: they abort the batch.
+ROW_ERRORS = (
+    sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError,
+    sqlite3.DataError, OverflowError, TypeError, ValueError,
+)
+# Keys per "IN (…)" lookup: below SQLite's historical limit of 999 bound variables.
+_CHUNK = 500
+
+_INSERT_MENTION = (
+    f"INSERT INTO mentions (author_id, {', '.join(INSERT_COLUMNS)}) "
+    "VALUES ((SELECT id FROM authors WHERE platform = ? AND handle = ?), "
+    f"{', '.join('?' * len(INSERT_COLUMNS))})"
+)
+_UPDATE_ENGAGEMENT = (
+    "UPDATE mentions SET replies = coalesce(?, replies), reshares = coalesce(?, reshares), "
+    "likes = coalesce(?, likes) WHERE id = ?"
+)
+_UPSERT_AUTHOR = """
+INSERT INTO authors (platform, handle, by_name, name, url, followers, first_seen, last_seen,
+                     mentions)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (platform, handle) DO UPDATE SET
+    name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE authors.name END,
+    url = coalesce(excluded.url, authors.url),
+    followers = coalesce(excluded.followers, authors.followers),
+    first_seen = min(authors.first_seen, excluded.first_seen),
+    last_seen = max(authors.last_seen, excluded.last_seen),
+    mentions = authors.mentions + excluded.mentions
+"""
+_REFRESH_FOLLOWERS = "UPDATE authors SET followers = ? WHERE platform = ? AND handle = ?"
+
+
+@dataclass(slots=True)
+class _Row:
+    """One mention ready to write: its INSERT values and its author's identity."""
+
+    mention: Mention
+    values: tuple[object, ...]
+    handle: object
+    by_name: bool
+    followers: int | None
+    sort_at: int
+    existing_id: int = 0
+
+    @property
+    def key(self) -> object:
+        return self.values[0]
+
+    @property
+    def platform(self) -> object:
+        return self.values[2]
+
+    @property
+    def counts(self) -> tuple[object, ...]:
+        return self.values[20:23]  # replies, reshares, likes in INSERT_COLUMNS
+
+
+async def ingest(
+    db: aiosqlite.Connection, source_id: int, mentions: Sequence[Mention], now: int
+) -> IngestResult:
+    """Store ``mentions`` for ``source_id``; the caller holds the write transaction."""
+    result = IngestResult()
+    rows = _unique(_prepare(mentions, source_id, now, result), result)
+    existing = await _existing(db, [row.key for row in rows])
+    new, changed = _classify(rows, existing, result)
+    try:
+        await _write_batch(db, new, changed)
+    except ROW_ERRORS:
+        new, changed = await _write_each(db, new, changed, result)
+    result.new, result.updated = len(new), len(changed)
+    ids = await _ids(db, [row.key for row in new])
+    result.new_ids = [ids[row.key] for row in new]
+    return result
+
+
+def _prepare(
+    mentions: Iterable[Mention], source_id: int, now: int, result: IngestResult
+) -> list[_Row]:
+    rows = []
+    for mention in mentions:
+        try:
+            rows.append(_row(mention, source_id, now))
+        except (TypeError, ValueError, AttributeError) as error:
+            result.skipped.append(f"mention {describe(mention)} was not stored: {error}")
+    return rows
+
+
+def _row(mention: Mention, source_id: int, now: int) -> _Row:
+    values = mention_row(mention, source_id, now)
+    if not isinstance(values[0], str) or not values[0]:
+        raise ValueError("it has no dedupe key")
+    handle, by_name = handle_of(mention)
+    followers = count(mention.author_followers, "author_followers")
+    return _Row(mention, values, handle, by_name, followers, cast(int, values[11]))
+
+
+def _unique(rows: list[_Row], result: IngestResult) -> list[_Row]:
+    """The first row of each key; later ones in the same batch count as duplicates."""
+    seen: dict[object, _Row] = {}
+    for row in rows:
+        seen.setdefault(row.key, row)
+    result.duplicates += len(rows) - len(seen)
+    return list(seen.values())
+
+
+async def _existing(db: aiosqlite.Connection, keys: list[object]) -> dict[object, tuple]:
+    """key → (id, replies, reshares, likes) for the keys already stored."""
+    found: dict[object, tuple] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        sql = (
+            "SELECT key, id, replies, reshares, likes FROM mentions "
+            f"WHERE key IN ({', '.join('?' * len(chunk))})"
+        )
+        async with db.execute(sql, chunk) as cursor:
+            found.update((row[0], tuple(row[1:])) for row in await cursor.fetchall())
+    return found
+
+
+def _classify(
+    rows: list[_Row], existing: dict[object, tuple], result: IngestResult
+) -> tuple[list[_Row], list[_Row]]:
+    new, changed = [], []
+    for row in rows:
+        stored = existing.get(row.key)
+        if stored is None:
+            new.append(row)
+        elif _engagement_changed(row.counts, stored[1:]):
+            row.existing_id = stored[0]
+            changed.append(row)
+        else:
+            result.duplicates += 1
+    return new, changed
+
+
+def _engagement_changed(fresh: tuple[object, ...], stored: tuple[object, ...]) -> bool:
+    # None means "not reported this time", which never erases a count we already have.
+    return any(f is not None and f != s for f, s in zip(fresh, stored, strict=True))
+
+
+async def _write_batch(db: aiosqlite.Connection, new: list[_Row], changed: list[_Row]) -> None:
+    """All writes in a SAVEPOINT, undone as one if any row fails."""
+    await _run(db, "SAVEPOINT batch")
+    try:
+        await _write(db, new, changed)
+    except ROW_ERRORS:
+        await _run(db, "ROLLBACK TO batch")
+        await _run(db, "RELEASE batch")
+        raise
+    await _run(db, "RELEASE batch")
+
+
+async def _write_each(
+    db: aiosqlite.Connection, new: list[_Row], changed: list[_Row], result: IngestResult
+) -> tuple[list[_Row], list[_Row]]:
+    """The slow path: one SAVEPOINT per row; a refused row is reported, the others kept."""
+    kept: tuple[list[_Row], list[_Row]] = ([], [])
+    for row in [*new, *changed]:
+        is_new = row.existing_id == 0
+        try:
+            await _write_batch(db, [row] if is_new else [], [] if is_new else [row])
+        except ROW_ERRORS as error:
+            result.skipped.append(f"mention {describe(row.mention)} was not stored: {error}")
+        else:
+            kept[0 if is_new else 1].append(row)
+    return kept
+
+
+async def _write(db: aiosqlite.Connection, new: list[_Row], changed: list[_Row]) -> None:
+    if new:
+        await _executemany(db, _UPSERT_AUTHOR, _author_rows(new))
+        await _executemany(db, _INSERT_MENTION, [(r.platform, r.handle, *r.values) for r in new])
+    if changed:
+        await _executemany(db, _UPDATE_ENGAGEMENT, [(*r.counts, r.existing_id) for r in changed])
+        refreshed = [r for r in changed if r.handle is not None and r.followers is not None]
+        await _executemany(
+            db, _REFRESH_FOLLOWERS, [(r.followers, r.platform, r.handle) for r in refreshed]
+        )
+
+
+def _author_rows(rows: list[_Row]) -> list[tuple[object, ...]]:
+    """One upsert per distinct (platform, handle), with the batch's count and time span."""
+    authors: dict[tuple[object, object], list[Any]] = {}
+    for row in rows:
+        if row.handle is None:
+            continue
+        sort_at = row.sort_at
+        entry = authors.get((row.platform, row.handle))
+        if entry is None:
+            authors[(row.platform, row.handle)] = [
+                row.platform, row.handle, row.by_name, row.values[8],
+                clean(row.mention.author_url), row.followers, sort_at, sort_at, 1,
+            ]
+        else:
+            _merge_author(entry, row, sort_at)
+    return [tuple(entry) for entry in authors.values()]
+
+
+def _merge_author(entry: list[Any], row: _Row, sort_at: int) -> None:
+    entry[3] = row.values[8] or entry[3]
+    entry[4] = clean(row.mention.author_url) or entry[4]
+    entry[5] = row.followers if row.followers is not None else entry[5]
+    entry[6] = min(entry[6], sort_at)
+    entry[7] = max(entry[7], sort_at)
+    entry[8] += 1
+
+
+async def _ids(db: aiosqlite.Connection, keys: list[object]) -> dict[object, int]:
+    ids: dict[object, int] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        sql = f"SELECT key, id FROM mentions WHERE key IN ({', '.join('?' * len(chunk))})"
+        async with db.execute(sql, chunk) as cursor:
+            ids.update((row[0], row[1]) for row in await cursor.fetchall())
+    return ids
+
+
+async def _run(db: aiosqlite.Connection, sql: str) -> None:
+    async with db.execute(sql):
+        pass
+
+
+async def _executemany(db: aiosqlite.Connection, sql: str, rows: list[tuple[object, ...]]) -> None:
+    if rows:
+        async with db.executemany(sql, rows):
+            pass

@@ -1,0 +1,442 @@
+"""The one SQLite store: every mention, source and poll outcome, shared by poller and TUIs.
+
+One ``Store`` holds one aiosqlite connection. The file is in WAL mode so a poller process and
+several TUI processes can use it at once: readers never block, and writers take turns through
+short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout. Opening
+refuses, without writing a byte, anything that is not a listenpost database of a schema this
+version knows; a file that is ours but older is migrated forward one version at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from core.model import Mention, PollOutcome, PollStatus, SourceConfig
+from core.sources.base import SourceState
+from core.store import ingest as ingest_module
+from core.store.errors import StoreError, locked, translate
+from core.store.migrate import (
+    check_identity,
+    inspect_file,
+    load_migrations,
+    pragma_int,
+    upgrade,
+)
+from core.store.rows import (
+    SELECT_MENTIONS,
+    SELECT_SOURCES,
+    IngestResult,
+    SourceRow,
+    StoredMention,
+    clean_text,
+    source_row,
+    stored_mention,
+)
+
+# How long a write waits for another process's write to finish. Our own transactions last
+# milliseconds (a batch of a thousand posts commits in well under 100 ms), so 5 s outwaits any
+# healthy listenpost; a lock held longer is a stuck process, and the user should hear about it
+# rather than watch a poll hang.
+BUSY_TIMEOUT_MS = 5000
+# Poll outcomes kept per source: at a 15-minute interval about ten days of history, enough for
+# "source health", while the table stays bounded however long the poller runs.
+POLL_HISTORY = 1000
+# A poll message is an error text; hostile servers can make it huge, and the UI shows one line.
+MAX_MESSAGE = 1000
+# After a checkpoint the -wal file is truncated to this, so a burst of writes does not leave a
+# large file behind for good (64 MiB: a few hundred thousand mentions' worth of pages).
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+_RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
+
+_OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
+_FAILED = (PollStatus.ERROR, PollStatus.THROTTLED)  # counted for backoff, as the poller does
+
+_UPSERT_SOURCE = """
+INSERT INTO sources (name, kind, url, owned, active) VALUES (?, ?, ?, ?, 1)
+ON CONFLICT (name) DO UPDATE SET
+    kind = excluded.kind, url = excluded.url, owned = excluded.owned, active = 1,
+    etag = CASE WHEN same THEN etag END,
+    last_modified = CASE WHEN same THEN last_modified END,
+    body_hash = CASE WHEN same THEN body_hash END,
+    cursor = CASE WHEN same THEN cursor END,
+    next_poll_at = CASE WHEN same THEN next_poll_at END
+""".replace("same", "(sources.url = excluded.url AND sources.kind = excluded.kind)")
+_RECORD_OUTCOME = """
+UPDATE sources SET
+    last_polled_at = ?, last_status = ?, last_message = ?,
+    last_ok_at = CASE WHEN ? THEN ? ELSE last_ok_at END,
+    error_count = CASE WHEN ? THEN error_count + 1 WHEN ? THEN 0 ELSE error_count END,
+    throttled_until = ?, next_poll_at = ?
+WHERE id = ?
+"""
+_RECORD_STATE = (
+    "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, cursor = ? WHERE id = ?"
+)
+_INSERT_POLL = """
+INSERT INTO polls (source_id, started_at, duration_ms, status, message, new, duplicates,
+                   updated, skipped)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_PRUNE_POLLS = """
+DELETE FROM polls WHERE source_id = ?1 AND id <= (
+    SELECT id FROM polls WHERE source_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+"""
+
+
+class Store:
+    """The listenpost database: ``await Store.open(path)``, then close it or use ``async with``."""
+
+    def __init__(
+        self, path: Path, db: aiosqlite.Connection, *, readonly: bool, busy_timeout_ms: int
+    ) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.busy_timeout_ms = busy_timeout_ms
+        self._db = db
+        self._write = asyncio.Lock()  # one transaction at a time on this connection
+        self._closed = False
+
+    # --- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> Store:
+        """Open (creating it, and its directory, unless ``readonly``) and migrate the database.
+
+        Raises ``StoreError`` for a file that is not ours, damaged, newer, unwritable or locked;
+        such a file is left exactly as it was."""
+        path = Path(path).expanduser()
+        migrations = load_migrations()
+        if readonly:
+            _require_file(path)
+        else:
+            _prepare_location(path)
+        inspect_file(path, len(migrations))
+        store = cls(path, await _connect(path, readonly, busy_timeout_ms), readonly=readonly,
+                    busy_timeout_ms=busy_timeout_ms)
+        try:
+            with store._errors():
+                await store._check(len(migrations))
+                if not readonly:
+                    await store._configure()
+                    await upgrade(path, store.transaction, migrations)
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    async def _check(self, known: int) -> None:
+        """Refuse foreign or newer databases using SQLite's own view (the WAL may be newer)."""
+        application_id = await pragma_int(self._db, "application_id")
+        version = await pragma_int(self._db, "user_version")
+        async with self._db.execute("SELECT count(*) FROM sqlite_master") as cursor:
+            row = await cursor.fetchone()
+        check_identity(self.path, application_id, version, known, has_tables=bool(row and row[0]))
+        if self.readonly and version < known:
+            raise StoreError(
+                self.path,
+                f"this database is at schema {version} and needs upgrading to {known}; open it "
+                "once without read-only so listenpost can upgrade it.",
+            )
+
+    async def _configure(self) -> None:
+        # WAL: readers never block the writer or each other. synchronous=NORMAL: in WAL mode
+        # a crash of the process loses nothing and a power cut can lose only the last commits,
+        # never corrupt the file; lost mentions come back on the next poll (ingest is
+        # idempotent), and not syncing on every commit keeps the poller's commits cheap.
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            f"journal_size_limit = {JOURNAL_SIZE_LIMIT}",
+        ):
+            async with self._db.execute(f"PRAGMA {pragma}"):
+                pass
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The connection, for read queries by other core modules. Close every cursor
+        (``async with db.execute(...) as cursor``); write only inside ``transaction()``."""
+        return self._db
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A ``BEGIN IMMEDIATE`` … ``COMMIT`` block; any exception (or cancellation) inside it
+        rolls everything back. Keep it short: other processes wait for it."""
+        if self.readonly:
+            raise StoreError(self.path, "the database was opened read-only; it cannot be changed.")
+        async with self._write:
+            await self._begin()
+            try:
+                yield self._db
+                await self._db.commit()
+            except BaseException as error:
+                # Shielded: a second cancellation must not leave the transaction open.
+                await asyncio.shield(self._db.rollback())
+                if isinstance(error, sqlite3.Error) and _is_about_the_file(error):
+                    raise self._translate(error) from None
+                raise
+
+    async def _begin(self) -> None:
+        if self._db.in_transaction:
+            await self._db.rollback()  # left open by a rollback that was itself interrupted
+        started = time.monotonic()
+        while True:
+            try:
+                async with self._db.execute("BEGIN IMMEDIATE"):
+                    return
+            except sqlite3.OperationalError as error:
+                waited = time.monotonic() - started
+                if not _is_busy(error):
+                    raise self._translate(error) from None
+                if waited * 1000 >= self.busy_timeout_ms:
+                    raise locked(self.path, int(waited * 1000)) from None
+                await asyncio.sleep(_RETRY_PAUSE)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn SQLite's errors about the file (locked, full, damaged…) into ``StoreError``."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            if not _is_about_the_file(error):
+                raise
+            raise self._translate(error) from None
+
+    def _translate(self, error: sqlite3.Error) -> StoreError:
+        return translate(self.path, error, waited_ms=self.busy_timeout_ms)
+
+    # --- sources and polls ----------------------------------------------------------------------
+
+    async def sync_sources(self, sources: Sequence[SourceConfig]) -> dict[str, int]:
+        """Make the stored sources match the config; name → id for the configured ones.
+
+        A source is matched by name; a changed url or kind forgets its fetch validators and
+        cursor. Sources no longer configured are kept (with their mentions) but marked inactive.
+        """
+        names = [s.name for s in sources]
+        marks = ", ".join("?" * len(names))
+        with self._errors():
+            async with self.transaction() as db:
+                rows = [(s.name, s.kind, s.url, bool(s.owned)) for s in sources]
+                if rows:
+                    async with db.executemany(_UPSERT_SOURCE, rows):
+                        pass
+                sql = f"UPDATE sources SET active = 0 WHERE active = 1 AND name NOT IN ({marks})"
+                async with db.execute(sql, names):
+                    pass
+                sql = f"SELECT name, id FROM sources WHERE name IN ({marks})"
+                async with db.execute(sql, names) as cursor:
+                    return {name: id_ for name, id_ in await cursor.fetchall()}
+
+    async def source_state(self, source_id: int) -> SourceState:
+        """The fetch state (validators, body hash, cursor) kept for a source between polls."""
+        sql = "SELECT etag, last_modified, body_hash, cursor FROM sources WHERE id = ?"
+        with self._errors():
+            async with self._db.execute(sql, (source_id,)) as cursor:
+                row = await cursor.fetchone()
+        if row is None:
+            raise self._no_source(source_id)
+        return SourceState(*row)
+
+    def _no_source(self, source_id: int) -> StoreError:
+        return StoreError(self.path, f"no source with id {source_id}; sync the sources first.")
+
+    async def record_poll(
+        self,
+        source_id: int,
+        outcome: PollOutcome,
+        state: SourceState | None,
+        *,
+        next_poll_at: int | None,
+    ) -> None:
+        """Store one poll's outcome, the source's health and (when given) its new fetch state,
+        all in one transaction."""
+        message = clean_text(outcome.message)[:MAX_MESSAGE]
+        with self._errors():
+            async with self.transaction() as db:
+                await self._record_outcome(db, source_id, outcome, message, next_poll_at)
+                if state is not None:
+                    values = (state.etag, state.last_modified, state.body_hash, state.cursor)
+                    async with db.execute(_RECORD_STATE, (*values, source_id)):
+                        pass
+                await self._insert_poll(db, source_id, outcome, message)
+
+    async def _record_outcome(
+        self,
+        db: aiosqlite.Connection,
+        source_id: int,
+        outcome: PollOutcome,
+        message: str,
+        next_poll_at: int | None,
+    ) -> None:
+        ok, at = outcome.status in _OK, outcome.started_at
+        params = (at, outcome.status.value, message, ok, at, outcome.status in _FAILED, ok,
+                  _throttled_until(outcome), next_poll_at, source_id)
+        async with db.execute(_RECORD_OUTCOME, params) as cursor:
+            if cursor.rowcount == 0:
+                raise self._no_source(source_id)
+
+    @staticmethod
+    async def _insert_poll(
+        db: aiosqlite.Connection, source_id: int, outcome: PollOutcome, message: str
+    ) -> None:
+        o = outcome
+        params = (source_id, o.started_at, o.duration_ms, o.status.value, message, o.new,
+                  o.duplicates, o.updated, o.skipped)
+        async with db.execute(_INSERT_POLL, params):
+            pass
+        async with db.execute(_PRUNE_POLLS, (source_id, POLL_HISTORY)):
+            pass
+
+    async def sources(self, *, include_removed: bool = False) -> list[SourceRow]:
+        """The sources with their health, in the order they were first configured."""
+        where = "" if include_removed else " WHERE active = 1"
+        with self._errors():
+            async with self._db.execute(f"{SELECT_SOURCES}{where} ORDER BY id") as cursor:
+                return [source_row(row) for row in await cursor.fetchall()]
+
+    # --- mentions -------------------------------------------------------------------------------
+
+    async def ingest(
+        self, source_id: int, mentions: Sequence[Mention], *, now: int
+    ) -> IngestResult:
+        """Store a batch in one transaction: new rows inserted, changed engagement counts
+        updated, the rest counted as duplicates; a row SQLite refuses is reported in
+        ``skipped`` and the others still commit. Ingesting the same batch twice adds nothing."""
+        with self._errors():
+            async with self.transaction() as db:
+                return await ingest_module.ingest(db, source_id, mentions, now)
+
+    async def export_mentions(
+        self, *, since: int | None = None, source_names: Sequence[str] | None = None
+    ) -> list[StoredMention]:
+        """Stored mentions, newest first: ``sort_at`` descending, then ``id`` descending (a
+        total order, so two exports of the same data are identical). ``since`` keeps those
+        with ``sort_at >= since``; ``source_names`` keeps those heard on the named sources."""
+        where, params = _export_filter(since, source_names)
+        sql = f"{SELECT_MENTIONS}{where} ORDER BY m.sort_at DESC, m.id DESC"
+        with self._errors():
+            async with self._db.execute(sql, params) as cursor:
+                return [stored_mention(row) for row in await cursor.fetchall()]
+
+    async def get_mention(self, mention_id: int) -> StoredMention | None:
+        """One stored mention by id, or None."""
+        with self._errors():
+            async with self._db.execute(f"{SELECT_MENTIONS} WHERE m.id = ?", (mention_id,)) as c:
+                row = await c.fetchone()
+        return stored_mention(row) if row is not None else None
+
+    async def count_mentions(self) -> int:
+        """How many mentions are stored."""
+        with self._errors():
+            async with self._db.execute("SELECT count(*) FROM mentions") as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row is not None else 0
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise StoreError(path, "there is no database here to open read-only. Check --db.")
+
+
+def _prepare_location(path: Path) -> None:
+    """Create the directory if needed and refuse places SQLite could not write to."""
+    if path.is_dir():
+        raise StoreError(path, "this is a directory, not a database file. Point --db at a file.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            path, f"cannot create the directory {path.parent} ({error.strerror}). "
+            "Use another --db or fix the permissions."
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(
+            path, f"the directory {path.parent} is read-only; SQLite needs to write its -wal and "
+            "-shm files beside the database. Use another --db or fix the permissions."
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(
+            path, "the database file is read-only (or unreadable) for this user. "
+            "Fix its permissions or use another --db."
+        )
+
+
+async def _connect(path: Path, readonly: bool, busy_timeout_ms: int) -> aiosqlite.Connection:
+    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    try:
+        db = await aiosqlite.connect(target, uri=readonly, isolation_level=None,
+                                     timeout=busy_timeout_ms / 1000)
+    except sqlite3.Error as error:
+        raise translate(path, error, waited_ms=busy_timeout_ms) from None
+    try:
+        for pragma in (f"busy_timeout = {int(busy_timeout_ms)}", "foreign_keys = ON"):
+            async with db.execute(f"PRAGMA {pragma}"):
+                pass
+    except sqlite3.Error as error:
+        await db.close()
+        raise translate(path, error, waited_ms=busy_timeout_ms) from None
+    return db
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error)
+    return "locked" in text or "busy" in text
+
+
+def _is_about_the_file(error: sqlite3.Error) -> bool:
+    """Errors of the database as a whole, as opposed to a bad statement or value of ours."""
+    return type(error) in (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def _throttled_until(outcome: PollOutcome) -> int | None:
+    if outcome.retry_after is None:
+        return None
+    finished = outcome.started_at + -(-outcome.duration_ms // 1000)  # rounded up to a second
+    return finished + outcome.retry_after
+
+
+def _export_filter(
+    since: int | None, source_names: Sequence[str] | None
+) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if since is not None:
+        clauses.append("m.sort_at >= ?")
+        params.append(since)
+    if source_names is not None:
+        clauses.append(f"s.name IN ({', '.join('?' * len(source_names))})")
+        params.extend(source_names)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
