@@ -327,7 +327,8 @@ def _post(view: object, options: ParseOptions) -> Mention | None:
 
 def _engagement(view: object) -> Engagement:
     reposts, quotes = J.count(view, "repostCount"), J.count(view, "quoteCount")
-    reshares = None if reposts is None and quotes is None else (reposts or 0) + (quotes or 0)
+    reshares = None if reposts is None and quotes is None else min(
+        (reposts or 0) + (quotes or 0), J.MAX_COUNT)  # two clamped counts must stay clamped
     return Engagement(J.count(view, "replyCount"), reshares, J.count(view, "likeCount"))
 
 
