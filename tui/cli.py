@@ -31,6 +31,7 @@ examples:
   listenpost --export - --format json --no-poll | jq .summary
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
+  listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
 
 files (flags win over environment variables, which win over the defaults):
   config   --config, LISTENPOST_CONFIG, else the user config dir's listenpost/config.toml
@@ -84,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="validate the config file, print a summary and exit",
     )
+    parser.add_argument(
+        "--import-opml",
+        metavar="FILE",
+        help="add the feeds of an OPML file (from a feed reader) to the config file and exit",
+    )
+    parser.add_argument(
+        "--export-opml",
+        metavar="FILE",
+        help="write the config's feed sources as OPML to FILE ('-' for stdout) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"listenpost {_version()}")
     return parser
 
@@ -106,6 +117,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
     path = config_path(args.config)
+    if args.import_opml:
+        return import_opml(Path(args.import_opml), path, err)
     if args.demo or (not path.exists() and args.config is None):
         if not args.demo and not args.export and not args.poller:
             err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
@@ -120,6 +133,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
 def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
     if args.check_config:
         return check_config(config, err)
+    if args.export_opml:
+        return export_opml(config, args.export_opml, err)
     from core.store import StoreError
 
     try:
@@ -165,6 +180,46 @@ def open_app(config: Config, db_path: Path) -> ExitCode:
     from tui.app import run_app
 
     return run_app(config, db_path)
+
+
+def import_opml(opml: Path, config_file: Path, err: TextIO) -> ExitCode:
+    from core.config import ConfigError
+    from core.opml import OpmlError
+    from core.opml_import import import_opml as add_feeds
+
+    try:
+        report = add_feeds(opml.read_bytes(), config_file)
+    except OSError as error:
+        err.write(f"listenpost: cannot read {opml}: {error.strerror}\n")
+        return ExitCode.USAGE
+    except OpmlError as error:
+        err.write(f"listenpost: {opml}: {error}\n")
+        return ExitCode.USAGE
+    except ConfigError as error:
+        err.write(f"listenpost: the config would not load after the import, so nothing was "
+                  f"written:\n{error}\n")
+        return ExitCode.CONFIG
+    err.write(f"listenpost: added {len(report.added)} feeds to {config_file}; "
+              f"{len(report.already)} were there already, {len(report.skipped)} skipped\n")
+    for entry in report.added:
+        err.write(f"  + {entry.name}\n")
+    return ExitCode.OK
+
+
+def export_opml(config: Config, out: str, err: TextIO) -> ExitCode:
+    from core.files import write_atomically
+    from core.opml import write_opml
+
+    data = write_opml(config.sources).decode("utf-8")
+    if out == "-":
+        sys.stdout.write(data)
+        return ExitCode.OK
+    try:
+        write_atomically(Path(out), data)
+    except OSError as error:
+        err.write(f"listenpost: cannot write {out}: {error.strerror}\n")
+        return ExitCode.OUTPUT
+    return ExitCode.OK
 
 
 def check_config(config: Config, err: TextIO) -> ExitCode:
