@@ -133,10 +133,10 @@ class ActionResult:
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
-    """A source the status line should name: failing now, or silent for too long."""
+    """A source the status line should name: failing, throttled, or silent for too long."""
 
     name: str
-    state: str  # "failing" | "silent"
+    state: str  # "failing" | "throttled" | "silent"
     message: str
 
 
@@ -234,7 +234,9 @@ class Inbox:
             " FROM sources ORDER BY name", {})
         found = []
         for name, status, message, errors, ok_at, polled_at in rows:
-            if errors and status in ("error", "throttled"):
+            if status == "throttled":
+                found.append(SourceHealth(name, "throttled", message or status))
+            elif errors and status == "error":
                 found.append(SourceHealth(name, "failing", message or status))
             elif polled_at is not None and (ok_at is None or now - ok_at > SILENT_AFTER):
                 found.append(SourceHealth(name, "silent", "no successful poll for a day"))

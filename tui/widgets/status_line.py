@@ -14,6 +14,13 @@ from textual.widgets import Static
 from core.inbox import SourceHealth
 from tui.widgets.cells import one_line
 
+# How each unhealthy state is named on the line; a word and a glyph, not colour alone.
+HEALTH_LABELS = (
+    ("failing", "✗ failing: ", "bold"),
+    ("throttled", "⏸ throttled: ", ""),
+    ("silent", "… silent: ", ""),
+)
+
 
 class StatusLine(Static):
     """One row at the bottom of the inbox."""
@@ -27,15 +34,14 @@ class StatusLine(Static):
             text.append(" │ ")
             text.append("all in view selected" if selection < 0 else f"{selection} selected",
                         "bold")
-        failing = [h.name for h in health if h.state == "failing"]
-        silent = [h.name for h in health if h.state == "silent"]
-        if failing:
-            text.append(" │ ")
-            text.append("✗ failing: " + one_line(", ".join(failing)), "bold")
-        if silent:
-            text.append(" │ ")
-            text.append("… silent: " + one_line(", ".join(silent)))
-        if not failing and not silent:
+        shown = False
+        for state, label, style in HEALTH_LABELS:
+            names = [h.name for h in health if h.state == state]
+            if names:
+                text.append(" │ ")
+                text.append(label + one_line(", ".join(names)), style)
+                shown = True
+        if not shown:
             text.append(" │ sources ok")
         text.append(" │ " + one_line(str(db_path)), "dim")
         self.update(text)
