@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 from core import netguard
 from core.model import Match, SourceConfig
 from core.sources.registry import DEFAULT_URLS, SOURCE_OPTIONS
+from core.units import MIB, parse_duration, parse_size
 
 T = TypeVar("T")
 
-MIB = 1024 * 1024
 DEFAULT_USER_AGENT = "listenpost/0.1 (social listening; polite feed reader)"
 
 # ---------------------------------------------------------------------------------------------
@@ -528,37 +528,6 @@ def _unknown_key_message(
 # ---------------------------------------------------------------------------------------------
 # Durations and sizes
 # ---------------------------------------------------------------------------------------------
-
-_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_DURATION_PART = re.compile(r"(\d+)\s*(s|sec|min|m|h|d|w)", re.IGNORECASE)
-_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.IGNORECASE)
-_SIZE_FACTOR = {
-    "b": 1,
-    "kb": 1000,
-    "kib": 1024,
-    "mb": 1000**2,
-    "mib": MIB,
-    "gb": 1000**3,
-    "gib": 1024 * MIB,
-}
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in ``"30s"``, ``"15m"``, ``"1h30m"``, ``"2d"``, ``"1w"``; ValueError otherwise."""
-    compact = text.strip().replace(" ", "")
-    parts = _DURATION_PART.findall(compact)
-    if not parts or "".join(n + u for n, u in parts).lower() != compact.lower():
-        raise ValueError(f'not a duration: {text!r}; write e.g. "30s", "15m", "1h", "2d"')
-    return sum(int(number) * _UNIT_SECONDS[unit.lower()] for number, unit in parts)
-
-
-def parse_size(text: str) -> int:
-    """Bytes in ``"15MiB"``, ``"512KiB"``, ``"2MB"`` or ``"4096"``; ValueError otherwise."""
-    found = _SIZE.match(text)
-    if not found:
-        raise ValueError(f'not a size: {text!r}; write e.g. "15MiB", "512KiB" or a byte count')
-    return int(found.group(1)) * _SIZE_FACTOR[(found.group(2) or "b").lower()]
-
 
 DURATION = _Kind(
     'seconds as an integer, or a duration string such as "15m"',

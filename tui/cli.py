@@ -149,9 +149,9 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
 
 
 def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
-    from core.durations import parse_since
     from core.export import format_for
     from core.headless import ExportRequest, run_export
+    from core.units import parse_since
 
     try:
         fmt = format_for(args.export, args.format)

@@ -1,4 +1,4 @@
-"""Tests for core.durations (``--since`` and typed spans)."""
+"""Tests for core.units: durations, sizes and ``--since``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.durations import parse_duration, parse_since
+from core.units import parse_duration, parse_since, parse_size
 
 NOW = int(datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
 
@@ -20,7 +20,7 @@ def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "h", "1.5h", "-1d", "10 years", "99999999999d"])
+@pytest.mark.parametrize("text", ["", "h", "1.5h", "-1d", "10 years", "5 fortnights"])
 def test_bad_durations_say_what_is_accepted(text: str) -> None:
     """It should refuse anything else with the accepted forms in the message."""
     with pytest.raises(ValueError, match="15m"):
@@ -36,3 +36,12 @@ def test_since_duration_and_dates() -> None:
     )
     with pytest.raises(ValueError, match="neither a duration"):
         parse_since("yesterday-ish", NOW)
+
+
+def test_compound_durations_and_sizes() -> None:
+    """It should add up compound durations and read sizes in decimal and binary units."""
+    assert parse_duration("1h30m") == 5400
+    assert parse_size("15MiB") == 15 * 1024 * 1024
+    assert parse_size("2MB") == 2_000_000
+    with pytest.raises(ValueError, match="15MiB"):
+        parse_size("lots")

@@ -1,0 +1,60 @@
+"""Durations, sizes and points in time as people type them.
+
+Durations: ``90s``, ``15m``, ``1h30m``, ``7d``, ``2w``; sizes: ``15MiB``, ``512KiB``, ``2MB``;
+points in time: a duration back from now, or a date such as ``2026-11-01`` (UTC midnight) or
+``2026-11-01T08:00``. Used by the config (intervals, timeouts, byte caps) and by ``--since``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+MIB = 1024 * 1024
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION_PART = re.compile(r"(\d+)\s*(s|sec|min|m|h|d|w)", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.IGNORECASE)
+_SIZE_FACTOR = {
+    "b": 1,
+    "kb": 1000,
+    "kib": 1024,
+    "mb": 1000**2,
+    "mib": MIB,
+    "gb": 1000**3,
+    "gib": 1024 * MIB,
+}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in ``"30s"``, ``"15m"``, ``"1h30m"``, ``"2d"``, ``"1w"``; ValueError otherwise."""
+    compact = text.strip().replace(" ", "")
+    parts = _DURATION_PART.findall(compact)
+    if not parts or "".join(n + u for n, u in parts).lower() != compact.lower():
+        raise ValueError(f'not a duration: {text!r}; write e.g. "30s", "15m", "1h", "2d"')
+    return sum(int(number) * _UNIT_SECONDS[unit.lower()] for number, unit in parts)
+
+
+def parse_size(text: str) -> int:
+    """Bytes in ``"15MiB"``, ``"512KiB"``, ``"2MB"`` or ``"4096"``; ValueError otherwise."""
+    found = _SIZE.match(text)
+    if not found:
+        raise ValueError(f'not a size: {text!r}; write e.g. "15MiB", "512KiB" or a byte count')
+    return int(found.group(1)) * _SIZE_FACTOR[(found.group(2) or "b").lower()]
+
+
+def parse_since(text: str, now: int) -> int:
+    """The Unix time ``text`` names: a duration back from ``now``, or an ISO date/datetime (UTC
+    unless it carries an offset)."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither a duration (24h, 7d) nor a date (2026-11-01, 2026-11-01T08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
