@@ -16,9 +16,16 @@ The model takes about half a second to load, so it is loaded on first use, once 
 
 from __future__ import annotations
 
+import lzma
+import math
 import re
+import shutil
+import tempfile
 import threading
-from typing import Protocol
+import zipfile
+from array import array
+from pathlib import Path
+from typing import Any, Protocol
 
 # The languages a European brand hears; "no"/"nn" are in so Norwegian is not forced onto Danish.
 LANGUAGES = ("en", "da", "sv", "no", "de", "nl", "fr", "es", "it", "pt", "fi", "pl")
@@ -55,6 +62,8 @@ class _Classifier(Protocol):
 
 _lock = threading.Lock()
 _identifier: _Classifier | None = None
+READ_CHUNK = 1 << 20  # model bytes per read: small beside the 39 MB array it fills
+TYPECODES = {2: "H", 4: "I"}  # unsigned .npy item sizes -> stdlib array type codes
 
 
 def _classifier() -> _Classifier:
@@ -64,12 +73,90 @@ def _classifier() -> _Classifier:
         return _identifier
     with _lock:
         if _identifier is None:
-            from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
-            identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-            identifier.set_languages(list(LANGUAGES))
-            _identifier = identifier
+            _identifier = _restricted_identifier()
         return _identifier
+
+
+def _restricted_identifier() -> _Classifier:
+    """py3langid's model with only the columns of ``LANGUAGES`` kept: the same answers as its
+    ``set_languages`` gives, in far less memory. ``set_languages`` keeps the full 97-language
+    table (28 MB) alive beside the slice, and py3langid's loader holds that table and two copies
+    of the 39 MB transition array at once (147 MB peak, 120 MB after, per worker process)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import load_model
+
+    path = MODEL_DIR / MODEL_FILE
+    try:
+        table, pc, classes, nextmove, row, output = _load_restricted(path)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile):  # a model layout we do not know
+        ptc, all_pc, all_classes, nextmove, row, output = load_model(path)
+        keep = _kept_columns(all_classes)
+        table, pc, classes = _table(ptc[:, keep]), all_pc[keep], [all_classes[i] for i in keep]
+    identifier: _Classifier = LanguageIdentifier(
+        table, pc, classes, nextmove, output, norm_probs=True, tk_row=row
+    )
+    return identifier
+
+
+def _load_restricted(path: Path) -> tuple[Any, Any, list[str], array[int], array[int], list[int]]:
+    """The model file read one member at a time, the transition arrays streamed straight into
+    stdlib arrays, so nothing big is resident twice (measured: 99 MB peak, 99 MB after)."""
+    with tempfile.TemporaryFile() as unpacked:
+        with lzma.open(path) as packed:
+            shutil.copyfileobj(packed, unpacked, READ_CHUNK)
+        unpacked.seek(0)
+        with zipfile.ZipFile(unpacked) as members:
+            all_classes = _member(members, "classes").tolist()
+            keep = _kept_columns(all_classes)
+            table = _table(_member(members, "ptc")[:, keep])
+            pc = _member(members, "pc")[keep]
+            output = _member(members, "out_feat").tolist()
+            row = _streamed(members, "nextmove_row")
+            nextmove = _streamed(members, "nextmove")
+    return table, pc, [all_classes[i] for i in keep], nextmove, row, output
+
+
+def _kept_columns(classes: list[str]) -> list[int]:
+    """The model's columns for ``LANGUAGES``, in the model's order (as set_languages keeps)."""
+    return [i for i, code in enumerate(classes) if code in LANGUAGES]
+
+
+def _table(columns: Any) -> Any:
+    """The kept columns as contiguous float32 (4.8 MB): scores about 3 µs faster per text than
+    the strided float16 slice, and bit-identical (float16 widens to float32 exactly)."""
+    import numpy as np
+
+    return np.ascontiguousarray(columns, dtype=np.float32)
+
+
+def _member(members: zipfile.ZipFile, name: str) -> Any:
+    import numpy as np
+
+    with members.open(f"{name}.npy") as handle:
+        return np.lib.format.read_array(handle, allow_pickle=False)
+
+
+def _streamed(members: zipfile.ZipFile, name: str) -> array[int]:
+    """An unsigned integer ``.npy`` member as a stdlib array (what py3langid's DFA walk indexes),
+    read in chunks instead of through a numpy copy."""
+    import numpy as np
+
+    with members.open(f"{name}.npy") as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(handle)
+        if dtype.kind != "u" or not dtype.isnative or fortran or dtype.itemsize not in TYPECODES:
+            raise ValueError(f"unexpected {name} array in the language model: {dtype}")
+        values = array(TYPECODES[dtype.itemsize])
+        while chunk := handle.read(READ_CHUNK):
+            values.frombytes(chunk)
+    if len(values) != math.prod(shape):
+        raise ValueError(f"truncated {name} array in the language model")
+    return values
 
 
 def language_text(text: str) -> str:

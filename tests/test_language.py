@@ -106,3 +106,18 @@ def test_english_tweets_are_detected_as_english(corpora: Path) -> None:
     )
     assert counts["en"] / total >= 0.88
     assert other / total <= 0.005  # a misrouted tweet loses its VADER score
+
+
+@pytest.mark.corpus
+def test_restricted_model_answers_as_py3langids_own_restriction(corpora: Path) -> None:
+    """It should rank every corpus text exactly as py3langid's own set_languages model does."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from core.language import _classifier
+
+    stock = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    stock.set_languages(list(LANGUAGES))
+    texts = [language_text(t) for t in _danish_sentences(corpora) + _vader_tweets(corpora)[:1500]]
+    ours = _classifier()
+    differ = [t for t in texts if ours.rank(t) != stock.rank(t)]
+    assert differ == []

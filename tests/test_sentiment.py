@@ -8,7 +8,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from core.model import Label
-from core.sentiment import CHUNK_WORDS, MAX_CHARS, bound_text, chunks, label_for, score
+from core.sentiment import MAX_CHARS, bound_text, label_for, score
 
 
 def test_english_positive_and_negative() -> None:
@@ -123,12 +123,21 @@ def test_bound_text_cuts_at_a_word() -> None:
     assert bounded.endswith("word")
 
 
-def test_chunks_keep_every_word_within_the_chunk_size() -> None:
-    """It should split text into chunks of whole sentences, none over the word limit."""
-    text = "One two three. " * 30 + " ".join(["long"] * (CHUNK_WORDS * 2 + 5)) + ". Last one!"
-    parts = chunks(text)
-    assert all(len(part.split()) <= CHUNK_WORDS for part in parts)
-    assert " ".join(parts).split() == text.split()
+def test_long_text_gets_vaders_own_compound_of_its_opening() -> None:
+    """It should give a long text exactly the compound plain VADER gives its bounded opening."""
+    sentence = "Not bad, but the battery is kind of awful and support never so helpful!! "
+    text = "I love it. " + sentence * 40 + "At least it works. No good, no. The bomb!"
+    expected = SentimentIntensityAnalyzer().polarity_scores(bound_text(text))["compound"]
+    assert score(text, "en").compound == pytest.approx(expected, abs=1e-4)
+
+
+def test_emoji_text_gets_vaders_own_compound() -> None:
+    """It should read emoji as VADER does, giving its own compound and naming the emoji's words."""
+    text = "Battery died again 😡 but the camera 😍 is great"
+    expected = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    result = score(text, "en")
+    assert result.compound == pytest.approx(expected, abs=1e-4)
+    assert "great" in result.drivers
 
 
 def test_long_text_costs_bounded_time() -> None:

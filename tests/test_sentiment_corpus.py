@@ -51,6 +51,17 @@ def test_vader_tweets_keep_vaders_accuracy(corpora: Path) -> None:
     assert routed >= 0.85
 
 
+def test_every_tweet_gets_plain_vaders_compound(corpora: Path) -> None:
+    """It should give every tweet exactly the compound stock VADER gives it."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    stock = SentimentIntensityAnalyzer()
+    texts = [sanitize(text) for _, text in _tweets(corpora)]
+    ours = [score(t, "en").compound for t in texts]
+    theirs = [stock.polarity_scores(t)["compound"] for t in texts]
+    assert [t for t, a, b in zip(texts, ours, theirs, strict=True) if abs(a - b) > 1e-4] == []
+
+
 def test_danish_sentences_reach_the_floor_through_routing(corpora: Path) -> None:
     """It should reach Pearson r >= 0.5 on the Danish sentences through the real routing."""
     rows = _danish(corpora)
