@@ -460,19 +460,22 @@ def guarded_transport(policy: NetworkPolicy) -> httpx.AsyncBaseTransport:
 
 
 class Fetcher:
-    """One hardened HTTP client for the life of the process (pooled connections)."""
+    """One hardened HTTP client for the life of the process (pooled connections).
+
+    Requests go straight to the transport, not through ``httpx.AsyncClient``: every hop is
+    checked, counted and followed here anyway, and the client's remaining work per request
+    (merging defaults, auth and redirect hooks, a cookie jar shared by every source) was a
+    fifth of a poll's CPU time on unchanged feeds. No cookie is kept or sent unless an adapter
+    passes one; no proxy or netrc from the environment can route around the guard.
+    """
 
     def __init__(
         self, policy: NetworkPolicy, *, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self._policy = policy
         self._networks = netguard.parse_networks(policy.allowed_networks)
-        self._client = httpx.AsyncClient(
-            transport=transport or guarded_transport(policy),
-            follow_redirects=False,  # every hop is checked and counted here
-            trust_env=False,  # no proxy or netrc from the environment routing around the guard
-            timeout=httpx.Timeout(policy.timeout, connect=policy.connect_timeout),
-        )
+        self._transport = transport or guarded_transport(policy)
+        self._timeout = httpx.Timeout(policy.timeout, connect=policy.connect_timeout).as_dict()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -486,7 +489,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     async def get(
         self,
@@ -530,8 +533,8 @@ class Fetcher:
     async def _follow(self, call: _Call, started: float) -> Response:
         hop = _Hop(call.method, call.url, call.content, with_secrets=True)
         for _ in range(self._policy.max_redirects + 1):
-            await self._check(call, hop.url)
-            raw = await self._open(call, hop)
+            parsed = await self._check(call, hop.url)
+            raw = await self._open(call, hop, parsed)
             target = self._redirect_target(call, hop, raw)
             if target is None:
                 return await self._finish(call, hop.url, raw, started)
@@ -541,11 +544,14 @@ class Fetcher:
         detail = f"it redirected more than {self._policy.max_redirects} times (a loop?)"
         raise self._error("too_many_redirects", call, detail)
 
-    async def _check(self, call: _Call, url: str) -> None:
+    async def _check(self, call: _Call, url: str) -> httpx.URL:
+        """``url`` parsed once (for the check and the request alike), if the guard allows it."""
         policy = self._policy
         try:
+            parsed = netguard.parse_url(url)
             await netguard.check_url(
-                url, allow_private=policy.allow_private_addresses, allowed_networks=self._networks
+                parsed, allow_private=policy.allow_private_addresses,
+                allowed_networks=self._networks,
             )
         except netguard.BadUrlError as exc:
             raise self._error("bad_url", call, str(exc), hop=url) from None
@@ -553,21 +559,24 @@ class Fetcher:
             raise self._error("network", call, str(exc), hop=url) from None
         except netguard.BlockedAddressError as exc:
             raise self._error("blocked_address", call, str(exc), hop=url) from None
+        return parsed
 
-    async def _open(self, call: _Call, hop: _Hop) -> httpx.Response:
+    async def _open(self, call: _Call, hop: _Hop, url: httpx.URL) -> httpx.Response:
         """Send one hop and return the response with its body still unread."""
-        headers = dict(call.headers)
+        headers = httpx.Headers({"Accept": "*/*"})
+        headers.update(call.headers)
         if hop.with_secrets:
             headers.update(call.secrets)
         if hop.content is not None:
             headers["Content-Type"] = "application/json"
-        request = self._client.build_request(
-            hop.method, hop.url, headers=headers, content=hop.content
+        headers["User-Agent"] = _user_agent(call.headers, self._policy.user_agent)
+        headers["Accept-Encoding"] = _ACCEPT_ENCODING
+        request = httpx.Request(
+            hop.method, url, headers=headers, content=hop.content,
+            extensions={"timeout": self._timeout},
         )
-        request.headers["User-Agent"] = _user_agent(call.headers, self._policy.user_agent)
-        request.headers["Accept-Encoding"] = _ACCEPT_ENCODING
         try:
-            raw = await self._client.send(request, stream=True)
+            raw = await self._transport.handle_async_request(request)
         except (httpx.HTTPError, netguard.BlockedAddressError) as exc:
             raise self._transport_error(call, hop.url, exc) from None
         await self._check_headers(call, hop.url, raw)

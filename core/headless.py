@@ -12,15 +12,16 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode
-from core.export import Report, render
+from core.export import Report
+from core.export.stream import write_export
 from core.fetch import Fetcher, NetworkPolicy
 from core.model import PollOutcome, PollStatus
 from core.poller import Poller, failed
@@ -72,7 +73,8 @@ async def run_export(
             outcomes = await poll_with_progress(config, store, err)
         await store.sync_sources(config.sources)
         report = await build_report(config, store, request.since, outcomes)
-    write_output(request.out, render(report, request.fmt))
+        with open_output(request.out) as out:
+            await write_export(store, report, request.fmt, out)
     report_failures(outcomes, err)
     return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
 
@@ -90,11 +92,12 @@ async def poll_with_progress(config: Config, store: Store, err: TextIO) -> list[
 async def build_report(
     config: Config, store: Store, since: int | None, outcomes: list[PollOutcome]
 ) -> Report:
+    """The export's head; its mentions stay in the store until ``write_export`` streams them."""
     configured = {s.name for s in config.sources}
     sources = [s for s in await store.sources() if s.name in configured]
     return Report(
         generated_at=generated_at(),
-        mentions=await store.export_mentions(since=since),
+        mentions=[],
         sources=sources,
         since=since,
         outcomes=outcomes,
@@ -109,17 +112,25 @@ def generated_at() -> int:
 
 
 def write_output(out: str, text: str) -> None:
-    """Write ``text`` to stdout or atomically to a file (a temp file renamed into place), so
+    """Write ``text`` to stdout or atomically to a file (see ``open_output``)."""
+    with open_output(out) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def open_output(out: str) -> Iterator[TextIO]:
+    """Stdout, or a temp file beside ``out`` renamed into place when the block succeeds, so
     an interrupted run never leaves half an export where the last good one was."""
     if out == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        # A large buffer: an export is written in many small pieces.
+        with os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+            yield handle
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

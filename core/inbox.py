@@ -2,10 +2,12 @@
 
 The list never loads more than it shows: ``window`` is keyset pagination over an indexed
 ORDER BY (triage order is priority, then time, then id — "worst and most urgent first"; the
-newest order drops priority). Sidebar counts come from ``inbox_counts``, kept by triggers (see
-migrations/0002_inbox.sql), minus the few mentions snoozed right now. Every triage action is
-one set-based UPDATE over a target (explicit ids or everything in a view), logged per mention
-in ``actions`` with before/after JSON under one batch id, which is what ``undo_last`` reverses.
+newest order drops priority; a search pages through its FTS5 matches newest stored first,
+see ``core.inbox_views.order_of``). Sidebar counts come from ``inbox_counts``, kept by
+triggers (see migrations/0002_inbox.sql), minus the few mentions snoozed right now. Every
+triage action is one set-based UPDATE over a target (explicit ids or everything in a view),
+logged per mention in ``actions`` with before/after JSON under one batch id, which is what
+``undo_last`` reverses.
 
 Nothing here imports Textual; time is always passed in (``now``) so tests fix the clock.
 """
@@ -24,11 +26,13 @@ import aiosqlite
 
 from core.inbox_views import (
     BUCKET_PREDICATES,
+    NOT_SNOOZED,
     ORDER_COLUMNS,
     Filters,
     Order,
     View,
     filter_sql,
+    order_of,
 )
 
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
@@ -159,16 +163,18 @@ class Inbox:
         (for moving up), ``last`` reads the final rows of the view, and with no anchor the
         window starts at the top.
         """
-        where, params = self._where(view, filters, now)
+        if await self._empty(view):
+            return []
+        order = order_of(view, order)
+        source, where, params = self._listing(view, filters, now)
         columns = ORDER_COLUMNS[order]
         backwards = (before is not None or last) and after is None
         anchor = before if backwards else after
         if anchor is not None:
-            where += f" AND ({_tuple(columns)}) {'>' if backwards else '<'} ({_marks(columns)})"
+            where += f" AND ({_tuple(order, view)}) {'>' if backwards else '<'} ({_marks(columns)})"
             params.update({f"k_{c}": v for c, v in zip(columns, anchor.key(order), strict=True)})
-        direction = "ASC" if backwards else "DESC"
-        sort = ", ".join(f"m.{c} {direction}" for c in columns)
-        sql = f"SELECT {_ROW_COLUMNS} FROM mentions m WHERE {where} ORDER BY {sort} LIMIT :limit"
+        sort = _sort(order, view, "ASC" if backwards else "DESC")
+        sql = f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where} ORDER BY {sort} LIMIT :limit"
         params["limit"] = limit
         rows = [_row(r) for r in await self._fetch(sql, params)]
         return rows[::-1] if backwards else rows
@@ -176,12 +182,15 @@ class Inbox:
     async def window_from(self, view: View, filters: Filters, *, now: int, limit: int,
                           order: Order, first: Row) -> list[Row]:
         """A window starting at ``first``'s position, ``first`` included if still in view."""
-        where, params = self._where(view, filters, now)
+        if await self._empty(view):
+            return []
+        order = order_of(view, order)
+        source, where, params = self._listing(view, filters, now)
         columns = ORDER_COLUMNS[order]
-        where += f" AND ({_tuple(columns)}) <= ({_marks(columns)})"
+        where += f" AND ({_tuple(order, view)}) <= ({_marks(columns)})"
         params.update({f"k_{c}": v for c, v in zip(columns, first.key(order), strict=True)})
-        sort = ", ".join(f"m.{c} DESC" for c in columns)
-        sql = f"SELECT {_ROW_COLUMNS} FROM mentions m WHERE {where} ORDER BY {sort} LIMIT :limit"
+        sql = (f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where}"
+               f" ORDER BY {_sort(order, view, 'DESC')} LIMIT :limit")
         params["limit"] = limit
         return [_row(r) for r in await self._fetch(sql, params)]
 
@@ -207,8 +216,8 @@ class Inbox:
     async def count_filtered(self, view: View, filters: Filters, *, now: int,
                              cap: int = SEARCH_COUNT_CAP) -> int:
         """How many mentions a filtered view holds, counting at most ``cap`` (then "cap+")."""
-        where, params = self._where(view, filters, now)
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM mentions m WHERE {where} LIMIT :cap)"
+        source, where, params = self._listing(view, filters, now)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT :cap)"
         rows = await self._fetch(sql, {**params, "cap": cap})
         return int(rows[0][0])
 
@@ -363,6 +372,26 @@ class Inbox:
         params.update(dict(view.params), now=now)
         return f"{view.where()} AND {narrowing}", params
 
+    async def _empty(self, view: View) -> bool:
+        """True when the view's bucket counts nobody. An empty view is common (no ideas yet,
+        nothing done) and its index holds no row of it: the query would scan every mention in
+        the status before finding none (0.3 s at 1M); the counts table answers in microseconds."""
+        if view.bucket is None:
+            return False
+        return (await self._bucket_counts([view.bucket])).get(view.bucket, 0) <= 0
+
+    def _listing(self, view: View, filters: Filters,
+                 now: int) -> tuple[str, str, dict[str, object]]:
+        """FROM and WHERE of a window: a search is driven by its FTS5 matches, newest stored
+        first, so a page reads a page of hits; any other view reads ``mentions`` by index."""
+        if view.fts is None:
+            return ("mentions m", *self._where(view, filters, now))
+        narrowing, params = filter_sql(filters, self.me)
+        params.update(dict(view.params), now=now)
+        unsnoozed = f" AND {NOT_SNOOZED}" if view.hides_snoozed else ""
+        return ("mentions_fts CROSS JOIN mentions m ON m.id = mentions_fts.rowid",
+                f"mentions_fts MATCH :view_fts{unsnoozed} AND {narrowing}", params)
+
     def _target(self, target: Target, now: int) -> tuple[str, dict[str, object]]:
         if isinstance(target, Ids):
             return ("m.id IN (SELECT value FROM json_each(:target_ids))",
@@ -466,8 +495,14 @@ async def _scalar(db: aiosqlite.Connection, sql: str, params: dict[str, object])
     return None if row is None else row[0]
 
 
-def _tuple(columns: tuple[str, ...]) -> str:
-    return ", ".join(f"m.{c}" for c in columns)
+def _tuple(order: Order, view: View) -> str:
+    if order is Order.STORED and view.fts is not None:
+        return "mentions_fts.rowid"  # the rowid FTS5 streams: a page in 0.2 ms, not 1 s
+    return ", ".join(f"m.{c}" for c in ORDER_COLUMNS[order])
+
+
+def _sort(order: Order, view: View, direction: str) -> str:
+    return ", ".join(f"{c} {direction}" for c in _tuple(order, view).split(", "))
 
 
 def _marks(columns: tuple[str, ...]) -> str:

@@ -8,18 +8,22 @@ hung poll. Adapters stay small because none of that is repeated in them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from core.credentials import CredentialError, resolve_token
-from core.enrich import EnrichSpec
 from core.fetch import Fetcher, FetchError, Response
 from core.model import PollStatus, SourceConfig
-from core.pipeline import parse_and_enrich
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
 from core.urls import display_url
 from core.workers import ParseTimeout, WorkerCrashed, WorkerPool
+
+if TYPE_CHECKING:
+    # Enrichment (sentiment, language models) runs in the workers. The main process imports it
+    # only once a body is actually parsed, so a poll of unchanged feeds never loads it.
+    from core.enrich import EnrichSpec
 
 THROTTLE_STATUSES = (429, 503)
 
@@ -40,7 +44,7 @@ class SourceContext:
     now: int
     fetcher: Fetcher
     pool: WorkerPool
-    spec: EnrichSpec
+    spec: EnrichSpec | Callable[[], EnrichSpec]  # or a function making it, called on first parse
     parse_deadline: float
 
     async def fetch(
@@ -75,6 +79,10 @@ class SourceContext:
         return check_status(response, accept=accept, conditional=False)
 
     async def process(self, parser: Parser, response: Response) -> ParsedPage:
+        from core.pipeline import parse_and_enrich  # see TYPE_CHECKING above
+
+        if callable(self.spec):
+            self.spec = self.spec()
         options = ParseOptions(
             source=self.source.name,
             kind=self.source.kind,

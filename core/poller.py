@@ -10,29 +10,46 @@ long-running poller process all drive this one class.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import logging
 import random
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from core.config import Config
-from core.enrich import EnrichSpec
+from core.credentials import CredentialError, resolve_token
 from core.fetch import Fetcher
 from core.model import PollOutcome, PollStatus, SourceConfig
 from core.poll_context import SourceContext
 from core.schedule import SchedulePolicy, is_due, next_poll_at
-from core.sources.base import PollResult, SourceError
+from core.sources.base import PollResult, SourceError, SourceState
 from core.sources.registry import adapter_for
 from core.store import SourceRow, Store
 from core.store.snapshots import take_due_snapshots
+from core.store.store import PollRecord
 from core.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from core.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
+
+log = logging.getLogger(__name__)
 
 # A whole poll of one source (every page, every parse) must end within this, so a source
 # whose server drips bytes or pages forever cannot hold a poll cycle open.
 SOURCE_DEADLINE = 120.0
 # Parsing a body in the worker: feedparser has inputs that take minutes; real feeds take ms.
 PARSE_DEADLINE = 20.0
+# Outcomes are written in batches, one transaction each, instead of one per source: a round of a
+# thousand unchanged feeds was a thousand commits. A batch is written once it holds this many, or
+# once its oldest outcome is this many seconds old (so the inbox's source health lags a slow
+# round by no more than that), and always before ``poll_once`` returns.
+RECORD_BATCH = 200
+RECORD_DELAY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,9 @@ class Poller:
         self._overall = asyncio.Semaphore(self.limits.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._ids: dict[str, int] = {}
+        self._states: dict[int, SourceState] = {}  # read once per round, used once per source
+        self._pending: list[PollRecord] = []
+        self._pending_since = 0.0
 
     async def poll_once(
         self, *, due_only: bool = False, on_outcome: OutcomeHook | None = None
@@ -82,12 +102,23 @@ class Poller:
         """Poll every source (or only those due) once; one outcome per polled source."""
         self._ids = await self.store.sync_sources(self.config.sources)
         rows = {row.name: row for row in await self.store.sources()}
+        self._states = await self.store.source_states()
         now = int(self.clock())
         chosen = [
             s for s in self.config.sources if not due_only or is_due(rows[s.name].next_poll_at, now)
         ]
         tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
-        return list(await asyncio.gather(*tasks))
+        try:
+            outcomes = list(await asyncio.gather(*tasks))
+        except BaseException:
+            # Cancelled (Ctrl-C): outcomes not yet written are dropped whole; their sources are
+            # polled again next time and their stored mentions recognised as duplicates.
+            self._pending.clear()
+            raise
+        finally:
+            self._states = {}  # a later poll_source reads its state fresh
+        await self._flush()
+        return outcomes
 
     async def _poll_unless_throttled(
         self, source: SourceConfig, row: SourceRow, now: int, on_outcome: OutcomeHook | None
@@ -126,18 +157,25 @@ class Poller:
     async def _poll_and_report(
         self, source: SourceConfig, errors_before: int, on_outcome: OutcomeHook | None
     ) -> PollOutcome:
-        outcome = await self.poll_source(source, errors_before=errors_before)
+        outcome = await self._poll_buffered(source, errors_before)
         if on_outcome is not None:
             on_outcome(outcome)
         return outcome
 
     async def poll_source(self, source: SourceConfig, *, errors_before: int = 0) -> PollOutcome:
         """Poll one source, store what it yields and its outcome; never raises for its failure."""
+        outcome = await self._poll_buffered(source, errors_before)
+        await self._flush()
+        return outcome
+
+    async def _poll_buffered(self, source: SourceConfig, errors_before: int) -> PollOutcome:
+        """Poll one source and store its mentions; its outcome joins the next batch written."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
             result, outcome = await self._fetch_and_parse(source, int(started))
             if result is not None:
                 outcome = await self._store(source, result, outcome)
+        outcome.message = redact(outcome.message, source)  # servers echo tokens in errors
         outcome.started_at = int(started)
         outcome.duration_ms = int((self.clock() - started) * 1000)
         await self._record(source, outcome, result, errors_before)
@@ -147,16 +185,14 @@ class Poller:
         self, source: SourceConfig, now: int
     ) -> tuple[PollResult | None, PollOutcome]:
         source_id = self._ids[source.name]
-        state = await self.store.source_state(source_id)
+        state = self._states.pop(source_id, None) or await self.store.source_state(source_id)
         context = SourceContext(
             source=source,
             state=state,
             now=now,
             fetcher=self.fetcher,
             pool=self.pool,
-            spec=EnrichSpec(
-                sets=self.config.query_sets(), match_all=source.match_all, source=source.name
-            ),
+            spec=functools.partial(_enrich_spec, self.config, source),
             parse_deadline=self.limits.parse_deadline,
         )
         try:
@@ -171,6 +207,8 @@ class Poller:
             limit = self.limits.source_deadline
             message = f"the whole poll took longer than {limit:.0f} s and was stopped"
             return None, PollOutcome(source.name, PollStatus.ERROR, message)
+        except Exception as error:  # noqa: BLE001 -- a bug met by one source must not stop the rest
+            return None, _unexpected(source, error)
         status = PollStatus.NOT_MODIFIED if result.not_modified else PollStatus.OK
         return result, PollOutcome(source.name, status, result.warning or "")
 
@@ -213,7 +251,21 @@ class Poller:
             rng=self.rng,
         )
         state = result.state if result is not None else None
-        await self.store.record_poll(self._ids[source.name], outcome, state, next_poll_at=next_at)
+        await self._defer(PollRecord(self._ids[source.name], outcome, state, next_at))
+
+    async def _defer(self, record: PollRecord) -> None:
+        """Queue an outcome; write the queue when it is full or its oldest entry is due."""
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        self._pending.append(record)
+        overdue = time.monotonic() - self._pending_since >= RECORD_DELAY
+        if len(self._pending) >= RECORD_BATCH or overdue:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Write every queued outcome in one transaction."""
+        batch, self._pending = self._pending, []
+        await self.store.record_polls(batch)
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).hostname or ""
@@ -222,12 +274,45 @@ class Poller:
         return self._hosts[host]
 
 
+def _enrich_spec(config: Config, source: SourceConfig) -> EnrichSpec:
+    """What enrichment needs for ``source``; built only when one of its bodies is parsed, so a
+    round of unchanged feeds never imports the sentiment and language code."""
+    from core.enrich import EnrichSpec
+
+    return EnrichSpec(sets=config.query_sets(), match_all=source.match_all, source=source.name)
+
+
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     try:
         async with asyncio.timeout(seconds):
             await stop.wait()
     except TimeoutError:
         return
+
+
+def _unexpected(source: SourceConfig, error: Exception) -> PollOutcome:
+    """An exception no adapter expected, as that source's error; the traceback goes to the log
+    with the source's secrets blanked out (no locals are logged)."""
+    trace = "".join(traceback.format_exception(error))
+    log.warning("source %s: unexpected error during its poll\n%s", source.name,
+                redact(trace, source))
+    message = (f"the poll failed unexpectedly ({type(error).__name__}); this is a listenpost bug, "
+               "please report it with the log")
+    return PollOutcome(source.name, PollStatus.ERROR, message)
+
+
+def redact(text: str, source: SourceConfig) -> str:
+    """``text`` with the source's token (from the config or its variable) blanked out."""
+    for secret in _secrets(source):
+        text = text.replace(secret, "[redacted]")
+    return text
+
+
+def _secrets(source: SourceConfig) -> list[str]:
+    found = [source.token] if source.token else []
+    with contextlib.suppress(CredentialError):  # a missing variable is reported elsewhere
+        found.append(resolve_token(source) or "")
+    return [s for s in found if len(s) >= 4]  # shorter values are too likely to be words
 
 
 def failed(outcomes: Iterable[PollOutcome]) -> list[PollOutcome]:

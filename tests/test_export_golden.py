@@ -155,3 +155,61 @@ def test_format_from_extension_or_flag() -> None:
     assert format_for("out.txt", "csv") == "csv"
     with pytest.raises(ValueError, match="--format"):
         format_for("out.txt", None)
+
+
+def many_mentions(count: int) -> list[Mention]:
+    """``count`` varied mentions: every label, some categories and matches, hostile text."""
+    labels = (Label.POSITIVE, Label.NEUTRAL, Label.NEGATIVE)
+    made = []
+    for i in range(count):
+        made.append(Mention(
+            platform="feed", title=f"t{i} \"quoted\" \u00e6\u00f8\u00e5 \u2028",
+            text=f"line\nbreak \x1b[31m {i} \\ [bold]x[/] \ud83d\ude00", url=f"https://e.example/{i}",
+            guid=f"g{i}", author=f"a{i % 7}", published_at=NOW - (i % 50) * 60,
+            key=f"feed:guid:blog/many-{i}", language=("en", "da", "und")[i % 3],
+            sentiment=Sentiment(((i * 37) % 200 - 100) / 101, labels[i % 3], "vader"),
+            matched=[Match("brand", "Northwind")] * (i % 2)
+            + [Match("competitor", "Copperpot")] * (i % 3 == 0),
+            category=(None, "question", "idea", "complaint")[i % 4], priority=(i * 13) % 17 / 3,
+            engagement=Engagement(i % 5 or None, None, i),
+        ))
+    return made
+
+
+async def stream_and_render(tmp_path: Path, count: int, fmt: str) -> tuple[str, str]:
+    """The streamed export of a store and the in-memory render of the same store."""
+    from core.export.stream import write_export
+
+    sources = [SourceConfig(name="blog", kind="feed", url="https://blog.example/feed")]
+    async with await Store.open(tmp_path / f"many-{fmt}.db") as store:
+        ids = await store.sync_sources(sources)
+        await store.ingest(ids["blog"], many_mentions(count), now=NOW)
+        report = Report(generated_at=NOW, mentions=[], sources=await store.sources(),
+                        since=NOW - 1800, brand="Northwind")
+        out = io.StringIO()
+        await write_export(store, report, fmt, out)
+        report.mentions = await store.export_mentions(since=NOW - 1800)
+        return out.getvalue(), render(report, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md"])
+async def test_streamed_export_equals_in_memory_render(tmp_path: Path, fmt: str) -> None:
+    """It should write the same bytes from the store's cursor as from a list of mentions."""
+    streamed, rendered = await stream_and_render(tmp_path, 2500, fmt)  # > 2 pages of 1000
+    assert streamed == rendered
+    assert len(streamed) > 1000
+
+
+async def test_streamed_json_is_what_json_dumps_writes(tmp_path: Path) -> None:
+    """It should write exactly json.dumps(document, ensure_ascii=False, indent=2)."""
+    streamed, _ = await stream_and_render(tmp_path, 1200, "json")
+    document = json.loads(streamed)
+    assert streamed == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert document["summary"]["mentions"] == len(document["mentions"]) > 500
+
+
+async def test_streamed_export_of_an_empty_store(tmp_path: Path) -> None:
+    """It should write a valid, json.dumps-identical document when nothing is stored."""
+    streamed, rendered = await stream_and_render(tmp_path, 0, "json")
+    assert streamed == rendered == json.dumps(json.loads(streamed), ensure_ascii=False,
+                                              indent=2) + "\n"

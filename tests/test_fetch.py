@@ -100,6 +100,17 @@ async def test_user_agent_and_accept_encoding_are_ours(
     assert sent["accept"] == "application/json"
 
 
+async def test_no_cookie_is_kept_between_requests(
+    fetcher: Fetcher, loopback: LoopbackServer
+) -> None:
+    """It should send no cookie a server set earlier: sources share one client, not a session."""
+    url = loopback.route("/c", Reply(200, b"ok", headers={"Set-Cookie": "sid=abc123; Path=/"}))
+    await fetcher.get(url)
+    await fetcher.get(url)
+    first, second = (hit.headers for hit in loopback.hits("/c"))
+    assert "cookie" not in second and first["accept"] == "*/*"
+
+
 async def test_conditional_get_sends_validators_and_returns_304(
     fetcher: Fetcher, loopback: LoopbackServer
 ) -> None:

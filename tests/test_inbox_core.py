@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from pathlib import Path
@@ -170,6 +171,78 @@ async def test_search_view_finds_words_and_survives_fts_syntax(db: Path) -> None
         rows = await inbox.window(search_view("refund"), Filters(), now=T0, limit=9)
         assert [r.title for r in rows] == ["Refund please"]
         assert await inbox.window(search_view('NEAR( "'), Filters(), now=T0, limit=9) == []
+
+
+async def test_search_pages_every_hit_once_newest_stored_first(db: Path) -> None:
+    """It should page a search by FTS rowid, newest stored first, whatever order is asked."""
+    rng = random.Random(3)
+    words = ["refund", "crash", "love", "slow"]
+    texts = [" ".join(rng.choices(words, k=3)) for _ in range(150)]
+    ids = insert(db, [M(title=f"t{i}", text=t, snoozed_until=T0 + 60 if i % 9 == 0 else None,
+                        source=rng.choice(["blog", "hn"])) for i, t in enumerate(texts)])
+    hits = [i for i, t in zip(ids, texts, strict=True) if {"refund", "crash"} <= set(t.split())]
+    view = search_view("crash refund")
+    async with open_inbox(db) as inbox:
+        for order in Order:
+            rows: list[Row] = []
+            while more := await inbox.window(view, Filters(), now=T0, limit=7, order=order,
+                                             after=rows[-1] if rows else None):
+                rows += more
+            assert [r.id for r in rows] == sorted(hits, reverse=True)
+            back = await inbox.window(view, Filters(), now=T0, limit=4, order=order,
+                                      before=rows[9])
+            assert [r.id for r in back] == [r.id for r in rows[5:9]]
+            again = await inbox.window_from(view, Filters(), now=T0, limit=3, order=order,
+                                            first=rows[2])
+            assert [r.id for r in again] == [r.id for r in rows[2:5]]
+        narrowed = await inbox.window(view, Filters(source="hn"), now=T0, limit=500)
+        assert {r.source for r in narrowed} == {"hn"} and 0 < len(narrowed) < len(hits)
+        assert await inbox.count_filtered(view, Filters(source="hn"), now=T0) == len(narrowed)
+
+
+class SqlRecorder(Inbox):
+    """An inbox that records the SQL of every read instead of running it."""
+
+    def __init__(self) -> None:
+        super().__init__(None, None, me="me")  # type: ignore[arg-type]
+        self.reads: list[tuple[str, dict[str, object]]] = []
+
+    async def _fetch(self, sql: str, params: dict[str, object]) -> list[sqlite3.Row]:
+        if "FROM inbox_counts" in sql:  # every view holds something: plan its window
+            return [(b, 1) for b in json.loads(str(params["b"]))]  # type: ignore[misc]
+        self.reads.append((sql, params))
+        return []
+
+
+async def test_every_view_reads_through_an_index_and_every_index_is_used(db: Path) -> None:
+    """It should page each view and order by an index, and keep no index that none uses."""
+    insert(db, varied(60))
+    recorder = SqlRecorder()
+    for view in [*BUILTIN_VIEWS, source_view(1, "blog"), search_view("m1")]:
+        for order in (Order.TRIAGE, Order.NEWEST):
+            await recorder.window(view, Filters(), now=T0, limit=9, order=order)
+    used: set[str] = set()
+    with sqlite3.connect(db) as con:
+        for sql, params in recorder.reads:
+            steps = [str(r[3]) for r in con.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+            assert not any(s in ("SCAN m", "SCAN mentions") for s in steps), (sql, steps)
+            used.update(w.split()[0] for s in steps for w in s.split("INDEX ")[1:])
+        indexes = {r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mentions'"
+            " AND sql IS NOT NULL")}  # sql is NULL for UNIQUE's automatic index (key)
+    # Not the inbox's: a person's history (an author's mentions) and owned-post snapshots.
+    assert indexes - used == {"mentions_by_author", "mentions_owned_by_time"}
+
+
+async def test_an_empty_view_answers_from_the_counts_without_a_scan(db: Path) -> None:
+    """It should answer an empty bucket's window from inbox_counts, and list it once filled."""
+    insert(db, [M(title="calm", category=None)])
+    ideas = builtin_view("ideas")
+    async with open_inbox(db) as inbox:
+        assert await inbox.window(ideas, Filters(), now=T0, limit=9) == []
+        insert(db, [M(title="an idea", category="idea")])
+        assert [r.title for r in await inbox.window(ideas, Filters(), now=T0, limit=9)] == \
+            ["an idea"]
 
 
 async def test_health_names_failing_and_silent_sources(db: Path) -> None:

@@ -156,3 +156,25 @@ async def test_backend_refuses_unix_sockets() -> None:
     backend = netguard.GuardedBackend(allow_private=True)
     with pytest.raises(httpcore.ConnectError):
         await backend.connect_unix_socket("/var/run/docker.sock")
+
+
+async def test_canonical_addresses_are_their_own_resolution() -> None:
+    """It should take a host spelt as its address as is, and still resolve every other spelling."""
+    assert await netguard.resolve("127.0.0.1", 80) == [ipaddress.ip_address("127.0.0.1")]
+    assert await netguard.resolve("::1", 80) == [ipaddress.ip_address("::1")]
+    assert await netguard.resolve("127.1", 80) == [ipaddress.ip_address("127.0.0.1")]
+
+
+async def test_pooled_connections_notice_when_the_server_hangs_up(
+    loopback: LoopbackServer,
+) -> None:
+    """It should report an idle connection as readable only once the server has closed it."""
+    backend = netguard.GuardedBackend(allow_private=True)
+    stream = await backend.connect_tcp("127.0.0.1", loopback.port, timeout=5)
+    assert stream.get_extra_info("is_readable") is False
+    assert stream.get_extra_info("socket") is not None
+    await stream.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=5)
+    while await stream.read(4096, timeout=5):
+        pass
+    assert stream.get_extra_info("is_readable") is True
+    await stream.aclose()

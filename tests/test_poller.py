@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from core.model import PollOutcome, PollStatus
 from core.store import Store
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
+from tests.loopback import Request as Hit
 
 FEED = rss([FeedItem("Northwind rocks", "Northwind is great", "n1", link="https://b.example/1")])
 
@@ -111,3 +114,63 @@ async def test_cancelling_a_poll_leaves_the_store_consistent(
     async with open_poller(config, store) as poller:
         outcomes = await poller.poll_once()
     assert outcomes[0].new == 1 and await store.count_mentions() == 1
+
+
+def conditional(request: Hit) -> Reply:
+    """A feed that answers 304 to the ETag it gave out."""
+    if request.headers.get("if-none-match") == '"v1"':
+        return Reply(304)
+    return Reply(200, FEED, headers={"ETag": '"v1"'})
+
+
+async def test_a_second_round_asks_every_source_conditionally(
+    loopback: LoopbackServer, store: Store
+) -> None:
+    """It should send every source its stored validator and record each 304 before returning."""
+    urls = {f"feed {i}": loopback.route(f"/c{i}.xml", conditional) for i in range(12)}
+    async with open_poller(config_for(urls), store) as poller:
+        await poller.poll_once()
+        second = await poller.poll_once()
+    assert {o.status for o in second} == {PollStatus.NOT_MODIFIED}
+    rows = await store.sources()
+    assert [r.last_status for r in rows] == ["not_modified"] * 12
+    async with store.db.execute("SELECT count(*) FROM polls") as cursor:
+        assert await cursor.fetchone() == (24,)
+
+
+SECOND_POLL = """
+import asyncio, sys
+from pathlib import Path
+from core.config import load_config
+from core.headless import open_poller
+from core.store import Store
+
+async def main() -> None:
+    config = load_config(Path(sys.argv[1]))
+    async with await Store.open(sys.argv[2]) as store, open_poller(config, store) as poller:
+        outcomes = await poller.poll_once()
+    heavy = ("core.enrich", "core.sentiment", "core.language", "vaderSentiment", "py3langid")
+    print([o.status.value for o in outcomes], [m for m in heavy if m in sys.modules])
+
+asyncio.run(main())
+"""
+
+
+async def test_a_round_of_unchanged_feeds_loads_no_enrichment(
+    loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    """It should poll unchanged feeds without importing sentiment or language code at all."""
+    url = loopback.route("/same.xml", conditional)
+    text = (f'[brand]\nname = "Northwind"\n\n[network]\nallow_private_addresses = true\n\n'
+            f'[[sources]]\nkind = "feed"\nname = "same"\nurl = "{url}"\n')
+    (tmp_path / "lp.toml").write_text(text)
+    async with await Store.open(tmp_path / "lp.db") as first, open_poller(
+        config_for({"same": url}), first
+    ) as poller:
+        assert (await poller.poll_once())[0].status is PollStatus.OK
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", SECOND_POLL, str(tmp_path / "lp.toml"), str(tmp_path / "lp.db")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.stdout.strip() == "['not_modified'] []", done.stderr[-2000:]

@@ -13,6 +13,7 @@ from core.sources.base import SourceState
 from core.store import Store, StoreError
 from core.store import store as store_module
 from core.store.migrate import APPLICATION_ID, Migration, load_migrations, split_statements, upgrade
+from core.store.store import PollRecord
 
 LATEST = len(load_migrations())
 NOW = 1_700_000_000
@@ -294,6 +295,26 @@ async def test_unknown_source_ids_are_errors(tmp_path: Path) -> None:
             await store.record_poll(42, PollOutcome("x", PollStatus.OK), None, next_poll_at=None)
 
 
+async def test_a_batch_of_outcomes_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    """It should store many sources' outcomes and states at once, and none if one is unknown."""
+    async with await Store.open(tmp_path / "lp.db") as store:
+        ids = await store.sync_sources([Src(f"f{i}", "feed", f"https://f.example/{i}")
+                                        for i in range(3)])
+        records = [PollRecord(sid, PollOutcome(name, PollStatus.NOT_MODIFIED, started_at=NOW),
+                              SourceState(etag=f'"{name}"'), NOW + 60)
+                   for name, sid in ids.items()]
+        unknown = PollRecord(999, PollOutcome("x", PollStatus.OK), None, None)
+        with pytest.raises(StoreError, match="no source with id 999"):
+            await store.record_polls([*records, unknown])
+        assert [row.last_status for row in await store.sources()] == [None, None, None]
+        await store.record_polls(records)
+        rows, states = await store.sources(), await store.source_states()
+        async with store.db.execute("SELECT count(*) FROM polls") as cursor:
+            assert await cursor.fetchone() == (3,)
+    assert [(row.last_status, row.next_poll_at) for row in rows] == [("not_modified", NOW + 60)] * 3
+    assert {states[sid].etag for sid in ids.values()} == {f'"{name}"' for name in ids}
+
+
 # --- reading mentions back ---------------------------------------------------------------------
 
 
@@ -338,3 +359,20 @@ async def test_export_order_is_stable_and_filtered(tmp_path: Path) -> None:
         assert [m.id for m in await store.export_mentions(since=NOW - 100)] == [3, 2, 1, 5]
         assert [m.source for m in await store.export_mentions(source_names=["b"])] == ["b"]
         assert (await store.get_mention(1)).tags == ["alpha", "zeta"]  # type: ignore[union-attr]
+
+
+async def test_export_pages_stream_one_snapshot(tmp_path: Path) -> None:
+    """It should page the export in order and see one point in time inside snapshot()."""
+    reader, source = await open_with_source(tmp_path / "lp.db")
+    writer, _ = await open_with_source(tmp_path / "lp.db")
+    await reader.ingest(source, [mention(i) for i in range(7)], now=NOW)
+    async with reader.snapshot():
+        groups = await reader.export_groups()
+        await writer.ingest(source, [mention(i) for i in range(7, 12)], now=NOW)  # commits
+        pages = [page async for page in reader.export_pages(page=3)]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [m for p in pages for m in p] == (await writer.export_mentions())[:7]  # 7-11 sort last
+    assert sum(g[-1] for g in groups) == 7
+    assert len(await reader.export_mentions()) == 12  # after the snapshot: the new rows too
+    await reader.close()
+    await writer.close()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.segment import Segments
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
@@ -179,6 +180,17 @@ class ListenpostApp(App[None]):
     def action_help(self) -> None:
         """Every key, as remapped."""
         self.push_screen(HelpScreen(self.keys_in_use))
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: Textual prints every frame's locals
+        by default, and a frame of a poll or a login holds a token as a plain string."""
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        rendered = self.console.render(traceback, self.console.options)
+        self._exit_renderables.append(Segments(rendered))
+        self._close_messages_no_wait()
 
 
 def _local_tz() -> tzinfo:

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the config's feed sources as OPML to FILE ('-' for stdout) and exit",
     )
-    parser.add_argument("--version", action="version", version=f"listenpost {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
 
@@ -109,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
-    from core.demo.run import running_demo  # no Textual; starts a loopback server only when used
     from core.paths import config_path
 
     if args.no_poll and not args.export:
@@ -120,14 +119,21 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
     if args.demo or (not path.exists() and args.config is None):
-        if not args.demo and not args.export and not args.poller:
-            err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
-        with running_demo(args.db) as (demo_config, demo_db):
-            return run_mode(args, demo_config, demo_db, err)
+        return demo(args, path, err)
     config = load(path, err)
     if config is None:
         return ExitCode.CONFIG
     return run_mode(args, config, _db_path(args), err)
+
+
+def demo(args: argparse.Namespace, path: Path, err: TextIO) -> ExitCode:
+    # Imported here: the demo's sample content is not needed by a configured run.
+    from core.demo.run import running_demo  # no Textual; starts a loopback server only when used
+
+    if not args.demo and not args.export and not args.poller:
+        err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
+    with running_demo(args.db) as (demo_config, demo_db):
+        return run_mode(args, demo_config, demo_db, err)
 
 
 def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
@@ -251,6 +257,24 @@ def _db_path(args: argparse.Namespace) -> Path:
     from core.paths import db_path
 
     return db_path(args.db)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the package metadata only when asked (every run builds the
+    parser, and the lookup walks the installed distributions)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"listenpost {_version()}\n")
+        parser.exit()
 
 
 def _version() -> str:

@@ -8,9 +8,11 @@ byte for byte (set ``SOURCE_DATE_EPOCH`` to pin ``generated_at`` too).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import TextIO
 
-from core.export.report import Report
+from core.export.report import Report, Writer
 
 FORMATS = ("csv", "json", "md")
 
@@ -32,19 +34,29 @@ def format_for(path: str, explicit: str | None) -> str:
 
 def render(report: Report, fmt: str) -> str:
     """The export text of ``report`` in ``fmt``."""
+    out = io.StringIO()
+    writer = writer_for(fmt, report, out)
+    writer.begin(report.summary())
+    writer.add(report.mentions)
+    writer.end()
+    return out.getvalue()
+
+
+def writer_for(fmt: str, report: Report, out: TextIO) -> Writer:
+    """The writer of ``fmt`` for ``report``'s head (its mentions come through ``add``)."""
     if fmt == "csv":
-        from core.export.csv_export import render_csv
+        from core.export.csv_export import CsvWriter
 
-        return render_csv(report)
+        return CsvWriter(report, out)
     if fmt == "json":
-        from core.export.json_export import render_json
+        from core.export.json_export import JsonWriter
 
-        return render_json(report)
+        return JsonWriter(report, out)
     if fmt == "md":
-        from core.export.markdown import render_markdown
+        from core.export.markdown import MarkdownWriter
 
-        return render_markdown(report)
+        return MarkdownWriter(report, out)
     raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
 
 
-__all__ = ["FORMATS", "Report", "format_for", "render"]
+__all__ = ["FORMATS", "Report", "format_for", "render", "writer_for"]

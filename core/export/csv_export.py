@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from typing import TextIO
 
-from core.export.report import Report, iso
+from core.export.report import Report, Summary, iso
 from core.store import StoredMention
 
 COLUMNS = (
@@ -41,11 +43,27 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def render_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for mention in report.mentions:
-        writer.writerow([neutralise(cell) for cell in row(mention)])
+    writer = CsvWriter(report, out)
+    writer.begin(report.summary())
+    writer.add(report.mentions)
+    writer.end()
     return out.getvalue()
+
+
+class CsvWriter:
+    """The header, then one line per mention as they come."""
+
+    def __init__(self, report: Report, out: TextIO) -> None:
+        self._csv = csv.writer(out, lineterminator="\r\n")
+
+    def begin(self, summary: Summary) -> None:
+        self._csv.writerow(COLUMNS)
+
+    def add(self, mentions: Sequence[StoredMention]) -> None:
+        self._csv.writerows([neutralise(cell) for cell in row(m)] for m in mentions)
+
+    def end(self) -> None:
+        pass
 
 
 def row(m: StoredMention) -> list[object]:

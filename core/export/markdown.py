@@ -8,9 +8,12 @@ emphasis that the author of a mention put there, and only http(s) links that we 
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
-from core.export.report import Report, iso
+from core.export.report import Report, Summary, iso
 from core.store import SourceRow, StoredMention
 from core.text import bounded
 
@@ -22,16 +25,39 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def render_markdown(report: Report) -> str:
-    sections = [
-        _header(report),
-        _numbers(report),
-        _list_section("Needs attention", _needs_attention(report.mentions)),
-        _list_section("Questions", _by_category(report.mentions, "question")),
-        _list_section("Ideas", _by_category(report.mentions, "idea")),
-        _list_section("Competitor talk", _competitor_talk(report.mentions)),
-        _source_health(report.sources),
-    ]
-    return "\n".join(s for s in sections if s)
+    out = io.StringIO()
+    writer = MarkdownWriter(report, out)
+    writer.begin(report.summary())
+    writer.add(report.mentions)
+    writer.end()
+    return out.getvalue()
+
+
+class MarkdownWriter:
+    """Keeps only the top mentions of each section as they come; writes it all at the end."""
+
+    def __init__(self, report: Report, out: TextIO) -> None:
+        self._report, self._out = report, out
+        self._summary: Summary = {}
+        self._top: dict[str, list[StoredMention]] = {name: [] for name, _ in _SECTIONS}
+
+    def begin(self, summary: Summary) -> None:
+        self._summary = summary
+
+    def add(self, mentions: Sequence[StoredMention]) -> None:
+        for name, wanted in _SECTIONS:
+            chosen = [m for m in mentions if wanted(m)]
+            if chosen:
+                self._top[name] = _top(self._top[name] + chosen)
+
+    def end(self) -> None:
+        sections = [
+            _header(self._report),
+            _numbers(self._summary),
+            *(_list_section(name, self._top[name]) for name, _ in _SECTIONS),
+            _source_health(self._report.sources),
+        ]
+        self._out.write("\n".join(s for s in sections if s))
 
 
 def escape(text: str) -> str:
@@ -55,15 +81,13 @@ def _header(report: Report) -> str:
     return f"{title}\n\nGenerated {iso(report.generated_at)}, covering {period}.\n"
 
 
-def _numbers(report: Report) -> str:
-    summary = report.summary()
-    sentiment = summary["sentiment"]
-    assert isinstance(sentiment, dict)
-    total = len(report.mentions)
+def _numbers(summary: Summary) -> str:
+    sentiment, shares, total = summary["sentiment"], summary["share_of_voice"], summary["mentions"]
+    assert isinstance(sentiment, dict) and isinstance(shares, dict) and isinstance(total, int)
     lines = ["## The numbers", "", "| figure | value |", "|---|---|", f"| mentions | {total} |"]
     for label in ("positive", "neutral", "negative"):
         lines.append(f"| {label} | {sentiment[label]} ({_percent(sentiment[label], total)}) |")
-    for name, share in report.share_of_voice().items():
+    for name, share in shares.items():
         lines.append(f"| share of voice: {escape(name)} | {share * 100:.1f}% |")
     return "\n".join(lines) + "\n"
 
@@ -72,22 +96,22 @@ def _percent(part: int, whole: int) -> str:
     return f"{part / whole * 100:.0f}%" if whole else "0%"
 
 
-def _needs_attention(mentions: list[StoredMention]) -> list[StoredMention]:
-    chosen = [
-        m
-        for m in mentions
-        if m.status != "done"
-        and (m.sentiment.label.value == "negative" or m.category == "question")
-    ]
-    return _top(chosen)
+def _needs_attention(m: StoredMention) -> bool:
+    return m.status != "done" and (m.sentiment.label.value == "negative"
+                                   or m.category == "question")
 
 
-def _by_category(mentions: list[StoredMention], category: str) -> list[StoredMention]:
-    return _top([m for m in mentions if m.category == category])
+def _competitor_talk(m: StoredMention) -> bool:
+    return any(x.kind == "competitor" for x in m.matched)
 
 
-def _competitor_talk(mentions: list[StoredMention]) -> list[StoredMention]:
-    return _top([m for m in mentions if any(x.kind == "competitor" for x in m.matched)])
+# Section title and which mentions it lists, in report order.
+_SECTIONS: tuple[tuple[str, Callable[[StoredMention], bool]], ...] = (
+    ("Needs attention", _needs_attention),
+    ("Questions", lambda m: m.category == "question"),
+    ("Ideas", lambda m: m.category == "idea"),
+    ("Competitor talk", _competitor_talk),
+)
 
 
 def _top(mentions: list[StoredMention]) -> list[StoredMention]:

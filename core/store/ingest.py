@@ -93,14 +93,38 @@ async def ingest(
     rows = _unique(_prepare(mentions, source_id, now, result), result)
     existing = await _existing(db, [row.key for row in rows])
     new, changed = _classify(rows, existing, result)
+    before = await _max_id(db) if new else 0
     try:
         await _write_batch(db, new, changed)
     except ROW_ERRORS:
         new, changed = await _write_each(db, new, changed, result)
     result.new, result.updated = len(new), len(changed)
-    ids = await _ids(db, [row.key for row in new])
-    result.new_ids = [ids[row.key] for row in new]
+    result.new_ids = await _new_ids(db, new, before)
     return result
+
+
+async def _new_ids(db: aiosqlite.Connection, new: list[_Row], before: int) -> list[int]:
+    """The ids the batch's new rows got. SQLite gives each inserted row the table's largest
+    id plus one, and nobody else writes inside our transaction, so they are normally
+    before+1 … before+n; anything else (a refused row, ids near 2**63) is looked up by key."""
+    if not new:
+        return []
+    if await _max_id(db) == before + len(new) and await _count_above(db, before) == len(new):
+        return list(range(before + 1, before + len(new) + 1))
+    ids = await _ids(db, [row.key for row in new])
+    return [ids[row.key] for row in new]
+
+
+async def _max_id(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _count_above(db: aiosqlite.Connection, before: int) -> int:
+    async with db.execute("SELECT count(*) FROM mentions WHERE id > ?", (before,)) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _prepare(

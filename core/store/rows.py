@@ -270,16 +270,38 @@ def stored_mention(row: Sequence[Any]) -> StoredMention:
         matched=parse_matched(str(row[24] or "")), category=row[25],
         priority=float(row[26] or 0.0), fetched_at=row[27], sort_at=row[28],
         status=row[29], starred=bool(row[30]), snoozed_until=row[31],
-        assignee=row[32], replied_at=row[33], tags=json.loads(str(row[34] or "[]")),
+        assignee=row[32], replied_at=row[33], tags=_tags(row[34]),
     )
 
 
+def _tags(value: Any) -> list[str]:
+    if not value or value == "[]":  # most mentions carry no tag: skip the JSON parser
+        return []
+    return list(json.loads(str(value)))
+
+
 def _sentiment(compound: Any, label: Any, method: Any, drivers: Any) -> Sentiment:
-    try:
-        parsed = Label(label)
-    except ValueError:
-        parsed = Label.NEUTRAL  # a label written by hand or by a future version
-    return Sentiment(float(compound or 0.0), parsed, str(method), tuple(str(drivers).split()))
+    return Sentiment(float(compound or 0.0), label_of(label), str(method),
+                     tuple(str(drivers).split()))
+
+
+_LABELS = {label.value: label for label in Label}
+
+
+def label_of(label: Any) -> Label:
+    """The stored ``sentiment_label`` as a ``Label``; one written by hand or by a future
+    version reads as neutral."""
+    return _LABELS.get(label, Label.NEUTRAL) if isinstance(label, str) else Label.NEUTRAL
+
+
+# What an export's summary counts mentions by, with how many share each combination: one pass
+# over the table, a few hundred result rows, however many mentions there are.
+SELECT_EXPORT_GROUPS = """
+SELECT s.name, m.language, m.category, m.sentiment_label, m.matched, count(*)
+FROM mentions m
+JOIN sources s ON s.id = m.source_id
+"""
+GROUP_EXPORT = " GROUP BY s.name, m.language, m.category, m.sentiment_label, m.matched"
 
 
 def parse_matched(text: str) -> list[Match]:

@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -32,15 +33,22 @@ from core.store.migrate import (
     upgrade,
 )
 from core.store.rows import (
+    GROUP_EXPORT,
+    SELECT_EXPORT_GROUPS,
     SELECT_MENTIONS,
     SELECT_SOURCES,
     IngestResult,
     SourceRow,
     StoredMention,
     clean_text,
+    label_of,
+    parse_matched,
     source_row,
     stored_mention,
 )
+
+# source, language, category, label, (kind, name) matches, count: see ``export_groups``.
+ExportGroup = tuple[str, str, str | None, str, tuple[tuple[str, str], ...], int]
 
 # How long a write waits for another process's write to finish. Our own transactions last
 # milliseconds (a batch of a thousand posts commits in well under 100 ms), so 5 s outwaits any
@@ -55,6 +63,9 @@ MAX_MESSAGE = 1000
 # After a checkpoint the -wal file is truncated to this, so a burst of writes does not leave a
 # large file behind for good (64 MiB: a few hundred thousand mentions' worth of pages).
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+# Rows an export reads per fetch: big enough that the hop to the database thread is noise,
+# small enough that a page of long posts is a few MB at most.
+EXPORT_PAGE = 1000
 _RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
 
 _OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
@@ -90,6 +101,16 @@ _PRUNE_POLLS = """
 DELETE FROM polls WHERE source_id = ?1 AND id <= (
     SELECT id FROM polls WHERE source_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
 """
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """One source's poll as ``Store.record_polls`` writes it."""
+
+    source_id: int
+    outcome: PollOutcome
+    state: SourceState | None  # the new fetch state; None keeps the stored one
+    next_poll_at: int | None
 
 
 class Store:
@@ -267,6 +288,13 @@ class Store:
             raise self._no_source(source_id)
         return SourceState(*row)
 
+    async def source_states(self) -> dict[int, SourceState]:
+        """Every source's fetch state by id, in one query (a poll round reads them all)."""
+        sql = "SELECT id, etag, last_modified, body_hash, cursor FROM sources"
+        with self._errors():
+            async with self._db.execute(sql) as cursor:
+                return {row[0]: SourceState(*row[1:]) for row in await cursor.fetchall()}
+
     def _no_source(self, source_id: int) -> StoreError:
         return StoreError(self.path, f"no source with id {source_id}; sync the sources first.")
 
@@ -280,41 +308,51 @@ class Store:
     ) -> None:
         """Store one poll's outcome, the source's health and (when given) its new fetch state,
         all in one transaction."""
-        message = clean_text(outcome.message)[:MAX_MESSAGE]
+        await self.record_polls([PollRecord(source_id, outcome, state, next_poll_at)])
+
+    async def record_polls(self, records: Sequence[PollRecord]) -> None:
+        """Store many polls' outcomes, health and fetch states in ONE transaction: all of them
+        or (interrupted, or a source unknown) none. A poll round of a thousand sources costs
+        one commit instead of a thousand."""
+        if not records:
+            return
+        messages = [clean_text(r.outcome.message)[:MAX_MESSAGE] for r in records]
         with self._errors():
             async with self.transaction() as db:
-                await self._record_outcome(db, source_id, outcome, message, next_poll_at)
-                if state is not None:
-                    values = (state.etag, state.last_modified, state.body_hash, state.cursor)
-                    async with db.execute(_RECORD_STATE, (*values, source_id)):
+                await self._record_outcome(db, records, messages)
+                states = _state_rows(records)
+                if states:
+                    async with db.executemany(_RECORD_STATE, states):
                         pass
-                await self._insert_poll(db, source_id, outcome, message)
+                await self._insert_poll(db, records, messages)
 
     async def _record_outcome(
-        self,
-        db: aiosqlite.Connection,
-        source_id: int,
-        outcome: PollOutcome,
-        message: str,
-        next_poll_at: int | None,
+        self, db: aiosqlite.Connection, records: Sequence[PollRecord], messages: Sequence[str]
     ) -> None:
-        ok, at = outcome.status in _OK, outcome.started_at
-        params = (at, outcome.status.value, message, ok, at, outcome.status in _FAILED, ok,
-                  _throttled_until(outcome), next_poll_at, source_id)
-        async with db.execute(_RECORD_OUTCOME, params) as cursor:
-            if cursor.rowcount == 0:
-                raise self._no_source(source_id)
+        params = [_outcome_params(r, m) for r, m in zip(records, messages, strict=True)]
+        async with db.executemany(_RECORD_OUTCOME, params) as cursor:
+            updated = cursor.rowcount
+        if updated != len(records):
+            raise self._no_source(await self._first_unknown(db, records))
+
+    @staticmethod
+    async def _first_unknown(db: aiosqlite.Connection, records: Sequence[PollRecord]) -> int:
+        for record in records:
+            sql = "SELECT 1 FROM sources WHERE id = ?"
+            async with db.execute(sql, (record.source_id,)) as cursor:
+                if await cursor.fetchone() is None:
+                    return record.source_id
+        return records[0].source_id
 
     @staticmethod
     async def _insert_poll(
-        db: aiosqlite.Connection, source_id: int, outcome: PollOutcome, message: str
+        db: aiosqlite.Connection, records: Sequence[PollRecord], messages: Sequence[str]
     ) -> None:
-        o = outcome
-        params = (source_id, o.started_at, o.duration_ms, o.status.value, message, o.new,
-                  o.duplicates, o.updated, o.skipped)
-        async with db.execute(_INSERT_POLL, params):
+        rows = [_poll_row(r, m) for r, m in zip(records, messages, strict=True)]
+        async with db.executemany(_INSERT_POLL, rows):
             pass
-        async with db.execute(_PRUNE_POLLS, (source_id, POLL_HISTORY)):
+        sources = {r.source_id for r in records}
+        async with db.executemany(_PRUNE_POLLS, [(s, POLL_HISTORY) for s in sources]):
             pass
 
     async def sources(self, *, include_removed: bool = False) -> list[SourceRow]:
@@ -347,6 +385,46 @@ class Store:
         with self._errors():
             async with self._db.execute(sql, params) as cursor:
                 return [stored_mention(row) for row in await cursor.fetchall()]
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[None]:
+        """A read transaction: every query inside sees the same committed state, whatever
+        other processes commit meanwhile (WAL), so an export's summary and rows agree."""
+        async with self._write:
+            with self._errors():
+                if self._db.in_transaction:
+                    await self._db.rollback()  # left open by an interrupted rollback
+                async with self._db.execute("BEGIN"):
+                    pass
+            try:
+                yield
+            finally:
+                await asyncio.shield(self._db.rollback())  # nothing written: nothing to keep
+
+    async def export_groups(self, *, since: int | None = None) -> list[ExportGroup]:
+        """What ``export_mentions(since=…)`` would return, counted by source, language,
+        category, sentiment label and matches: the summary's input without the rows."""
+        where, params = _export_filter(since, None)
+        with self._errors():
+            async with self._db.execute(
+                f"{SELECT_EXPORT_GROUPS}{where}{GROUP_EXPORT}", params
+            ) as cursor:
+                rows = await cursor.fetchall()
+        return [(str(name), str(lang), cat, label_of(label).value,
+                 tuple((x.kind, x.name) for x in parse_matched(str(matched or ""))), int(n))
+                for name, lang, cat, label, matched, n in rows]
+
+    async def export_pages(
+        self, *, since: int | None = None, page: int = EXPORT_PAGE
+    ) -> AsyncIterator[list[StoredMention]]:
+        """``export_mentions(since=…)`` a page at a time, from one cursor: memory stays flat
+        however many mentions are stored. Run it inside ``snapshot()`` for one point in time."""
+        where, params = _export_filter(since, None)
+        sql = f"{SELECT_MENTIONS}{where} ORDER BY m.sort_at DESC, m.id DESC"
+        with self._errors():
+            async with self._db.execute(sql, params) as cursor:
+                while rows := await cursor.fetchmany(page):
+                    yield [stored_mention(row) for row in rows]
 
     async def get_mention(self, mention_id: int) -> StoredMention | None:
         """One stored mention by id, or None."""
@@ -419,6 +497,28 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 def _is_about_the_file(error: sqlite3.Error) -> bool:
     """Errors of the database as a whole, as opposed to a bad statement or value of ours."""
     return type(error) in (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def _state_rows(records: Sequence[PollRecord]) -> list[tuple[object, ...]]:
+    """``_RECORD_STATE`` parameters for the records that carry a new fetch state."""
+    return [
+        (r.state.etag, r.state.last_modified, r.state.body_hash, r.state.cursor, r.source_id)
+        for r in records
+        if r.state is not None
+    ]
+
+
+def _outcome_params(record: PollRecord, message: str) -> tuple[object, ...]:
+    outcome = record.outcome
+    ok, at = outcome.status in _OK, outcome.started_at
+    return (at, outcome.status.value, message, ok, at, outcome.status in _FAILED, ok,
+            _throttled_until(outcome), record.next_poll_at, record.source_id)
+
+
+def _poll_row(record: PollRecord, message: str) -> tuple[object, ...]:
+    o = record.outcome
+    return (record.source_id, o.started_at, o.duration_ms, o.status.value, message, o.new,
+            o.duplicates, o.updated, o.skipped)
 
 
 def _throttled_until(outcome: PollOutcome) -> int | None:

@@ -14,6 +14,7 @@ from tui.keys import ALL_KEYS
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.widgets.mention_list import MentionList
+from tui.widgets.sidebar import Sidebar
 
 SIZE = (100, 30)
 
@@ -201,6 +202,20 @@ async def test_search_becomes_a_view_and_filter_narrows(make_app: AppFactory) ->
         assert {r.source for r in screen(app).mentions.rows} == {"blog", "hn", "reddit"}
 
 
+async def test_broad_search_lists_newest_stored_first_with_a_capped_count(
+        make_app: AppFactory, db: Path) -> None:
+    """It should list a search newest stored first and show a capped total as "1,000+"."""
+    insert(db, [M(title=f"Refund {i}", priority=float(i % 5)) for i in range(1100)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"refund", "enter")
+        await pilot.pause()
+        listing = screen(app).mentions
+        assert [r.title for r in listing.rows[:2]] == ["Refund 1099", "Refund 1098"]
+        assert "· 1,000+ · newest stored first" in str(listing.border_title)
+
+
 async def test_order_toggle_puts_newest_first(make_app: AppFactory, db: Path) -> None:
     """It should switch between most-urgent-first and newest-first with O."""
     insert(db, [M(title="Fresh but calm", sort_at=int(1e10), priority=0.0)])
@@ -281,3 +296,16 @@ async def test_palette_runs_an_inbox_action(make_app: AppFactory, db: Path) -> N
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert status_of(db, "Mention 00")[0] == "done"
+
+
+async def test_saved_search_count_in_the_sidebar_says_when_it_is_capped(
+        make_app: AppFactory, db: Path) -> None:
+    """It should show a saved search that hits the count cap as "1k+" in the sidebar."""
+    insert(db, [M(title=f"Refund {i}") for i in range(1100)])
+    app = make_app(saved_searches=[("Refunds", "refund")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sidebar = screen(app).query_one(Sidebar)
+        index = [v.label for v in sidebar.views].index("Refunds")
+        prompt = str(sidebar.get_option_at_index(index).prompt)
+        assert prompt.rstrip().endswith("1k+")

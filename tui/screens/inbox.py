@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from core.inbox import ActionResult, Inbox, SourceHealth, Target
+from core.inbox import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox_snooze import PRESETS, SnoozeError, parse_snooze
 from core.inbox_views import (
     BUILTIN_VIEWS,
@@ -30,6 +30,7 @@ from core.inbox_views import (
     Order,
     View,
     describe_filters,
+    order_of,
     parse_filters,
     search_view,
     source_view,
@@ -120,10 +121,13 @@ class InboxScreen(Screen[None]):
         shown = counts.get(view.key, 0)
         if not filters.is_empty():
             shown = await self.inbox.count_filtered(view, filters, now=self.now())
-        title = f"{view.label} · {shown:,}"
+        capped = (view.fts is not None or not filters.is_empty()) and shown >= SEARCH_COUNT_CAP
+        title = f"{view.label} · {shown:,}{'+' if capped else ''}"
         if not filters.is_empty():
             title += f" · filter: {describe_filters(filters)}"
-        if self.mentions.order is Order.NEWEST:
+        if order_of(view, self.mentions.order) is Order.STORED:
+            title += " · newest stored first"
+        elif self.mentions.order is Order.NEWEST:
             title += " · newest first"
         self.mentions.border_title = Content(one_line(title))
 

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from core.inbox import SEARCH_COUNT_CAP
 from core.inbox_views import View
 from tui.messages import ViewChosen
 from tui.widgets.cells import one_line
@@ -61,6 +62,8 @@ class Sidebar(OptionList):
         number = str((index + 1) % NUMBERED) if index < NUMBERED else " "
         count = self._counts.get(view.key)
         shown = "" if count is None else (f"{count:,}" if count < 1000 else f"{count // 1000}k")
+        if view.fts is not None and count is not None and count >= SEARCH_COUNT_CAP:
+            shown += "+"  # a search's count stops at the cap: "1k+", not a false "1k"
         label = set_cell_size(one_line(view.label), max(1, width - len(shown) - 3))
         return Text.assemble((number + " ", "dim"), label, " ", (shown, "bold"))
 

@@ -89,7 +89,6 @@ CREATE TABLE mentions (
     replied_at         INTEGER
 );
 CREATE INDEX mentions_by_time ON mentions(sort_at DESC, id DESC);
-CREATE INDEX mentions_by_source ON mentions(source_id, sort_at DESC, id DESC);
 CREATE INDEX mentions_by_status ON mentions(status, sort_at DESC, id DESC);
 -- A person's history (social CRM): everything one author said, newest first.
 CREATE INDEX mentions_by_author ON mentions(author_id, sort_at DESC) WHERE author_id IS NOT NULL;
@@ -124,11 +123,18 @@ CREATE INDEX actions_by_mention ON actions(mention_id, at);
 CREATE INDEX actions_by_batch ON actions(batch);
 
 -- Full-text search over what people wrote; external content, kept in step by triggers.
+-- columnsize=0: no per-row token counts (a second B-tree write on every insert); they only
+-- serve bm25 ranking, and searches list newest first instead (core/inbox_views.order_of).
 CREATE VIRTUAL TABLE mentions_fts USING fts5(
     title, text, author,
     content='mentions', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2',
+    columnsize=0
 );
+-- Each committed batch becomes a small index segment that FTS5 merges into bigger ones; merging
+-- 8 segments a level instead of the default 4 halves how often a row is rewritten, which at
+-- 100k mentions made ingest 15% faster (16 gained more but makes searches read more segments).
+INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('automerge', 8);
 CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions BEGIN
     INSERT INTO mentions_fts(rowid, title, text, author)
     VALUES (new.id, new.title, new.text, new.author);
