@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.model import Engagement, Label, Match, Mention, Sentiment
+from core.text import sanitize
 
 INT64_MAX = 2**63 - 1  # SQLite's INTEGER is a signed 64-bit number
 INT64_MIN = -(2**63)
@@ -259,10 +260,16 @@ LEFT JOIN authors a ON a.id = m.author_id
 
 
 def stored_mention(row: Sequence[Any]) -> StoredMention:
-    """Rebuild a ``StoredMention`` from one ``SELECT_MENTIONS`` row."""
+    """Rebuild a ``StoredMention`` from one ``SELECT_MENTIONS`` row.
+
+    The text people read is cleaned again on the way out: listenpost cleans it at ingest, but a
+    database can also come from an older version or another tool (it is half trusted), and the
+    exports hand these values to spreadsheets, scripts and terminals.
+    """
     return StoredMention(
-        id=row[0], source=row[1], platform=row[2], title=row[3], text=row[4], url=row[5],
-        platform_id=row[6], guid=row[7], author=row[8], author_id=row[9], author_url=row[10],
+        id=row[0], source=row[1], platform=row[2], title=_clean(row[3]), text=_clean(row[4]),
+        url=_clean_or_none(row[5]), platform_id=row[6], guid=row[7], author=_clean(row[8]),
+        author_id=row[9], author_url=row[10],
         author_followers=row[11], published_at=row[12],
         engagement=Engagement(row[13], row[14], row[15]),
         in_reply_to=row[16], owned=bool(row[17]), key=row[18], language=row[19],
@@ -272,6 +279,14 @@ def stored_mention(row: Sequence[Any]) -> StoredMention:
         status=row[29], starred=bool(row[30]), snoozed_until=row[31],
         assignee=row[32], replied_at=row[33], tags=_tags(row[34]),
     )
+
+
+def _clean(value: Any) -> str:
+    return sanitize(str(value)) if value else ""
+
+
+def _clean_or_none(value: Any) -> str | None:
+    return sanitize(str(value)) if value else None
 
 
 def _tags(value: Any) -> list[str]:
