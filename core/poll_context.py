@@ -108,6 +108,11 @@ class SourceContext:
             ) from None
         except WorkerCrashed as error:
             raise SourceError(f"the parser crashed on this response ({error})") from None
+        except MemoryError:
+            raise SourceError(
+                "parsing this response needed more memory than a worker may use: "
+                "the response is pathological or enormous"
+            ) from None
 
     def secret(self) -> str | None:
         if self.source.token:

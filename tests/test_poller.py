@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 
 from core.config import Config, parse_config
+from core.enrich import EnrichSpec
+from core.fetch import Fetcher, NetworkPolicy, Response
 from core.headless import open_poller
-from core.model import PollOutcome, PollStatus
+from core.model import PollOutcome, PollStatus, SourceConfig
+from core.poll_context import SourceContext
+from core.sources.base import SourceError, SourceState
 from core.store import Store
+from core.workers import WorkerPool
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
 from tests.loopback import Request as Hit
@@ -174,3 +179,20 @@ async def test_a_round_of_unchanged_feeds_loads_no_enrichment(
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.stdout.strip() == "['not_modified'] []", done.stderr[-2000:]
+
+
+def memory_hog(body: bytes, headers: object, options: object) -> object:
+    """A parser that needs far more memory than a worker may have."""
+    return ["x" * (1 << 20) for _ in range(2048)]  # 2 GiB of text
+
+
+async def test_a_parser_out_of_memory_is_that_sources_error() -> None:
+    """It should report a worker that runs out of memory as a clear source error."""
+    source = SourceConfig(name="hog", kind="feed", url="http://127.0.0.1/hog.xml")
+    async with WorkerPool(1, memory_limit=768 * 1024 * 1024) as pool:
+        fetcher = Fetcher(NetworkPolicy(allow_private_addresses=True))
+        context = SourceContext(source, SourceState(), 0, fetcher, pool, EnrichSpec(sets=()), 20.0)
+        response = Response("http://127.0.0.1/hog.xml", 200, {}, b"", 0.0)
+        with pytest.raises(SourceError, match="more memory than a worker may use"):
+            await context.process(memory_hog, response)  # type: ignore[arg-type]
+        await fetcher.aclose()

@@ -23,7 +23,7 @@ import pytest
 
 from core.config import load_config
 from core.fetch import Fetcher
-from core.headless import network_policy
+from core.headless import WORKER_MEMORY_LIMIT, network_policy
 from core.model import PollOutcome, PollStatus
 from core.poller import Poller, PollerLimits
 from core.store import Store
@@ -58,7 +58,8 @@ async def poll_in_process(tmp: Path, sources: list[Src], parse_deadline: float
     config = load_config(write_config(tmp / "c.toml", sources))
     twin = replace(sources[0], name="warm", url=sources[0].url + "?warm")  # a distinct target
     warm = load_config(write_config(tmp / "warm.toml", [sources[0], twin]))
-    fetcher, pool = Fetcher(network_policy(config)), WorkerPool(2)
+    fetcher = Fetcher(network_policy(config))
+    pool = WorkerPool(2, memory_limit=WORKER_MEMORY_LIMIT)  # as in production
     try:
         async with await Store.open(tmp / "warm.db") as store:  # both workers run one parse
             await Poller(warm, store, fetcher, pool, limits=PollerLimits(per_host=8)).poll_once()
