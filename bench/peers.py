@@ -170,7 +170,10 @@ def _make_peers_venv() -> str | None:
 
 def quiet_env(**extra: str) -> dict[str, str]:
     """Our environment without a terminal, so no tool draws progress bars into the timing."""
-    env = {k: v for k, v in os.environ.items() if k not in ("LISTENPOST_CONFIG", "LISTENPOST_DB")}
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would make every listenpost run compile
+    # its modules from source while the peers' installed packages run from bytecode.
+    dropped = ("LISTENPOST_CONFIG", "LISTENPOST_DB", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(TERM="dumb", **extra)
     return env
 
