@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-
 from core.model import Engagement, Mention
 from core.sources.base import (
     ParsedPage,
@@ -252,6 +250,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], options: ParseOptions) -
         return ParsedPage(error=prolog.refusal)
     if prolog.html:
         return ParsedPage(error=HTML_PAGE_ERROR)
+    import feedparser  # here, not at the top: only worker processes parse, the poller never does
+
     result = feedparser.parse(
         io.BytesIO(body), response_headers=passed, sanitize_html=False, resolve_relative_uris=False
     )
