@@ -97,8 +97,9 @@ def compile_project() -> None:
 
 NOTES = [
     "Poll: each tool polls every feed once per run with its own fresh storage, headless: "
-    "listenpost `--config CFG --db DB --export out.json` (parse, plain text, language, "
-    "sentiment, matching, store, export), `newsboat -x reload` (its own urls file, cache and "
+    "listenpost `--config CFG --db DB --poll-once` (parse, plain text, language, "
+    "sentiment, matching, store; the '--export json' row adds the export of every stored "
+    "mention, as a cron run does), `newsboat -x reload` (its own urls file, cache and "
     "HOME), reader's `update_feeds(scheduled=False)` (so the re-poll is not skipped by "
     f"reader's schedule). newsboat's reload-threads and reader's workers are {peers.PEER_WORKERS}, "
     "both tools' default; listenpost uses its configured defaults.",

@@ -65,26 +65,20 @@ class Listenpost(Tool):
         (work / "config.toml").write_text(config_toml(urls))
 
     def command(self, work: Path) -> Command:
+        """``--poll-once``: poll every source and commit, as the peers do, and nothing else."""
         argv = [str(LISTENPOST), "--config", str(work / "config.toml"), "--db",
-                str(work / "listenpost.db"), "--export", str(work / "out.json")]
+                str(work / "listenpost.db"), "--poll-once"]
         return Command(argv, quiet_env())
 
 
-class ListenpostInProcess(Listenpost):
-    """The same poll without the CLI around it: ``Poller.poll_once`` and nothing else."""
+class ListenpostExport(Listenpost):
+    """The same poll followed by the JSON export of every stored mention (a cron run)."""
 
-    name = "listenpost poll_once"
-
-    def unavailable(self) -> str | None:
-        probe = [sys.executable, "-c", "import core.headless, core.poller, core.store"]
-        done = subprocess.run(probe, capture_output=True, text=True, check=False, cwd=ROOT)
-        if done.returncode != 0:
-            return f"listenpost poller not importable yet: {done.stderr.strip()[-160:]}"
-        return None
+    name = "listenpost --export"
 
     def command(self, work: Path) -> Command:
-        argv = [sys.executable, "-m", "bench.poll_inproc", str(work / "config.toml"),
-                str(work / "listenpost.db")]
+        argv = [str(LISTENPOST), "--config", str(work / "config.toml"), "--db",
+                str(work / "listenpost.db"), "--export", str(work / "out.json")]
         return Command(argv, quiet_env())
 
 
@@ -179,4 +173,4 @@ def quiet_env(**extra: str) -> dict[str, str]:
 
 
 def all_tools() -> list[Tool]:
-    return [Listenpost(), ListenpostInProcess(), Newsboat(), Reader()]
+    return [Listenpost(), ListenpostExport(), Newsboat(), Reader()]

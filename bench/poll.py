@@ -89,15 +89,16 @@ def _rows(samples: Samples, skipped: dict[str, str], feeds: int) -> list[Row]:
                 row.ours, row.skipped = _median(samples, "listenpost", figure, attr, skipped)
                 row.theirs, row.peer_skipped = _median(samples, peer, figure, attr, skipped)
                 rows.append(row)
-        rows.append(_inproc_row(samples, skipped, figure, feeds))
+        rows.append(_export_row(samples, skipped, figure, feeds))
     return rows
 
 
-def _inproc_row(samples: Samples, skipped: dict[str, str], figure: str, feeds: int) -> Row:
-    """Poller.poll_once alone against the whole CLI run: what start-up and export add."""
-    row = Row("poll", f"{figure}: wall time, {feeds} feeds, poll_once alone vs CLI", "s",
-              peer="listenpost CLI")
-    row.ours, row.skipped = _median(samples, "listenpost poll_once", figure, "wall", skipped)
+def _export_row(samples: Samples, skipped: dict[str, str], figure: str, feeds: int) -> Row:
+    """The poll with the JSON export of every stored mention after it, against the poll alone:
+    what a cron run's export adds."""
+    row = Row("poll", f"{figure}: wall time, {feeds} feeds, poll + --export json vs poll only",
+              "s", peer="--poll-once")
+    row.ours, row.skipped = _median(samples, "listenpost --export", figure, "wall", skipped)
     row.theirs, row.peer_skipped = _median(samples, "listenpost", figure, "wall", skipped)
     return row
 

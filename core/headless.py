@@ -86,6 +86,16 @@ async def run_export(
     return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
 
 
+async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:
+    """Poll every source once into the database and write nothing else (cron, between TUIs)."""
+    async with await Store.open(db_path) as store:
+        outcomes = await poll_with_progress(config, store, err) if config.sources else []
+    report_failures(outcomes, err)
+    new = sum(o.new for o in outcomes)
+    err.write(f"listenpost: polled {len(outcomes)} sources, {new} new mentions\n")
+    return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
+
+
 async def poll_with_progress(config: Config, store: Store, err: TextIO) -> list[PollOutcome]:
     """Poll every source once, drawing a progress line when stderr is a terminal."""
     progress = Progress(len(config.sources), err) if err.isatty() else None

@@ -295,3 +295,18 @@ def test_progress_bar_only_on_a_terminal() -> None:
     bar = Progress(2, screen)
     bar.step(PollOutcome("blog", PollStatus.OK))
     assert "1/2" in screen.getvalue() and "blog" in screen.getvalue()
+
+
+def test_poll_once_polls_into_the_database_and_writes_no_export(
+    setup: tuple[Path, Path, LoopbackServer],
+) -> None:
+    """It should poll every source once, store the mentions, report failures, exit 1."""
+    config, db, server = setup
+    result = listenpost("--config", str(config), "--db", str(db), "--poll-once")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "listenpost: broken: error" in result.stderr and "2 new mentions" in result.stderr
+    assert len(server.hits("/good.xml")) == 1 and _status(db, "good") == "ok"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions").fetchone() == (2,)
+    both = listenpost("--config", str(config), "--db", str(db), "--poll-once", "--poller")
+    assert both.returncode == 2 and "choose one" in both.stderr

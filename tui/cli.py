@@ -29,6 +29,7 @@ examples:
   listenpost --export today.md --since 24h
                                       poll once, write a Markdown daily report
   listenpost --export - --format json --no-poll | jq .summary
+  listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
@@ -76,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --export: do not poll first, export what is stored",
     )
     parser.add_argument(
+        "--poll-once",
+        action="store_true",
+        help="headless: poll every source once into the database and exit (no export)",
+    )
+    parser.add_argument(
         "--poller",
         action="store_true",
         help="headless: poll every source on its schedule until Ctrl-C",
@@ -111,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     from core.paths import config_path
 
+    if sum(map(bool, (args.export, args.poll_once, args.poller))) > 1:
+        return usage(err, "choose one of --export, --poll-once and --poller")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.format or args.since) and not args.export:
@@ -146,6 +154,8 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
     try:
         if args.export:
             return export(args, config, db_path, err)
+        if args.poll_once:
+            return poll_once(config, db_path, err)
         if args.poller:
             return poller(config, db_path, err)
         return open_app(config, db_path)
@@ -170,6 +180,12 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def poll_once(config: Config, db_path: Path, err: TextIO) -> ExitCode:
+    from core.headless import run_poll_once
+
+    return asyncio.run(run_poll_once(config, db_path, err=err))
 
 
 def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
