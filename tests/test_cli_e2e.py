@@ -170,31 +170,9 @@ def test_exports_of_the_same_data_are_byte_identical(
     config, db, _ = setup
     listenpost("--config", str(config), "--db", str(db), "--export", str(tmp_path / "first.json"))
     pinned = {"SOURCE_DATE_EPOCH": "1763800000"}
+    stored = ("--config", str(config), "--db", str(db), "--no-poll", "--export", "-")
     for fmt in ("csv", "json", "md"):
-        a = listenpost(
-            "--config",
-            str(config),
-            "--db",
-            str(db),
-            "--no-poll",
-            "--export",
-            "-",
-            "--format",
-            fmt,
-            env=pinned,
-        )
-        b = listenpost(
-            "--config",
-            str(config),
-            "--db",
-            str(db),
-            "--no-poll",
-            "--export",
-            "-",
-            "--format",
-            fmt,
-            env=pinned,
-        )
+        a, b = (listenpost(*stored, "--format", fmt, env=pinned) for _ in range(2))
         assert a.returncode == 0 and a.stdout == b.stdout and a.stdout
 
 
