@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -23,6 +22,7 @@ from core.exitcodes import ExitCode
 from core.export import Report
 from core.export.stream import write_export
 from core.fetch import Fetcher, NetworkPolicy
+from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
 from core.poller import Poller, failed
 from core.store import Store
@@ -128,30 +128,17 @@ def generated_at() -> int:
     return int(pinned) if pinned.isdigit() else int(time.time())
 
 
-def write_output(out: str, text: str) -> None:
-    """Write ``text`` to stdout or atomically to a file (see ``open_output``)."""
-    with open_output(out) as handle:
-        handle.write(text)
-
-
 @contextmanager
 def open_output(out: str) -> Iterator[TextIO]:
-    """Stdout, or a temp file beside ``out`` renamed into place when the block succeeds, so
-    an interrupted run never leaves half an export where the last good one was."""
+    """Stdout, or a file written atomically (the last good export stays until the new one is
+    complete)."""
     if out == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    try:
-        # A large buffer: an export is written in many small pieces.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-            yield handle
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # A large buffer: an export is written in many small pieces.
+    with atomic_writer(Path(out), buffering=1 << 20) as handle:
+        yield handle
 
 
 def report_failures(outcomes: list[PollOutcome], err: TextIO) -> None:
