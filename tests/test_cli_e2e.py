@@ -288,3 +288,13 @@ def test_poll_once_polls_into_the_database_and_writes_no_export(
         assert conn.execute("SELECT count(*) FROM mentions").fetchone() == (2,)
     both = listenpost("--config", str(config), "--db", str(db), "--poll-once", "--poller")
     assert both.returncode == 2 and "choose one" in both.stderr
+
+
+def test_an_unwritable_export_path_exits_5(setup: tuple[Path, Path, LoopbackServer]) -> None:
+    """It should say it cannot write the export, with exit code 5 and no traceback."""
+    config, db, _ = setup
+    result = listenpost("--config", str(config), "--db", str(db), "--no-poll",
+                        "--export", "/nonexistent-dir/out.json")
+    assert result.returncode == 5
+    assert "cannot write the export to /nonexistent-dir/out.json" in result.stderr
+    assert "Traceback" not in result.stderr
