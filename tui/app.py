@@ -220,13 +220,10 @@ class ConfigPoller:
         await self._stack.aclose()
 
 
-def run_app(config: object, db_path: Path) -> ExitCode:
+def run_app(config: Config, db_path: Path) -> ExitCode:
     """Run the inbox on ``db_path`` polling ``config``'s sources; the exit code for the CLI."""
-    from core.config import Config
-
-    valid = config if isinstance(config, Config) else None
-    runner = ConfigPoller(valid, db_path) if valid and valid.sources else None
-    searches = [(s.name, s.query) for s in valid.searches] if valid else []
-    app = ListenpostApp(db_path, valid, poll_runner=runner, saved_searches=searches)
+    runner = ConfigPoller(config, db_path) if config.sources else None
+    searches = [(s.name, s.query) for s in config.searches]
+    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches)
     app.run()
     return ExitCode.STORE if app.return_code else ExitCode.OK
