@@ -10,7 +10,7 @@ sentiment, matching, category, priority) runs after the parser in the same worke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -123,3 +123,26 @@ class Adapter(Protocol):
     kind: str
 
     async def poll(self, ctx: PollContext) -> PollResult: ...
+
+
+async def collect_pages(
+    url: str,
+    fetch: Callable[[str], Awaitable[ParsedPage]],
+    following: Callable[[str, ParsedPage], str | None],
+    max_pages: int,
+) -> tuple[list[Mention], bool]:
+    """The mentions of up to ``max_pages`` pages, starting at ``url``.
+
+    ``fetch`` gets one page; ``following(url, page)`` names the next page's URL, or None when
+    paging should stop there. The flag says whether the page limit cut the paging short (the
+    adapter then warns that items in between may have been missed).
+    """
+    mentions: list[Mention] = []
+    for _ in range(max_pages):
+        page = await fetch(url)
+        mentions.extend(page.mentions)
+        next_url = following(url, page)
+        if next_url is None:
+            return mentions, False
+        url = next_url
+    return mentions, True

@@ -31,6 +31,7 @@ from core.sources.base import (
     PollResult,
     SourceError,
     SourceState,
+    collect_pages,
 )
 from core.urls import display_url
 
@@ -126,15 +127,17 @@ class BlueskyAdapter:
         self, ctx: PollContext, service: str, since: str | None
     ) -> tuple[list[Mention], str | None]:
         url = search_url(service, ctx.source.options, since)
-        mentions: list[Mention] = []
-        for _ in range(MAX_PAGES):
-            page = await self._page(ctx, service, url, parse_search)
-            mentions.extend(page.mentions)
+        def following(current: str, page: ParsedPage) -> str | None:
             if not page.cursor or since is None or not page.mentions:
-                return mentions, None
-            url = _with_cursor(url, page.cursor)
+                return None
+            return _with_cursor(current, page.cursor)
+
+        mentions, cut = await collect_pages(
+            url, lambda u: self._page(ctx, service, u, parse_search), following, MAX_PAGES
+        )
         return mentions, (f"more than {MAX_PAGES * PAGE_SIZE} new posts since the last poll; "
-                          "older ones in between were not fetched: narrow the query")
+                          "older ones in between were not fetched: narrow the query"
+                          if cut else None)
 
     async def _author_feed(
         self, ctx: PollContext, service: str, actor: str
@@ -143,14 +146,15 @@ class BlueskyAdapter:
             raise SourceError(f"{actor!r} is not a Bluesky handle or DID")
         params = {"actor": actor, "limit": str(PAGE_SIZE), "filter": "posts_no_replies"}
         url = f"{service}/xrpc/app.bsky.feed.getAuthorFeed?{urlencode(params)}"
-        mentions: list[Mention] = []
-        for _ in range(MAX_PAGES):
-            page = await self._page(ctx, service, url, parse_author_feed)
-            mentions.extend(page.mentions)
+        def following(current: str, page: ParsedPage) -> str | None:
             oldest = min((m.published_at or 0 for m in page.mentions), default=0)
             if not page.cursor or not page.mentions or oldest < ctx.now - WINDOW:
-                break
-            url = _with_cursor(url, page.cursor)
+                return None
+            return _with_cursor(current, page.cursor)
+
+        mentions, _ = await collect_pages(
+            url, lambda u: self._page(ctx, service, u, parse_author_feed), following, MAX_PAGES
+        )
         return mentions, None
 
     async def _page(self, ctx: PollContext, service: str, url: str, parser: Parser) -> ParsedPage:

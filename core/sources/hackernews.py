@@ -21,6 +21,7 @@ from core.sources.base import (
     PollResult,
     SourceError,
     SourceState,
+    collect_pages,
 )
 
 ALGOLIA = "https://hn.algolia.com"
@@ -41,16 +42,13 @@ class HackerNewsAdapter:
     async def poll(self, ctx: PollContext) -> PollResult:
         since = _cursor(ctx.state.cursor)
         url = search_url(ctx.source.url, ctx.source.options, since)
-        mentions: list[Mention] = []
-        for _ in range(MAX_PAGES):
-            page = await _page(ctx, url)
-            mentions.extend(page.mentions)
-            if page.next_url is None:
-                return PollResult(mentions=mentions, state=_state(ctx.state, mentions))
-            url = page.next_url
+        mentions, cut = await collect_pages(
+            url, lambda u: _page(ctx, u), lambda _, page: page.next_url, MAX_PAGES
+        )
         warning = (f"more than {MAX_PAGES * PAGE_SIZE} new hits since the last poll; older ones "
                    "in between were not fetched: narrow the query or shorten the interval")
-        return PollResult(mentions=mentions, warning=warning, state=_state(ctx.state, mentions))
+        state = _state(ctx.state, mentions)
+        return PollResult(mentions=mentions, warning=warning if cut else None, state=state)
 
 
 async def _page(ctx: PollContext, url: str) -> ParsedPage:

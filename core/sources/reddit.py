@@ -24,6 +24,7 @@ from core.sources.base import (
     PollResult,
     SourceError,
     SourceState,
+    collect_pages,
 )
 from core.urls import display_url
 
@@ -45,16 +46,16 @@ class RedditAdapter:
     async def poll(self, ctx: PollContext) -> PollResult:
         since = _cursor_created(ctx.state.cursor)
         url = listing_url(ctx.source.url, ctx.source.options)
-        mentions: list[Mention] = []
-        for _ in range(MAX_PAGES):
-            page = await _page(ctx, url)
-            mentions.extend(page.mentions)
-            if page.next_url is None or _reaches(page, since):
-                return PollResult(mentions=mentions, state=_state(ctx.state, mentions))
-            url = page.next_url
+        mentions, cut = await collect_pages(
+            url,
+            lambda u: _page(ctx, u),
+            lambda _, page: None if _reaches(page, since) else page.next_url,
+            MAX_PAGES,
+        )
         warning = (f"more than {MAX_PAGES * PAGE_SIZE} new items since the last poll; older "
                    "ones in between were not fetched: shorten this source's interval")
-        return PollResult(mentions=mentions, warning=warning, state=_state(ctx.state, mentions))
+        state = _state(ctx.state, mentions)
+        return PollResult(mentions=mentions, warning=warning if cut else None, state=state)
 
 
 async def _page(ctx: PollContext, url: str) -> ParsedPage:
