@@ -28,3 +28,12 @@ def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"third-party corpora not found at {CORPORA} (clone with ../shared beside it)")
     return CORPORA
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A directory the test may make read-only; writable again afterwards so it can be removed."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    yield folder
+    folder.chmod(0o755)

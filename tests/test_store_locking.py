@@ -118,27 +118,23 @@ UNPRIVILEGED = [
 ]
 
 
+def unprivileged_prefix() -> list[str]:
+    """The command prefix that drops root (file modes do not stop root), or a skip saying why
+    it cannot; nothing when we are not root."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root, and setpriv (util-linux) is missing to drop privileges")
+    return UNPRIVILEGED
+
+
 def open_in_child(path: Path) -> str:
     """Try ``Store.open(path)`` in a child process, unprivileged when we are root."""
     code = textwrap.dedent(CHILD.format(root=str(ROOT), path=str(path)))
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("running as root, and setpriv (util-linux) is missing to drop privileges")
-        prefix = UNPRIVILEGED
-    done = subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, cwd="/")
+    done = subprocess.run([*unprivileged_prefix(), sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=60, cwd="/")
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
-
-
-@pytest.fixture
-def read_only_dir(tmp_path: Path) -> Iterator[Path]:
-    """A directory that is made read-only by the test and writable again afterwards."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    yield folder
-    folder.chmod(0o755)
 
 
 def test_a_new_database_in_a_read_only_directory(read_only_dir: Path) -> None:

@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.adversarial.harness import Run, Src, report, run_cli, seed, write_config
-from tests.test_store_locking import HOLDER, UNPRIVILEGED
+from tests.test_store_locking import HOLDER, unprivileged_prefix
 
 STORE_EXIT = 4
 
@@ -94,28 +89,16 @@ def test_a_database_from_a_newer_listenpost(tmp_path: Path) -> None:
     assert sha256(db) == before and run.seconds < 20
 
 
-@pytest.fixture
-def read_only_place(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    yield folder
-    folder.chmod(0o755)
-
-
-def test_a_database_on_a_read_only_path(read_only_place: Path, tmp_path: Path) -> None:
+def test_a_database_on_a_read_only_path(read_only_dir: Path, tmp_path: Path) -> None:
     """It should exit 4 saying the place is read-only, for a read-only file and directory."""
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("running as root, and setpriv (util-linux) is missing to drop privileges")
-        prefix = UNPRIVILEGED
-    db = asyncio.run(real_database(read_only_place / "lp.db"))
+    prefix = unprivileged_prefix()
+    db = asyncio.run(real_database(read_only_dir / "lp.db"))
     before = sha256(db)
     db.chmod(0o444)
     tmp_path.chmod(0o777)  # the unprivileged child may try to write its export beside it
     run, out = export_into(db, tmp_path, prefix)
     assert_refused(run, out, db, ("read-only",))
-    read_only_place.chmod(0o555)
+    read_only_dir.chmod(0o555)
     db.chmod(0o644)
     run, out = export_into(db, tmp_path, prefix)
     assert_refused(run, out, db, ("read-only",))
