@@ -91,6 +91,12 @@ class PollStatus(StrEnum):
     THROTTLED = "throttled"
 
 
+# Statuses of a poll that did not get through: they count towards backoff, the status line
+# calls the source failing or throttled, and a cron run's exit code says so. Plain status
+# strings match too (PollStatus is a StrEnum).
+FAILED_STATUSES = frozenset({PollStatus.ERROR, PollStatus.THROTTLED})
+
+
 @dataclass(slots=True)
 class PollOutcome:
     """What one poll of one source did; stored per poll, never raised."""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from core.config import Config
 from core.credentials import CredentialError, resolve_token
 from core.fetch import Fetcher
-from core.model import PollOutcome, PollStatus, SourceConfig
+from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
 from core.poll_context import SourceContext
 from core.schedule import SchedulePolicy, is_due, next_poll_at
 from core.sources.base import PollResult, SourceError, SourceState
@@ -239,7 +239,7 @@ class Poller:
         result: PollResult | None,
         errors_before: int,
     ) -> None:
-        failed = outcome.status in (PollStatus.ERROR, PollStatus.THROTTLED)
+        failed = outcome.status in FAILED_STATUSES
         error_count = errors_before + 1 if failed else 0
         next_at = next_poll_at(
             now=int(self.clock()),
@@ -317,4 +317,4 @@ def _secrets(source: SourceConfig) -> list[str]:
 
 def failed(outcomes: Iterable[PollOutcome]) -> list[PollOutcome]:
     """The outcomes a cron job should hear about: errors and throttling."""
-    return [o for o in outcomes if o.status in (PollStatus.ERROR, PollStatus.THROTTLED)]
+    return [o for o in outcomes if o.status in FAILED_STATUSES]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from core.model import PollStatus
+from core.model import FAILED_STATUSES, PollStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def next_poll_at(
     """
     rng = rng or random.Random()
     delay = max(interval, policy.min_interval)
-    if status in (PollStatus.ERROR, PollStatus.THROTTLED) and error_count > 0:
+    if status in FAILED_STATUSES and error_count > 0:
         delay = backoff_delay(delay, error_count, policy.max_backoff)
     delay = round(delay * (1 + rng.uniform(-policy.jitter, policy.jitter)))
     if retry_after is not None:

@@ -20,6 +20,7 @@ from json.encoder import encode_basestring  # json's own string encoder (ensure_
 from typing import TextIO
 
 from core.export.report import Report, Summary, iso
+from core.model import FAILED_STATUSES
 from core.store import SourceRow, StoredMention
 from core.urls import display_url
 
@@ -69,7 +70,7 @@ def source_entry(source: SourceRow, report: Report) -> dict[str, object]:
     polled = {o.source: o for o in report.outcomes}.get(source.name)
     status = polled.status.value if polled else source.last_status
     message = polled.message if polled else source.last_message
-    failing = status in ("error", "throttled")
+    failing = status in FAILED_STATUSES
     return {
         "name": source.name,
         "kind": source.kind,

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
-from core.model import PollOutcome
+from core.model import FAILED_STATUSES, PollOutcome
 from core.store import SourceRow, StoredMention
 
 Summary = dict[str, object]
@@ -120,7 +120,7 @@ def iso(ts: int | None) -> str | None:
 
 
 def _is_failing(status: str | None) -> bool:
-    return status in ("error", "throttled")
+    return status in FAILED_STATUSES
 
 
 def _by_count(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -21,7 +21,7 @@ from types import TracebackType
 
 import aiosqlite
 
-from core.model import Mention, PollOutcome, PollStatus, SourceConfig
+from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, SourceConfig
 from core.sources.base import SourceState
 from core.store import ingest as ingest_module
 from core.store.errors import StoreError, locked, translate
@@ -69,7 +69,6 @@ EXPORT_PAGE = 1000
 _RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
 
 _OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
-_FAILED = (PollStatus.ERROR, PollStatus.THROTTLED)  # counted for backoff, as the poller does
 
 _UPSERT_SOURCE = """
 INSERT INTO sources (name, kind, url, owned, active) VALUES (?, ?, ?, ?, 1)
@@ -511,7 +510,7 @@ def _state_rows(records: Sequence[PollRecord]) -> list[tuple[object, ...]]:
 def _outcome_params(record: PollRecord, message: str) -> tuple[object, ...]:
     outcome = record.outcome
     ok, at = outcome.status in _OK, outcome.started_at
-    return (at, outcome.status.value, message, ok, at, outcome.status in _FAILED, ok,
+    return (at, outcome.status.value, message, ok, at, outcome.status in FAILED_STATUSES, ok,
             _throttled_until(outcome), record.next_poll_at, record.source_id)
 
 
