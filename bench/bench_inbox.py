@@ -110,7 +110,7 @@ import asyncio, json, os, sys, time
 started = float(sys.argv[2])
 from pathlib import Path
 from tui.app import ListenpostApp
-from core.inbox_views import Filters
+from core.inbox.views import Filters
 
 def rss_mb():
     for line in open("/proc/self/status"):

@@ -1,6 +1,6 @@
 """listenpost's side of the ingest benchmark: the real pipeline on the floor's bytes, in process.
 
-Each feed body goes through ``core.pipeline.parse_and_enrich`` with the real feed parser
+Each feed body goes through ``core.polling.pipeline.parse_and_enrich`` with the real feed parser
 (``core.sources.feed.parse_feed``: plain text, entity guard, matching, language, sentiment) in a
 pool of two worker processes, and each page is committed by ``Store.ingest`` into a real store
 (migrations, dedupe lookups, authors, FTS triggers). The pool and the batch (one feed per
@@ -27,9 +27,9 @@ HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
 def unavailable() -> str | None:
     """Why the pipeline cannot be driven here (a core module still missing), or None."""
     try:
+        import core.analysis.enrich
         import core.config
-        import core.enrich
-        import core.pipeline
+        import core.polling.pipeline
         import core.sources.feed
         import core.store  # noqa: F401
     except ImportError as error:
@@ -44,9 +44,9 @@ def listenpost_ingest(bodies: list[bytes], db: Path) -> float:
 
 def _job() -> Any:
     """The worker's function with everything but the body bound: it pickles by reference."""
+    from core.analysis.enrich import EnrichSpec
     from core.config import parse_config
-    from core.enrich import EnrichSpec
-    from core.pipeline import parse_and_enrich
+    from core.polling.pipeline import parse_and_enrich
     from core.sources.base import ParseOptions
     from core.sources.feed import parse_feed
 

@@ -108,7 +108,7 @@ def _texts() -> list[str]:
 
 
 def _mention(i: int, texts: list[str]) -> Any:
-    from core.dedupe import mention_key
+    from core.analysis.dedupe import mention_key
     from core.model import Label, Mention, Sentiment
 
     compound = ((i * 7919) % 2001 - 1000) / 1000  # spread over [-1, 1], deterministic

@@ -21,12 +21,12 @@ from core.config import Config
 from core.exitcodes import ExitCode
 from core.export import Report
 from core.export.stream import write_export
-from core.fetch import Fetcher, NetworkPolicy
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
-from core.poller import Poller, failed
+from core.net.fetch import Fetcher, NetworkPolicy
+from core.polling.poller import Poller, failed
+from core.polling.workers import WorkerPool
 from core.store import Store
-from core.workers import WorkerPool
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,12 +73,12 @@ class Mention:
     in_reply_to: str | None = None
     owned: bool = False  # posted by the brand's own channel (Kaushik metrics)
     # Filled by enrichment:
-    key: str = ""  # the dedupe key, see core.dedupe
+    key: str = ""  # the dedupe key, see core.analysis.dedupe
     language: str = "und"  # ISO 639-1, or "und" when undetermined
     sentiment: Sentiment = field(default_factory=Sentiment)
     matched: list[Match] = field(default_factory=list)
     category: str | None = None  # "question", "idea", "complaint", "praise", …
-    priority: float = 0.0  # higher first; see core.classify
+    priority: float = 0.0  # higher first; see core.analysis.classify
 
 
 class PollStatus(StrEnum):

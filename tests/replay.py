@@ -6,7 +6,7 @@ Algolia fixture list, and plain JSON bodies (Bluesky). ``serve`` puts a recordin
 the server, and origins in ``Link`` are rewritten to the loopback address so paging stays local).
 
 Also ``ReplayContext``: a minimal, honest ``PollContext`` for adapter tests. It fetches with
-the real ``core.fetch.Fetcher`` (allowed to reach 127.0.0.1 only) and the poller's own
+the real ``core.net.fetch.Fetcher`` (allowed to reach 127.0.0.1 only) and the poller's own
 ``check_status``, and runs parsers in-process (optionally followed by the real enrichment); the
 worker pool is exercised by the one test that uses the poller's ``SourceContext``.
 """
@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 
-from core.fetch import Fetcher, FetchError, NetworkPolicy, Response
 from core.model import SourceConfig
-from core.poll_context import check_status
+from core.net.fetch import Fetcher, FetchError, NetworkPolicy, Response
+from core.polling.context import check_status
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
 from tests.loopback import LoopbackServer, Reply
 
@@ -141,8 +141,8 @@ class ReplayContext:
         options = options_for(self.source, response.url)
         if not self.enrich:
             return parser(response.body, response.headers, options)
-        from core.enrich import EnrichSpec
-        from core.pipeline import parse_and_enrich
+        from core.analysis.enrich import EnrichSpec
+        from core.polling.pipeline import parse_and_enrich
 
         spec = EnrichSpec(sets=(), match_all=True, source=self.source.name)
         return parse_and_enrich(parser, response.body, response.headers, options, spec, self.now)

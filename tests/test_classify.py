@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.classify import categorize, categorize_with_reason, explain_priority, priority
+from core.analysis.classify import categorize, categorize_with_reason, explain_priority, priority
 from core.model import Label, Match, Mention, Sentiment
 
 NOW = 1_700_000_000

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import paths
+from core.analysis import match
 from core.config import (
     Config,
     ConfigError,
@@ -359,8 +360,7 @@ def test_token_of_wrong_type_is_not_echoed(tmp_path: Path) -> None:
 
 
 def test_bad_query_names_the_key(tmp_path: Path) -> None:
-    """It should report a query core.match refuses at its key path."""
-    match = pytest.importorskip("core.match", reason="core.match is not written yet")
+    """It should report a query core.analysis.match refuses at its key path."""
     bad = '"unclosed phrase'
     with pytest.raises(match.QueryError):
         match.compile_query(bad)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.credentials import (
+from core.model import SourceConfig
+from core.net.credentials import (
     CredentialError,
     Secret,
     check_owner_only,
@@ -15,7 +16,6 @@ from core.credentials import (
     resolve_secret,
     resolve_token,
 )
-from core.model import SourceConfig
 
 TOKEN = "tok-3f9a-very-secret"
 

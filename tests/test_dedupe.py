@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.dedupe import canonical_url, content_hash, mention_key
+from core.analysis.dedupe import canonical_url, content_hash, mention_key
 from core.model import Mention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_hash_survives_lone_surrogates() -> None:
 def test_keys_are_stable_across_processes() -> None:
     """It should give the same keys in another interpreter with another hash seed."""
     code = (
-        "from core.dedupe import mention_key; from core.model import Mention;"
+        "from core.analysis.dedupe import mention_key; from core.model import Mention;"
         "print(mention_key(Mention('feed', title='T', text='x y', author='a')));"
         "print(mention_key(Mention('feed', guid='7'), 'S'))"
     )

@@ -17,6 +17,7 @@ import httpx
 import py3langid
 import pytest
 
+from core.analysis import match
 from core.config import parse_config
 from core.demo.content import FAILING_PATH, FEEDS, WINDOW, build_demo_feeds, demo_config_text
 from core.demo.server import DemoServer
@@ -154,7 +155,6 @@ def test_demo_config_loads_and_points_at_the_feeds(tmp_path: Path) -> None:
 
 def test_demo_queries_match_the_listening_content(entries: dict[str, list[Any]]) -> None:
     """It should match every listening entry to a brand, product or competitor, bar namesakes."""
-    match = pytest.importorskip("core.match", reason="core.match is not written yet")
     config = parse_config(demo_config_text("http://127.0.0.1:1"))
     matcher = match.Matcher(config.query_sets())
     owned = {s.url.removeprefix("http://127.0.0.1:1") for s in config.sources if s.owned}

@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from core.enrich import EnrichSpec, enrich, scoring_text, search_text
-from core.match import QueryError
+from core.analysis.enrich import EnrichSpec, enrich, scoring_text, search_text
+from core.analysis.match import QueryError
 from core.model import Label, Match, Mention
 
 NOW = 1_700_000_000

@@ -19,10 +19,10 @@ from typing import Any
 import feedparser
 import pytest
 
+from core.analysis.text import html_to_text, sanitize
+from core.polling.workers import ParseTimeout, WorkerPool
 from core.sources.base import ParseOptions
 from core.sources.feed import parse_feed
-from core.text import html_to_text, sanitize
-from core.workers import ParseTimeout, WorkerPool
 from tests.loopback import LoopbackServer, Reply
 
 pytestmark = pytest.mark.corpus
@@ -55,7 +55,7 @@ def reference(body: bytes, headers: dict[str, str]) -> Any:
 
 
 def has_substance(entry: Any) -> bool:
-    """An oracle independent of core.text: does feedparser's entry hold anything to read or
+    """An oracle independent of core.analysis.text: does feedparser's entry hold anything to read or
     follow? (Entries holding only an author or a date are skipped by design.)"""
     values = [entry.get("title"), entry.get("summary"), entry.get("id")]
     values += [c.get("value") for c in entry.get("content") or []]

@@ -11,8 +11,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from core.fetch import Fetcher, NetworkPolicy, Response
 from core.model import SourceConfig
+from core.net.fetch import Fetcher, NetworkPolicy, Response
+from core.polling.workers import WorkerPool
 from core.sources.base import (
     ParsedPage,
     ParseOptions,
@@ -22,7 +23,6 @@ from core.sources.base import (
     SourceState,
 )
 from core.sources.feed import ADAPTER, AUTHOR_LIMIT, TEXT_LIMIT, TITLE_LIMIT, parse_feed
-from core.workers import WorkerPool
 from tests.loopback import LoopbackServer, Reply, Request
 
 NOW = 1_763_800_000

@@ -13,8 +13,8 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from core import netguard
-from core.fetch import Fetcher, FetchError, NetworkPolicy, guarded_transport, parse_retry_after
+from core.net import guard as netguard
+from core.net.fetch import Fetcher, FetchError, NetworkPolicy, guarded_transport, parse_retry_after
 from tests.loopback import LoopbackServer, Reply, Request
 
 LOOPBACK = NetworkPolicy(allow_private_addresses=True, timeout=5.0)

@@ -1,4 +1,4 @@
-"""core.inbox against a real SQLite file: windows, counts, triage actions and undo."""
+"""core.inbox.triage against a real SQLite file: windows, counts, triage actions and undo."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.inbox import Ids, Inbox, InView, Row
-from core.inbox_views import (
+from core.inbox.triage import Ids, Inbox, InView, Row
+from core.inbox.views import (
     BUCKET_PREDICATES,
     BUILTIN_VIEWS,
     Filters,

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.inbox_snooze import SnoozeError, parse_snooze
-from core.inbox_views import FilterError, Filters, fts_query, parse_filters
+from core.inbox.snooze import SnoozeError, parse_snooze
+from core.inbox.views import FilterError, Filters, fts_query, parse_filters
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Wednesday 2024-06-05 14:30 in Copenhagen (12:30 UTC).

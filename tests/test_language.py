@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.language import LANGUAGES, MAX_CHARS, detect_language, language_text
+from core.analysis.language import LANGUAGES, MAX_CHARS, detect_language, language_text
 
 SAMPLES = [
     ("Jeg er virkelig glad for den nye app, den virker bare rigtig godt.", "da"),
@@ -113,7 +113,7 @@ def test_restricted_model_answers_as_py3langids_own_restriction(corpora: Path) -
     """It should rank every corpus text exactly as py3langid's own set_languages model does."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    from core.language import _classifier
+    from core.analysis.language import _classifier
 
     stock = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     stock.set_languages(list(LANGUAGES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.match import Matcher, QueryError, compile_query
+from core.analysis.match import Matcher, QueryError, compile_query
 from core.model import Match
 
 CASES = [

@@ -8,8 +8,8 @@ import re
 import httpcore
 import pytest
 
-from core import netguard
-from core.netguard import BadUrlError, BlockedAddressError, ResolutionError
+from core.net import guard as netguard
+from core.net.guard import BadUrlError, BlockedAddressError, ResolutionError
 from tests.loopback import LoopbackServer, Reply
 
 NOT_PUBLIC = {

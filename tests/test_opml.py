@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.model import SourceConfig
-from core.opml import OpmlError, parse_opml, read_opml, write_opml
+from core.opml.format import OpmlError, parse_opml, read_opml, write_opml
 from tests.loopback import LoopbackServer
 
 NEWSBOAT = "newsboat-testdata"

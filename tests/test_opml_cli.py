@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.config import load_config
-from core.opml import read_opml
+from core.opml.format import read_opml
 from tui.cli import main
 
 pytestmark = pytest.mark.corpus

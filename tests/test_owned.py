@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from core.model import Engagement
-from core.owned import (
+from core.polling.owned import (
     DAY,
     HOUR,
     SCHEDULE,

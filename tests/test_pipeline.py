@@ -1,12 +1,12 @@
-"""Tests for core.pipeline: parse then enrich, as the worker process runs it."""
+"""Tests for core.polling.pipeline: parse then enrich, as the worker process runs it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.enrich import EnrichSpec
+from core.analysis.enrich import EnrichSpec
 from core.model import Match, Mention
-from core.pipeline import MAX_PER_BODY, parse_and_enrich
+from core.polling.pipeline import MAX_PER_BODY, parse_and_enrich
 from core.sources.base import ParsedPage, ParseOptions
 
 SPEC = EnrichSpec(sets=((Match("brand", "Northwind"), ("northwind",)),), source="test")

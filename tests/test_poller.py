@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from core.analysis.enrich import EnrichSpec
 from core.config import Config, parse_config
-from core.enrich import EnrichSpec
-from core.fetch import Fetcher, NetworkPolicy, Response
 from core.headless import open_poller
 from core.model import PollOutcome, PollStatus, SourceConfig
-from core.poll_context import SourceContext
+from core.net.fetch import Fetcher, NetworkPolicy, Response
+from core.polling.context import SourceContext
+from core.polling.workers import WorkerPool
 from core.sources.base import SourceError, SourceState
 from core.store import Store
-from core.workers import WorkerPool
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
 from tests.loopback import Request as Hit
@@ -154,7 +154,8 @@ async def main() -> None:
     config = load_config(Path(sys.argv[1]))
     async with await Store.open(sys.argv[2]) as store, open_poller(config, store) as poller:
         outcomes = await poller.poll_once()
-    heavy = ("core.enrich", "core.sentiment", "core.language", "vaderSentiment", "py3langid")
+    heavy = ("core.analysis.enrich", "core.analysis.sentiment", "core.analysis.language",
+             "vaderSentiment", "py3langid")
     print([o.status.value for o in outcomes], [m for m in heavy if m in sys.modules])
 
 asyncio.run(main())

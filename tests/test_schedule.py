@@ -1,11 +1,11 @@
-"""Tests for the polling policy in core.schedule."""
+"""Tests for the polling policy in core.polling.schedule."""
 
 from __future__ import annotations
 
 import random
 
 from core.model import PollStatus
-from core.schedule import SchedulePolicy, backoff_delay, is_due, next_poll_at
+from core.polling.schedule import SchedulePolicy, backoff_delay, is_due, next_poll_at
 
 NOW = 1_700_000_000
 

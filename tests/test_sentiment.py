@@ -7,8 +7,8 @@ import time
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from core.analysis.sentiment import MAX_CHARS, bound_text, label_for, score
 from core.model import Label
-from core.sentiment import MAX_CHARS, bound_text, label_for, score
 
 
 def test_english_positive_and_negative() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from core.language import detect_language
-from core.sentiment import score
-from core.text import sanitize
+from core.analysis.language import detect_language
+from core.analysis.sentiment import score
+from core.analysis.text import sanitize
 
 pytestmark = pytest.mark.corpus
 

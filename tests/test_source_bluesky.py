@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from core.analysis.text import sanitize
 from core.model import SourceConfig
 from core.sources import bluesky
 from core.sources.base import SourceError
-from core.text import sanitize
 from tests.loopback import LoopbackServer, Reply, Request
 from tests.replay import ReplayContext, options_for
 

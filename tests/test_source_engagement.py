@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.model import SourceConfig
-from core.owned import DAY, HOUR
+from core.polling.owned import DAY, HOUR
 from core.sources import hackernews, mastodon
 from core.store import Store
 from core.store.snapshots import read_snapshots, take_due_snapshots
@@ -102,11 +102,11 @@ async def test_owned_account_snapshots_on_schedule(
 
 async def test_parsers_run_in_the_poller_worker(corpora: Path, loopback: LoopbackServer) -> None:
     """It should poll through the poller's own context: hardened fetch, parse in a worker."""
-    from core.enrich import EnrichSpec
-    from core.fetch import Fetcher
-    from core.poll_context import SourceContext
+    from core.analysis.enrich import EnrichSpec
+    from core.net.fetch import Fetcher
+    from core.polling.context import SourceContext
+    from core.polling.workers import WorkerPool
     from core.sources.base import SourceState
-    from core.workers import WorkerPool
     from tests.replay import LOOPBACK_ONLY, reply_for
 
     pytest.importorskip("yaml", reason="PyYAML reads the vcrpy cassettes (test dependency)")

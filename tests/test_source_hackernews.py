@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.analysis.text import html_to_text, sanitize
 from core.model import SourceConfig
 from core.sources import hackernews
 from core.sources.base import SourceError, SourceState
-from core.text import html_to_text, sanitize
 from tests.loopback import LoopbackServer, Reply, Request
 from tests.replay import ReplayContext, hn_fixtures, options_for
 

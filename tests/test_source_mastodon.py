@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.analysis.text import html_to_text
 from core.model import SourceConfig
 from core.sources import mastodon
 from core.sources.base import SourceError, SourceState
-from core.text import html_to_text
 from tests.loopback import LoopbackServer, Reply, Request
 from tests.replay import Recorded, ReplayContext, options_for, reply_for, vcr
 

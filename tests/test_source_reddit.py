@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from core.analysis.text import sanitize
 from core.model import PollStatus, SourceConfig
 from core.sources import reddit
 from core.sources.base import SourceError, SourceState
-from core.text import sanitize
 from tests.loopback import LoopbackServer, Reply, Request
 from tests.replay import ReplayContext, betamax, options_for, reply_for
 

@@ -1,4 +1,4 @@
-"""Tests for core.text: hostile text made inert, HTML made readable, snippets bounded."""
+"""Tests for core.analysis.text: hostile text made inert, HTML made readable, snippets bounded."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.text import bounded, html_to_text, sanitize
+from core.analysis.text import bounded, html_to_text, sanitize
 
 # What must never survive: C0 (but tab and newline), DEL, C1, bidi controls, lone surrogates.
 UNSAFE = re.compile(

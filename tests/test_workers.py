@@ -1,4 +1,4 @@
-"""Tests for core.workers: jobs in killable worker processes, off the event loop."""
+"""Tests for core.polling.workers: jobs in killable worker processes, off the event loop."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.workers import ParseTimeout, WorkerCrashed, WorkerPool
+from core.polling.workers import ParseTimeout, WorkerCrashed, WorkerPool
 
 # --- jobs: module-level so a spawned worker can import them by reference -----------------------
 
@@ -216,7 +216,7 @@ def test_pool_starts_under_a_tui_that_replaced_stderr() -> None:
     """It should start workers when sys.stderr has no real file descriptor (as under Textual)."""
     code = """
 import asyncio, sys
-from core.workers import WorkerPool
+from core.polling.workers import WorkerPool
 
 class Captured:
     def write(self, text): return len(text)

@@ -23,7 +23,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from core.exitcodes import ExitCode
-from core.inbox import Inbox
+from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import Store, StoreError
 from tui.commands import InboxCommands
@@ -34,7 +34,7 @@ from tui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
     from core.config import Config
-    from core.poller import Poller
+    from core.polling.poller import Poller
 
 PollRunner = Callable[[], Awaitable[Sequence[PollOutcome]]]
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due

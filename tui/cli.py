@@ -206,8 +206,8 @@ def open_app(config: Config, db_path: Path) -> ExitCode:
 
 def import_opml(opml: Path, config_file: Path, err: TextIO) -> ExitCode:
     from core.config import ConfigError
-    from core.opml import OpmlError
-    from core.opml_import import import_opml as add_feeds
+    from core.opml.format import OpmlError
+    from core.opml.importer import import_opml as add_feeds
 
     try:
         report = add_feeds(opml.read_bytes(), config_file)
@@ -230,7 +230,7 @@ def import_opml(opml: Path, config_file: Path, err: TextIO) -> ExitCode:
 
 def export_opml(config: Config, out: str, err: TextIO) -> ExitCode:
     from core.files import write_atomically
-    from core.opml import write_opml
+    from core.opml.format import write_opml
 
     data = write_opml(config.sources).decode("utf-8")
     if out == "-":

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from typing import Any
 
-from core import netguard
+from core.analysis.match import QueryError, compile_query
 from core.config.keys import _CATEGORY_KEYS, _keys_of
 from core.config.model import (
     Brand,
@@ -35,6 +34,7 @@ from core.config.tables import (
     _Table,
 )
 from core.model import SourceConfig
+from core.net import guard as netguard
 from core.units import MIB, parse_duration, parse_size
 
 # ---------------------------------------------------------------------------------------------
@@ -81,11 +81,10 @@ def _queries(t: _Table, name: str) -> tuple[str, ...]:
     raw: list[str] | None = t.value("queries", STR_LIST, None)
     if raw is None:
         return (_default_query(name),) if name else ()
-    compile_query = _query_compiler()
     for index, query in enumerate(raw):
         problem = "an empty query matches nothing" if not query.strip() else None
-        if problem is None and compile_query is not None:
-            problem = compile_query(query)
+        if problem is None:
+            problem = _query_problem(query)
         if problem:
             t.fail(f"queries[{index}]", f"invalid listening query: {problem}")
     return tuple(q.strip() for q in raw if q.strip())
@@ -96,27 +95,13 @@ def _default_query(name: str) -> str:
     return f'"{plain}"' if " " in plain else plain
 
 
-def _query_compiler() -> Callable[[str], str | None] | None:
-    """A checker built on ``core.match.compile_query`` when that module exists, else None."""
+def _query_problem(query: str) -> str | None:
+    """Why ``core.analysis.match`` refuses ``query``, or None when it compiles."""
     try:
-        module = importlib.import_module("core.match")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("core.match", "core"):
-            return None
-        raise
-    compile_query = getattr(module, "compile_query", None)
-    error: type[Exception] = getattr(module, "QueryError", ValueError)
-    if compile_query is None:
-        return None
-
-    def check(query: str) -> str | None:
-        try:
-            compile_query(query)
-        except error as exc:
-            return str(exc)
-        return None
-
-    return check
+        compile_query(query)
+    except QueryError as exc:
+        return str(exc)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

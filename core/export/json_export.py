@@ -21,8 +21,8 @@ from typing import TextIO
 
 from core.export.report import Report, Summary, iso
 from core.model import FAILED_STATUSES
+from core.net.urls import display_url
 from core.store import SourceRow, StoredMention
-from core.urls import display_url
 
 _EMPTY_TAIL = '  "mentions": []\n}'  # how json.dumps ends the head with no mentions
 

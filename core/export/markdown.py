@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from core.analysis.text import bounded
 from core.export.report import Report, Summary, iso
 from core.store import SourceRow, StoredMention
-from core.text import bounded
 
 SNIPPET = 160  # characters of a mention shown in a list line: one or two lines in a mail client
 TOP = 10  # mentions per section: a report is a digest, the inbox holds the rest

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from core.model import Mention, PollStatus, SourceConfig
 
 if TYPE_CHECKING:
-    from core.fetch import Response
+    from core.net.fetch import Response
 
 
 class SourceError(Exception):

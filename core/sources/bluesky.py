@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from core.model import Engagement, Mention
-from core.owned import WINDOW
+from core.net.urls import display_url
+from core.polling.owned import WINDOW
 from core.sources import jsonutil as J
 from core.sources.base import (
     ParsedPage,
@@ -33,7 +34,6 @@ from core.sources.base import (
     SourceState,
     collect_pages,
 )
-from core.urls import display_url
 
 DEFAULT_SERVICE = "https://bsky.social"
 WEB = "https://bsky.app"

@@ -5,8 +5,9 @@ the document's prolog (in every encoding feedparser might decode it with, UTF-16
 included) and refuses entity declarations and external DTDs: feeds never need them, and they
 are how billion-laughs, quadratic blowup and external-entity (XXE) attacks work. feedparser then
 gets the bytes as ``io.BytesIO`` (never a string it could take for a path or URL) with its own
-HTML sanitising and URI resolution off, because ``core.text`` makes plain text anyway (measured
-595 -> 1,950 entries/s). ``ADAPTER.poll`` fetches conditionally and skips an unchanged body.
+HTML sanitising and URI resolution off, because ``core.analysis.text`` makes plain text anyway
+(measured 595 -> 1,950 entries/s). ``ADAPTER.poll`` fetches conditionally and skips an unchanged
+body.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from core.analysis.text import bounded, html_to_text, sanitize
 from core.model import Engagement, Mention
 from core.sources.base import (
     ParsedPage,
@@ -32,7 +34,6 @@ from core.sources.base import (
     SourceError,
     SourceState,
 )
-from core.text import bounded, html_to_text, sanitize
 
 # Per-field bounds, in characters. A mention is read by a person and scored by sentiment models
 # whose cost grows with length; 64 KB is a long article, and anything beyond it is a dump that

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from core import text as _text
+from core.analysis import text as _text
 
 # Counts above this are bogus (no post has a trillion likes); the cap keeps them far inside
 # SQLite's signed 64-bit INTEGER so a hostile number can never make a row unstorable.

@@ -10,7 +10,7 @@ Listening sources page *forward*: the cursor keeps the newest status id seen, ea
 for ``min_id`` = that id (the statuses immediately after it) and follows ``Link: rel="prev"``
 to newer pages. A poll stops after ``MAX_PAGES``; the cursor then holds the newest id fetched,
 so the next poll resumes exactly there and nothing between polls is skipped. Owned accounts
-instead re-read their newest statuses back to ``core.owned.WINDOW`` every poll, because the
+instead re-read their newest statuses back to ``core.polling.owned.WINDOW`` every poll, because the
 counts of the week's posts are what the Kaushik metrics need refreshed.
 """
 
@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from core.model import Engagement, Mention
-from core.owned import WINDOW
+from core.net.urls import display_url
+from core.polling.owned import WINDOW
 from core.sources import jsonutil as J
 from core.sources.base import (
     ParsedPage,
@@ -32,7 +33,6 @@ from core.sources.base import (
     SourceError,
     SourceState,
 )
-from core.urls import display_url
 
 PAGE_SIZE = 40  # the largest page Mastodon serves
 # Mastodon allows 300 requests per 5 minutes per client; five pages (200 statuses) per poll is

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from core.model import Engagement, Mention
+from core.net.urls import display_url
 from core.sources import jsonutil as J
 from core.sources.base import (
     ParsedPage,
@@ -26,7 +27,6 @@ from core.sources.base import (
     SourceState,
     collect_pages,
 )
-from core.urls import display_url
 
 REDDIT = "https://www.reddit.com"  # where permalinks open, whatever host served the listing
 PAGE_SIZE = 100  # the largest page Reddit serves

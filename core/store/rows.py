@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.analysis.text import sanitize
 from core.model import Engagement, Label, Match, Mention, Sentiment
-from core.text import sanitize
 
 INT64_MAX = 2**63 - 1  # SQLite's INTEGER is a signed 64-bit number
 INT64_MIN = -(2**63)
@@ -186,7 +186,7 @@ _MAYBE_TEXT, _MAYBE_INT = (str, *_NONE), (int, *_NONE)
 # Column name and the Python types its value may have, in INSERT order. Checked before SQLite
 # sees a row, so a batch of wrong-typed rows from hostile JSON is refused here cheaply instead
 # of one SAVEPOINT at a time while other processes wait for the write lock.
-INSERT_SPEC = (
+INSERT_SPEC: tuple[tuple[str, tuple[type, ...]], ...] = (
     ("key", _TEXT), ("source_id", (int,)), ("platform", _TEXT), ("platform_id", _MAYBE_TEXT),
     ("guid", _MAYBE_TEXT), ("url", _MAYBE_TEXT), ("title", _TEXT), ("text", _TEXT),
     ("author", _TEXT), ("published_at", _MAYBE_INT), ("fetched_at", (int,)),

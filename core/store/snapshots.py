@@ -2,8 +2,8 @@
 
 The poller stores each poll's mentions first (live counts land on the ``mentions`` row), then
 calls ``take_due_snapshots``: for every owned post whose next snapshot is due by the schedule
-in ``core.owned``, the current counts are copied into ``engagement_snapshots``. Functions take
-the open aiosqlite connection; one call is one short write transaction.
+in ``core.polling.owned``, the current counts are copied into ``engagement_snapshots``. Functions
+take the open aiosqlite connection; one call is one short write transaction.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import aiosqlite
 
 from core.model import Engagement
-from core.owned import WINDOW, Snapshot, is_due
+from core.polling.owned import WINDOW, Snapshot, is_due
 
 # Owned posts still in the window, or never snapshotted; with their latest snapshot time.
 _CANDIDATES = """

@@ -6,7 +6,7 @@
   exceed the default deadline but hold the test for 20 s). The kill itself is unit-tested in
   tests/test_feed_conformance.py::test_a_32kb_author_is_killed_at_the_deadline.
 - A 50 MB feed, with and without a Content-Length: refused by the default 15 MiB byte cap.
-- A 74,000-item feed: kept to the first 10,000 items (core.pipeline.MAX_PER_BODY) with a
+- A 74,000-item feed: kept to the first 10,000 items (core.polling.pipeline.MAX_PER_BODY) with a
   warning; driven through the poller with a 60 s parse deadline (see the test for why).
 - Bodies that look like a file path or a ``file://`` URL: never opened (feedparser gets bytes).
 """
@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 
 from core.config import load_config
-from core.fetch import Fetcher
 from core.headless import WORKER_MEMORY_LIMIT, network_policy
 from core.model import PollOutcome, PollStatus
-from core.poller import Poller, PollerLimits
+from core.net.fetch import Fetcher
+from core.polling.poller import Poller, PollerLimits
+from core.polling.workers import WorkerPool
 from core.store import Store
-from core.workers import WorkerPool
 from tests.adversarial.harness import (
     HEALTHY_TITLES,
     MIB,

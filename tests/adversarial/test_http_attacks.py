@@ -41,7 +41,7 @@ from tests.loopback import LoopbackServer, Reply, Request
 from tests.test_fetch_encodings import BUILDERS
 
 BOMB_MIB = 512  # decodes to 512 MiB of zeros against the default 15 MiB cap
-SIX_HOURS = 6 * 3600  # core.fetch clamps Retry-After to this
+SIX_HOURS = 6 * 3600  # core.net.fetch clamps Retry-After to this
 STALL = 15.0  # seconds a stalled handler holds its (daemon) thread; well past the 4 s deadline
 
 

@@ -213,7 +213,7 @@ CRASHING_APP = """
 import sys
 from pathlib import Path
 from core.config import load_config
-from core.credentials import resolve_token
+from core.net.credentials import resolve_token
 import tui.app
 from tui.app import ListenpostApp
 

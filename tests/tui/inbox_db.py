@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.inbox import Inbox
+from core.inbox.triage import Inbox
 from core.store import Store
 
 T0 = 1_717_200_000  # 2024-06-01 00:00 UTC: every fixed row and fixed clock counts from here

@@ -1,7 +1,7 @@
 """The inbox screen: sidebar of views, the mention list, the detail pane, the status line.
 
 Every triage key lands in an ``action_*`` method here; each acts on the selection (or the
-mention under the cursor) through ``core.inbox.Inbox``, then rereads what is on screen with
+mention under the cursor) through ``core.inbox.triage.Inbox``, then rereads what is on screen with
 the cursor kept on the same mention. Notifications never parse markup, since they may quote
 what a stranger wrote.
 """
@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from core.inbox import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
-from core.inbox_snooze import PRESETS, SnoozeError, parse_snooze
-from core.inbox_views import (
+from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
+from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
+from core.inbox.views import (
     BUILTIN_VIEWS,
     FilterError,
     Filters,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from core.text import sanitize
+from core.analysis.text import sanitize
 
 # Sentiment never depends on colour alone: each label has a glyph too.
 GLYPHS = {"negative": "▼", "positive": "▲", "neutral": "·"}

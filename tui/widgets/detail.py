@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.inbox import Detail, HistoryEntry
+from core.inbox.triage import Detail, HistoryEntry
 from tui.widgets.cells import block, glyph, long_time, matched_names, one_line
 
 

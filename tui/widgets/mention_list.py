@@ -2,7 +2,7 @@
 
 A view can hold a million mentions, so this widget never asks for more than a screenful. It
 keeps one window of rows (``rows``, at most the widget's height) fetched from SQLite by keyset
-(see ``core.inbox.Inbox.window``), moves the cursor inside it without a query, and asks for
+(see ``core.inbox.triage.Inbox.window``), moves the cursor inside it without a query, and asks for
 just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
 literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
@@ -21,8 +21,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from core.inbox import Ids, Inbox, InView, Row, Target
-from core.inbox_views import Filters, Order, View, builtin_view
+from core.inbox.triage import Ids, Inbox, InView, Row, Target
+from core.inbox.views import Filters, Order, View, builtin_view
 from tui.messages import CursorMoved, SelectionChanged
 from tui.widgets.cells import glyph, matched_names, one_line, short_time
 

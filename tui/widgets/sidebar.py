@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from core.inbox import SEARCH_COUNT_CAP
-from core.inbox_views import View
+from core.inbox.triage import SEARCH_COUNT_CAP
+from core.inbox.views import View
 from tui.messages import ViewChosen
 from tui.widgets.cells import one_line
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
-from core.inbox import SourceHealth
+from core.inbox.triage import SourceHealth
 from tui.widgets.cells import one_line
 
 # How each unhealthy state is named on the line; a word and a glyph, not colour alone.

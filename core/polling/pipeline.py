@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.enrich import EnrichSpec, enrich
+from core.analysis.enrich import EnrichSpec, enrich
 from core.sources.base import ParsedPage, ParseOptions, Parser
 
 # Mentions enriched from one body. Real feeds and API pages carry tens to hundreds of items;

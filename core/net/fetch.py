@@ -4,7 +4,7 @@ Servers that strangers run can send bodies that never end, drip one byte a secon
 megabyte into a gigabyte, redirect forever or to the machine itself, and echo secrets back in
 error pages. ``Fetcher`` bounds all of it: one overall deadline per request (redirects and body
 included), a cap on decoded bytes enforced while decompressing, at most ``max_redirects`` hops each
-re-checked by ``core.netguard``, a cap on response headers, secret headers sent only to the
+re-checked by ``core.net.guard``, a cap on response headers, secret headers sent only to the
 origin they were meant for, and errors that name the URL without its query string.
 
 Decompression is ours, not httpx's: the raw stream is read with ``aiter_raw`` and each content
@@ -42,8 +42,8 @@ import httpcore
 import httpx
 import zstandard
 
-from core import netguard
-from core.urls import display_url
+from core.net import guard as netguard
+from core.net.urls import display_url
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.analysis.dedupe import canonical_url
 from core.config import parse_config
-from core.dedupe import canonical_url
 from core.files import write_atomically
-from core.opml import OpmlEntry, parse_opml
+from core.opml.format import OpmlEntry, parse_opml
 
 
 @dataclass(slots=True)

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from core.analysis.text import sanitize
 from core.model import SourceConfig
-from core.text import sanitize
 
 # A feed list is a few hundred lines; 10 MB holds tens of thousands of feeds and keeps a
 # mistaken multi-gigabyte file from being read into memory.

@@ -22,20 +22,20 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from core.config import Config
-from core.credentials import CredentialError, resolve_token
-from core.fetch import Fetcher
 from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
-from core.poll_context import SourceContext
-from core.schedule import SchedulePolicy, is_due, next_poll_at
+from core.net.credentials import CredentialError, resolve_token
+from core.net.fetch import Fetcher
+from core.polling.context import SourceContext
+from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
+from core.polling.workers import WorkerPool
 from core.sources.base import PollResult, SourceError, SourceState
 from core.sources.registry import adapter_for
 from core.store import SourceRow, Store
 from core.store.snapshots import take_due_snapshots
 from core.store.store import PollRecord
-from core.workers import WorkerPool
 
 if TYPE_CHECKING:
-    from core.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
+    from core.analysis.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ class Poller:
 def _enrich_spec(config: Config, source: SourceConfig) -> EnrichSpec:
     """What enrichment needs for ``source``; built only when one of its bodies is parsed, so a
     round of unchanged feeds never imports the sentiment and language code."""
-    from core.enrich import EnrichSpec
+    from core.analysis.enrich import EnrichSpec
 
     return EnrichSpec(sets=config.query_sets(), match_all=source.match_all, source=source.name)
 

@@ -3,7 +3,7 @@
 The list never loads more than it shows: ``window`` is keyset pagination over an indexed
 ORDER BY (triage order is priority, then time, then id — "worst and most urgent first"; the
 newest order drops priority; a search pages through its FTS5 matches newest stored first,
-see ``core.inbox_views.order_of``). Sidebar counts come from ``inbox_counts``, kept by
+see ``core.inbox.views.order_of``). Sidebar counts come from ``inbox_counts``, kept by
 triggers (see migrations/0002_inbox.sql), minus the few mentions snoozed right now. Every
 triage action is one set-based UPDATE over a target (explicit ids or everything in a view),
 logged per mention in ``actions`` with before/after JSON under one batch id, which is what
@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from core.inbox_views import (
+from core.inbox.views import (
     BUCKET_PREDICATES,
     NOT_SNOOZED,
     ORDER_COLUMNS,

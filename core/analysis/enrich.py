@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.classify import categorize, priority
-from core.dedupe import mention_key
-from core.language import detect_language
-from core.match import Matcher
+from core.analysis.classify import categorize, priority
+from core.analysis.dedupe import mention_key
+from core.analysis.language import detect_language
+from core.analysis.match import Matcher
+from core.analysis.sentiment import score
 from core.model import Match, Mention
-from core.sentiment import score
 
 # A handle as adapters give it ("acme", "acme@mastodon.social"), which queries write with "@".
 BARE_HANDLE = re.compile(r"[\w.-]+(?:@[\w.-]+)?")
@@ -33,7 +33,8 @@ class EnrichSpec:
     """What enrichment needs to know about a source and the listening queries.
 
     ``source`` is the source's name; it scopes feed GUIDs that are only unique within their feed
-    (see core.dedupe). ``Match`` is not hashable, so the Matcher cache keys on the plain strings.
+    (see core.analysis.dedupe). ``Match`` is not hashable, so the Matcher cache keys on the plain
+    strings.
     """
 
     sets: tuple[tuple[Match, tuple[str, ...]], ...]

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from core.credentials import CredentialError, resolve_token
-from core.fetch import Fetcher, FetchError, Response
 from core.model import PollStatus, SourceConfig
+from core.net.credentials import CredentialError, resolve_token
+from core.net.fetch import Fetcher, FetchError, Response
+from core.net.urls import display_url
+from core.polling.workers import ParseTimeout, WorkerCrashed, WorkerPool
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
-from core.urls import display_url
-from core.workers import ParseTimeout, WorkerCrashed, WorkerPool
 
 if TYPE_CHECKING:
     # Enrichment (sentiment, language models) runs in the workers. The main process imports it
     # only once a body is actually parsed, so a poll of unchanged feeds never loads it.
-    from core.enrich import EnrichSpec
+    from core.analysis.enrich import EnrichSpec
 
 THROTTLE_STATUSES = (429, 503)
 
@@ -79,7 +79,7 @@ class SourceContext:
         return check_status(response, accept=accept, conditional=False)
 
     async def process(self, parser: Parser, response: Response) -> ParsedPage:
-        from core.pipeline import parse_and_enrich  # see TYPE_CHECKING above
+        from core.polling.pipeline import parse_and_enrich  # see TYPE_CHECKING above
 
         if callable(self.spec):
             self.spec = self.spec()
