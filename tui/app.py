@@ -1,9 +1,11 @@
-"""The listenpost Textual app: opens the store, shows the inbox, runs the poller worker.
+"""The listenpost app shell: opens the store, runs the poller, announces changes to screens.
 
-The poller runs in exactly one place, ``ListenpostApp._poll`` (an exclusive worker calling the
-injected ``poll_runner`` on an interval and on ``p``), so a headless poller process can take
-that job over later. Workers only post messages (``tui.messages``); the handlers here update
-the screen. A one-second check of SQLite's ``data_version`` shows changes that other
+Top-level screens are Textual modes (the inbox now; each later screen is one ``add_mode``), so
+each keeps its cursor and filter while another is shown; dialogs are pushed on top. The poller
+runs in exactly one place, ``ListenpostApp._poll`` (an exclusive worker calling the injected
+``poll_runner`` on an interval and on ``p``). Workers only post messages (``tui.messages``);
+the handlers here turn each into one announcement on ``self.signals`` (``tui.signals``) that the
+screens subscribe to. A one-second check of SQLite's ``data_version`` shows changes that other
 processes (another TUI, the headless poller) commit.
 """
 
@@ -24,13 +26,14 @@ from textual.binding import BindingType
 
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
-from core.model import PollOutcome
+from core.model import FAILED_STATUSES, PollOutcome
 from core.store import Store, StoreError
-from tui.commands import InboxCommands
+from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
-from tui.messages import DatabaseChanged, MentionsArrived, PollFailed, PollFinished
+from tui.messages import DatabaseChanged, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -43,11 +46,11 @@ REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02
 
 
 class ListenpostApp(App[None]):
-    """The inbox over one database."""
+    """The screens over one database."""
 
     CSS_PATH = "styles/app.tcss"
     TITLE = "listenpost"
-    COMMANDS: ClassVar = App.COMMANDS | {InboxCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {AppCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings(APP_KEYS)  # type: ignore[assignment]
 
     def __init__(self, store_path: Path, config: Config | None = None, *,
@@ -61,7 +64,9 @@ class ListenpostApp(App[None]):
         self.tz = tz or _local_tz()
         self._poll_interval, self._watch_interval = poll_interval, watch_interval
         self._saved = saved_searches
+        self.signals = AppSignals(self)  # type: ignore[arg-type]  # App is invariant in its result
         self.store: Store | None = None
+        self.inbox: Inbox | None = None
         self.inbox_screen: InboxScreen | None = None
         self.keys_in_use = dict(DEFAULT_KEYS)
         self._data_version: int | None = None
@@ -80,17 +85,23 @@ class ListenpostApp(App[None]):
         except StoreError as error:
             self.exit(return_code=int(ExitCode.STORE), message=str(error))
             return
+        self.inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
         self._apply_keymap()
-        inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
-        team = [m.name for m in getattr(getattr(self.config, "team", None), "members", ())]
-        self.inbox_screen = InboxScreen(inbox, clock=self.clock, tz=self.tz,
-                                        db_path=self.store_path, team=team,
-                                        saved_searches=self._saved)
-        await self.push_screen(self.inbox_screen)
+        self.add_mode("inbox", self._make_inbox)
+        await self.switch_mode("inbox")
+        self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:
             self.set_interval(self._poll_interval, self.action_poll_now)
             self.action_poll_now()
+
+    def _make_inbox(self) -> InboxScreen:
+        assert self.inbox is not None
+        team = [m.name for m in getattr(getattr(self.config, "team", None), "members", ())]
+        self.inbox_screen = InboxScreen(self.inbox, clock=self.clock, tz=self.tz,
+                                        db_path=self.store_path, team=team,
+                                        saved_searches=self._saved)
+        return self.inbox_screen
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -117,7 +128,7 @@ class ListenpostApp(App[None]):
             self.notify("Already polling.", markup=False)
         else:
             self._polling = True
-            self._set_poll_state("polling…")
+            self.signals.poll_state.publish(PollState("polling…"))
             self._poll()
 
     @work(exclusive=True, group="poll")
@@ -129,53 +140,52 @@ class ListenpostApp(App[None]):
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
         self.post_message(PollFinished(outcomes))
-        new = sum(o.new for o in outcomes)
-        if new:
-            self.post_message(MentionsArrived(new, tuple(o.source for o in outcomes if o.new)))
 
     async def on_poll_finished(self, message: PollFinished) -> None:
-        """Record the round in the status line."""
+        """Announce the round once: its state in words, then one change with its arrivals.
+
+        The round's own commits move ``data_version`` too; reading it first keeps the watcher
+        from announcing the same change a second time."""
         self._polling = False
-        failed = sum(1 for o in message.outcomes if o.status.value == "error")
+        outcomes = message.outcomes
+        failed = sum(1 for o in outcomes if o.status in FAILED_STATUSES)
         stamp = time.strftime("%H:%M", time.localtime(self.clock()))
-        self._set_poll_state(f"polled {len(message.outcomes)} sources at {stamp}"
-                             + (f", {failed} failed" if failed else ""))
-        if self.inbox_screen is not None:
-            await self.inbox_screen.refresh_all()
+        noun = "source" if len(outcomes) == 1 else "sources"
+        self.signals.poll_state.publish(PollState(
+            f"polled {len(outcomes)} {noun} at {stamp}" + (f", {failed} failed" if failed else ""),
+            outcomes))
+        self._data_version = await self._read_data_version()
+        new = sum(o.new for o in outcomes)
+        self.signals.data_changed.publish(DataChanged(
+            ChangeOrigin.POLL, new, tuple(o.source for o in outcomes if o.new)))
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
-        self._set_poll_state(f"poll failed: {message.error}")
+        self.signals.poll_state.publish(PollState(f"poll failed: {message.error}"))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
-
-    async def on_mentions_arrived(self, message: MentionsArrived) -> None:
-        """New mentions: refresh without moving the cursor, and say how many."""
-        if self.inbox_screen is not None:
-            await self.inbox_screen.refresh_all()
-            self.inbox_screen.notify_arrival(message.count, message.sources)
-
-    def _set_poll_state(self, state: str) -> None:
-        if self.inbox_screen is not None:
-            self.inbox_screen.poll_state = state
-            self.inbox_screen.show_status()
 
     # -- other writers ---------------------------------------------------------------------
 
-    async def _watch(self) -> None:
-        if self.inbox_screen is None or not self.inbox_screen.is_mounted:
-            return
-        version = await self.inbox_screen.inbox.data_version()
-        self._ticks += 1
-        if version != self._data_version or self._ticks % REFRESH_EVERY == 0:
-            if self._data_version is not None:
-                self.post_message(DatabaseChanged(version))
-            self._data_version = version
+    async def _read_data_version(self) -> int | None:
+        return None if self.inbox is None else await self.inbox.data_version()
 
-    async def on_database_changed(self, message: DatabaseChanged) -> None:
-        """Another process wrote: reread what is on screen."""
-        if self.inbox_screen is not None:
-            await self.inbox_screen.refresh_all()
+    async def _watch(self) -> None:
+        """Announce other processes' commits. While our own round runs its commits move the
+        version too, so the watcher waits: the round's end rereads everything once."""
+        if self._polling:
+            return
+        version = await self._read_data_version()
+        self._ticks += 1
+        if version != self._data_version:
+            self._data_version = version
+            self.post_message(DatabaseChanged(version or 0))
+        elif self._ticks % REFRESH_EVERY == 0:
+            self.signals.data_changed.publish(DataChanged(ChangeOrigin.CLOCK))
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Another process wrote: every screen rereads what it shows."""
+        self.signals.data_changed.publish(DataChanged(ChangeOrigin.ELSEWHERE))
 
     def action_help(self) -> None:
         """Every key, as remapped."""

@@ -1,36 +1,35 @@
-"""Every inbox action and every view in the command palette (Ctrl+P), area-prefixed.
+"""The command palette (Ctrl+P): the current screen's actions, plus what works everywhere.
 
-The commands come from the same key table as the bindings (``tui.keys``), so nothing can be
-bound to a key yet missing from the palette; each command shows its current key as help.
+Commands come from the same key tables as the bindings (``tui.keys``), so nothing can be bound
+to a key yet missing from the palette, and each command shows its current key as help. A screen
+offers its actions by naming its ``KEY_SPECS`` and ``AREA`` ("Inbox: Mark done") and may add
+entries of its own with ``palette_extras`` (the inbox's "View: Negative"); ``AppCommands`` holds
+only the app's keys (poll, help, quit), which work on every screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.keys import ALL_KEYS, key_label
+from tui.keys import APP_KEYS, KeySpec, key_label
+
+Command = tuple[str, str, Callable[[], object]]
 
 
-class InboxCommands(Provider):
-    """Inbox actions ("Inbox: Mark done") and views ("View: Negative")."""
+class _KeyCommands(Provider):
+    """Shared search and discovery over a list of (name, help, run) commands."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> list[Command]:
+        raise NotImplementedError
+
+    def _from_specs(self, specs: Iterable[KeySpec], area: str) -> list[Command]:
         keys = getattr(self.app, "keys_in_use", {})
-        found: list[tuple[str, str, Callable[[], object]]] = []
-        for spec in ALL_KEYS:
-            if spec.palette:
-                area = "App" if spec.action.startswith("app.") else "Inbox"
-                run = partial(self.screen.run_action, spec.action)
-                found.append((f"{area}: {spec.description}",
-                              f"key: {key_label(keys.get(spec.id, spec.key))}", run))
-        for index, view in enumerate(getattr(self.screen, "views", [])):
-            key = key_label(keys.get(f"view-{(index + 1) % 10}", "")) if index < 10 else ""
-            run = partial(self.screen.run_action, f"show_view({view.key!r})")
-            found.append((f"View: {view.label}", f"key: {key}" if key else "", run))
-        return found
+        return [(f"{area}: {spec.description}", f"key: {key_label(keys.get(spec.id, spec.key))}",
+                 partial(self.screen.run_action, spec.action))
+                for spec in specs if spec.palette]
 
     async def discover(self) -> Hits:
         """Everything, for an empty palette."""
@@ -45,3 +44,25 @@ class InboxCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
 
+
+class ScreenCommands(_KeyCommands):
+    """The actions of the screen the palette was opened on."""
+
+    def _commands(self) -> list[Command]:
+        specs: Sequence[KeySpec] = getattr(self.screen, "KEY_SPECS", ())
+        found = self._from_specs(specs, getattr(self.screen, "AREA", "Screen"))
+        extras = getattr(self.screen, "palette_extras", None)
+        keys = getattr(self.app, "keys_in_use", {})
+        if extras is not None:
+            for name, key_id, action in extras():
+                key = key_label(keys.get(key_id, "")) if key_id else ""
+                found.append((name, f"key: {key}" if key else "",
+                              partial(self.screen.run_action, action)))
+        return found
+
+
+class AppCommands(_KeyCommands):
+    """What works on every screen: poll, help, quit."""
+
+    def _commands(self) -> list[Command]:
+        return self._from_specs(APP_KEYS, "App")

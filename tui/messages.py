@@ -15,16 +15,8 @@ from core.model import PollOutcome
 
 
 @dataclass
-class MentionsArrived(Message):
-    """A poll stored new mentions: refresh counts and the list, keep the cursor, notify."""
-
-    count: int
-    sources: tuple[str, ...] = ()
-
-
-@dataclass
 class PollFinished(Message):
-    """One poll round ended; the outcomes feed the status line's source health."""
+    """One poll round ended; the outcomes say what each source gave and how it went."""
 
     outcomes: Sequence[PollOutcome] = field(default_factory=tuple)
 
@@ -38,7 +30,7 @@ class PollFailed(Message):
 
 @dataclass
 class DatabaseChanged(Message):
-    """Another process committed to the database: reread what is on screen."""
+    """The database's ``data_version`` moved: another connection committed."""
 
     data_version: int
 
@@ -62,3 +54,12 @@ class ViewChosen(Message):
     """The person picked a view in the sidebar."""
 
     key: str
+
+
+@dataclass
+class ScreenRefreshed(Message, bubble=False):
+    """A screen reread what it shows from the store (one per announced change). Posted to the
+    screen itself and not bubbled, so each refresh is seen once."""
+
+    screen: str
+    origin: str

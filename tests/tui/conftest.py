@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from textual.message import Message
+from textual.notifications import Notify
 
 from core.config import Config
 from tests.tui.inbox_db import T0, M, create_db, insert
@@ -52,6 +55,7 @@ def clock() -> Clock:
 
 
 AppFactory = Callable[..., ListenpostApp]
+MessageT = TypeVar("MessageT", bound=Message)
 
 
 @pytest.fixture
@@ -61,3 +65,27 @@ def make_app(db: Path, clock: Clock) -> AppFactory:
         return ListenpostApp(db, config or Config(), poll_runner=poll_runner, clock=clock,
                              tz=UTC, **kwargs)  # type: ignore[arg-type]
     return make
+
+
+class Posted:
+    """Every message the app processes, for ``run_test(message_hook=...)``: tests assert on
+    what was posted (notifications included) instead of on private state."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def of(self, kind: type[MessageT]) -> list[MessageT]:
+        """The posted messages of one kind, in order."""
+        return [m for m in self.messages if isinstance(m, kind)]
+
+    def notices(self) -> list[str]:
+        """The text of every notification (toast) shown so far."""
+        return [str(m.notification.message) for m in self.of(Notify)]
+
+
+@pytest.fixture
+def posted() -> Posted:
+    return Posted()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.config import Config, TeamConfig, TeamMember
 from core.model import PollOutcome, PollStatus
-from tests.tui.conftest import AppFactory, Clock
+from tests.tui.conftest import AppFactory, Clock, Posted
 from tests.tui.inbox_db import M, insert
 from tui.app import ListenpostApp
 from tui.keys import ALL_KEYS
@@ -252,20 +252,22 @@ async def test_help_lists_every_key(make_app: AppFactory) -> None:
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_remapped_keys_from_config(make_app: AppFactory, db: Path) -> None:
+async def test_remapped_keys_from_config(make_app: AppFactory, db: Path,
+                                         posted: Posted) -> None:
     """It should use [keys] from the config: done on d, and e no longer marks done."""
     app = make_app(Config(keys={"done": "d", "dnoe": "z"}))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
         await pilot.pause()
         await pilot.press("e")
         assert status_of(db, "Mention 00")[0] == "new"
         await pilot.press("d")
         assert status_of(db, "Mention 00")[0] == "done"
         assert app.keys_in_use["done"] == "d"
-        assert any("did you mean" in str(n.message) for n in app._notifications)
+        assert any("did you mean" in notice for notice in posted.notices())
 
 
-async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path) -> None:
+async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path,
+                                                 posted: Posted) -> None:
     """It should poll on p and tell how many mentions arrived."""
     calls = []
 
@@ -275,7 +277,7 @@ async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path)
         return [PollOutcome("blog", PollStatus.OK, new=1)]
 
     app = make_app(poll_runner=poll_once, poll_interval=3600)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -283,7 +285,7 @@ async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(calls) == 2
-        assert any("1 new mention" in str(n.message) for n in app._notifications)
+        assert any("1 new mention" in notice for notice in posted.notices())
 
 
 async def test_palette_runs_an_inbox_action(make_app: AppFactory, db: Path) -> None:

@@ -35,9 +35,11 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
-from tui.messages import CursorMoved, SelectionChanged, ViewChosen
+from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
 from tui.screens.prompts import ChoiceScreen, PromptScreen
+from tui.signals import DataChanged, PollState, signals_of
 from tui.widgets.cells import one_line
 from tui.widgets.detail import DetailPane
 from tui.widgets.mention_list import MentionList
@@ -52,6 +54,9 @@ class InboxScreen(Screen[None]):
     """Where a community manager clears what came in."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(INBOX_KEYS)  # type: ignore[assignment]
+    COMMANDS: ClassVar = {ScreenCommands}
+    KEY_SPECS = INBOX_KEYS  # the palette offers these as "Inbox: …"
+    AREA = "Inbox"
 
     def __init__(self, inbox: Inbox, *, clock: Callable[[], float], tz: tzinfo, db_path: Path,
                  team: Sequence[str] = (), saved_searches: Sequence[tuple[str, str]] = ()
@@ -65,6 +70,7 @@ class InboxScreen(Screen[None]):
         self.poll_state = "not polled yet"
         self.health: list[SourceHealth] = []
         self._selection = 0
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -86,11 +92,34 @@ class InboxScreen(Screen[None]):
         return int(self._clock())
 
     async def on_mount(self) -> None:
-        """Load views, counts and the first window."""
+        """Load views, counts and the first window; listen to the app's announcements."""
         self.mentions.focus()
         await self._load_views()
         await self.mentions.show(self.views[0], Filters(), Order.TRIAGE)
         await self.refresh_all()
+        signals = signals_of(self.app)
+        signals.data_changed.subscribe(self, self._on_data_changed)
+        signals.poll_state.subscribe(self, self._on_poll_state)
+
+    async def _on_data_changed(self, change: DataChanged) -> None:
+        """Reread what is shown (once per announcement), then say what arrived."""
+        if self.is_current:
+            await self.refresh_all()
+            self.post_message(ScreenRefreshed("inbox", change.origin.value))
+        else:
+            self._stale = True
+        if change.new:
+            self.notify_arrival(change.new, change.sources)
+
+    def _on_poll_state(self, state: PollState) -> None:
+        self.poll_state = state.text
+        self.show_status()
+
+    async def on_screen_resume(self) -> None:
+        """Back on top (a dialog closed, another screen left): catch up if anything changed."""
+        if self._stale:
+            self._stale = False
+            await self.refresh_all()
 
     # -- refreshing ------------------------------------------------------------------------
 
@@ -108,6 +137,11 @@ class InboxScreen(Screen[None]):
         await self.refresh_counts()
         self.health = await self.inbox.health(now=self.now())
         self.show_status()
+
+    def palette_extras(self) -> list[tuple[str, str, str]]:
+        """Every view for the command palette: (name, key id, action)."""
+        return [(f"View: {view.label}", f"view-{(index + 1) % 10}" if index < 10 else "",
+                 f"show_view({view.key!r})") for index, view in enumerate(self.views)]
 
     async def _wanted_views(self) -> list[View]:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
