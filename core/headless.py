@@ -23,7 +23,7 @@ from core.export import Report
 from core.export.stream import write_export
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
-from core.net.fetch import Fetcher, NetworkPolicy
+from core.net.fetch import Fetcher
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.store import Store
@@ -37,20 +37,6 @@ class ExportRequest:
     poll: bool = True
 
 
-def network_policy(config: Config) -> NetworkPolicy:
-    """The fetch client's limits from ``[network]``."""
-    net = config.network
-    return NetworkPolicy(
-        timeout=net.timeout,
-        connect_timeout=net.connect_timeout,
-        max_bytes=net.max_bytes,
-        max_redirects=net.max_redirects,
-        user_agent=net.user_agent,
-        allow_private_addresses=net.allow_private_addresses,
-        allowed_networks=net.allowed_networks,
-    )
-
-
 # Address space a parse worker may use. A worker idles at about 230 MB of address space and a
 # 10 MB feed of 74,000 items peaks near 300 MB resident; bodies are capped at 15 MiB, so 1 GiB
 # is ample for real input while a parser that runs away gets MemoryError (that source's error)
@@ -61,7 +47,7 @@ WORKER_MEMORY_LIMIT = 1024 * 1024 * 1024
 @asynccontextmanager
 async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIterator[Poller]:
     """A poller with its fetch client and worker pool, all closed on the way out."""
-    fetcher = Fetcher(network_policy(config))
+    fetcher = Fetcher(config.network)
     pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT)
     try:
         yield Poller(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]

@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from core.model import SourceConfig
-from core.net.fetch import Fetcher, FetchError, NetworkPolicy, Response
+from core.net.fetch import Fetcher, FetchError, Response
+from core.net.policy import NetworkPolicy
 from core.polling.context import check_status
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
 from tests.loopback import LoopbackServer, Reply

@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from core.model import SourceConfig
-from core.net.fetch import Fetcher, NetworkPolicy, Response
+from core.net.fetch import Fetcher, Response
+from core.net.policy import NetworkPolicy
 from core.polling.workers import WorkerPool
 from core.sources.base import (
     ParsedPage,

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from core.net import guard as netguard
-from core.net.fetch import Fetcher, FetchError, NetworkPolicy, guarded_transport, parse_retry_after
+from core.net.fetch import Fetcher, FetchError, guarded_transport, parse_retry_after
+from core.net.policy import NetworkPolicy
 from tests.loopback import LoopbackServer, Reply, Request
 
 LOOPBACK = NetworkPolicy(allow_private_addresses=True, timeout=5.0)

@@ -18,7 +18,8 @@ import brotli
 import pytest
 import zstandard
 
-from core.net.fetch import Fetcher, FetchError, NetworkPolicy
+from core.net.fetch import Fetcher, FetchError
+from core.net.policy import NetworkPolicy
 from tests.loopback import LoopbackServer, Reply
 
 MIB = 1 << 20
@@ -245,7 +246,8 @@ async def test_endless_empty_members_are_stopped_by_raw_cap(
 CHILD = """
 import asyncio, json, resource, sys, time
 sys.path.insert(0, {root!r})
-from core.net.fetch import Fetcher, FetchError, NetworkPolicy
+from core.net.fetch import Fetcher, FetchError
+from core.net.policy import NetworkPolicy
 from tests.loopback import LoopbackServer, Reply
 from tests.test_fetch_encodings import BUILDERS
 

@@ -15,7 +15,8 @@ from core.analysis.enrich import EnrichSpec
 from core.config import Config, parse_config
 from core.headless import open_poller
 from core.model import PollOutcome, PollStatus, SourceConfig
-from core.net.fetch import Fetcher, NetworkPolicy, Response
+from core.net.fetch import Fetcher, Response
+from core.net.policy import NetworkPolicy
 from core.polling.context import SourceContext
 from core.polling.workers import WorkerPool
 from core.sources.base import SourceError, SourceState

@@ -8,7 +8,7 @@ from dataclasses import fields
 from core.config.model import (
     Brand,
     Competitor,
-    NetworkConfig,
+    NetworkPolicy,
     PollerConfig,
     SavedSearch,
     TeamConfig,
@@ -20,7 +20,7 @@ from core.sources.registry import SOURCE_OPTIONS
 RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes", "alerts")
 _TABLE_SECTIONS: dict[str, type] = {
     "brand": Brand,
-    "network": NetworkConfig,
+    "network": NetworkPolicy,
     "poller": PollerConfig,
     "team": TeamConfig,
 }

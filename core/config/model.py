@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.model import Match, SourceConfig
-from core.units import MIB
-
-DEFAULT_USER_AGENT = "listenpost/0.1 (social listening; polite feed reader)"
+from core.net.policy import NetworkPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +37,6 @@ class Competitor:
 
     name: str
     queries: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkConfig:
-    """Limits for the one hardened HTTP client every adapter fetches through."""
-
-    timeout: float = 30.0  # one overall deadline per request, seconds
-    connect_timeout: float = 10.0
-    max_bytes: int = 15 * MIB  # cap on decoded bytes of one response
-    max_redirects: int = 5
-    user_agent: str = DEFAULT_USER_AGENT
-    allow_private_addresses: bool = False  # loopback/private/link-local only for tests and demo
-    allowed_networks: tuple[str, ...] = ()  # CIDRs reachable although private, e.g. a LAN feed
-    concurrency: int = 8  # polls in flight overall
-    per_host: int = 2  # polls in flight against one host
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +79,7 @@ class Config:
     brand: Brand = field(default_factory=Brand)
     competitors: tuple[Competitor, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
-    network: NetworkConfig = field(default_factory=NetworkConfig)
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
     poller: PollerConfig = field(default_factory=PollerConfig)
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"

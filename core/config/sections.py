@@ -11,7 +11,7 @@ from core.analysis.match import QueryError, compile_query
 from core.config.keys import _CATEGORY_KEYS, _keys_of
 from core.config.model import (
     Brand,
-    NetworkConfig,
+    NetworkPolicy,
     PollerConfig,
     Product,
     SavedSearch,
@@ -109,9 +109,9 @@ def _query_problem(query: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _network(t: _Table) -> NetworkConfig:
-    t.refuse_unknown(_keys_of(NetworkConfig))
-    d = NetworkConfig()
+def _network(t: _Table) -> NetworkPolicy:
+    t.refuse_unknown(_keys_of(NetworkPolicy))
+    d = NetworkPolicy()
     timeout = _seconds(
         t,
         "timeout",
@@ -138,7 +138,7 @@ def _network(t: _Table) -> NetworkConfig:
         64,
         "more than 64 parallel polls only queue on 2 cores",
     )
-    return NetworkConfig(
+    return NetworkPolicy(
         timeout=timeout,
         connect_timeout=min(connect, timeout),
         max_bytes=_max_bytes(t, d.max_bytes),
@@ -150,8 +150,13 @@ def _network(t: _Table) -> NetworkConfig:
             5,
             "the fetch client follows at most 5 redirects",
         ),
+        max_header_bytes=_max_header_bytes(t, d.max_header_bytes),
         user_agent=_user_agent(t, d.user_agent),
         allow_private_addresses=t.value("allow_private_addresses", BOOL, False),
+        max_retry_after=int(_seconds(
+            t, "max_retry_after", d.max_retry_after, 60, 7 * 86400,
+            "a server's Retry-After past this is clamped; longer than a week hides a source",
+        )),
         allowed_networks=_networks(t),
         concurrency=concurrency,
         per_host=_per_host(t, d.per_host, concurrency),
@@ -185,6 +190,15 @@ def _max_bytes(t: _Table, default: int) -> int:
             f"expected from 64KiB to 1GiB, got {size} bytes; "
             "real feeds need more than 64KiB and none needs a gigabyte",
         )
+        return default
+    return size
+
+
+def _max_header_bytes(t: _Table, default: int) -> int:
+    size = _converted(t, "max_header_bytes", SIZE, default, parse_size)
+    low, high = 8 * 1024, 1 * MIB  # real responses carry a few KiB; a megabyte is an attack
+    if size is not default and not low <= size <= high:
+        t.fail("max_header_bytes", f"expected from 8KiB to 1MiB, got {size} bytes")
         return default
     return size
 

@@ -25,7 +25,6 @@ from typing import Any
 import aiosqlite
 
 from core.inbox.views import (
-    BUCKET_PREDICATES,
     NOT_SNOOZED,
     ORDER_COLUMNS,
     Filters,
@@ -449,16 +448,6 @@ class Inbox:
         return tuple(HistoryEntry(int(at), str(who), str(what),
                                   json.loads(str(after)) if after else {}, bool(undone))
                      for at, who, what, after, undone in rows)
-
-
-async def rebuild_counts(db: aiosqlite.Connection) -> None:
-    """Recompute inbox_counts from scratch (after a bulk load that bypassed the triggers)."""
-    await db.execute("DELETE FROM inbox_counts")
-    for bucket, predicate in BUCKET_PREDICATES.items():
-        await db.execute("INSERT INTO inbox_counts(bucket, n) SELECT :b, count(*)"
-                         f" FROM mentions m WHERE {predicate}", {"b": bucket})
-    await db.execute("INSERT INTO inbox_counts(bucket, n) SELECT 'source:' || source_id,"
-                     " count(*) FROM mentions WHERE status = 'new' GROUP BY source_id")
 
 
 async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:

@@ -1,10 +1,11 @@
 """The inbox's views and filters as SQL predicates over ``mentions`` (aliased ``m``).
 
 A view is a named slice of the inbox (New, Negative, one source, a search…). Each one is a
-predicate plus the sidebar bucket that counts it (see migrations/0002_inbox.sql, whose
-triggers must agree with ``BUCKET_PREDICATES`` here). Filters narrow any view further and are
-parsed from a one-line, keyboard-friendly syntax such as ``source:hn sentiment:negative
-since:2d``. Everything here is pure: SQL text and parameters in, no database touched.
+predicate plus the sidebar bucket that counts it; bucket membership is defined once in
+``core.inbox.buckets``, from which these predicates and the count triggers are both derived.
+Filters narrow any view further and are parsed from a one-line, keyboard-friendly syntax such
+as ``source:hn sentiment:negative since:2d``. Everything here is pure: SQL text and parameters
+in, no database touched.
 """
 
 from __future__ import annotations
@@ -14,25 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
-COMPETITOR = "(m.matched LIKE 'competitor:%' OR instr(m.matched, char(10) || 'competitor:') > 0)"
-NEEDS_REPLY = (
-    "m.status = 'new' AND m.replied_at IS NULL AND m.owned = 0"
-    " AND (m.category IN ('question', 'complaint') OR m.sentiment_label = 'negative')"
-)
+from core.inbox.buckets import BUCKETS, SOURCE_BUCKET, bucket
 
-# Bucket name -> predicate; the triggers of 0002_inbox.sql keep the same membership.
-BUCKET_PREDICATES: dict[str, str] = {
-    "all": "1",
-    "new": "m.status = 'new'",
-    "done": "m.status = 'done'",
-    "starred": "m.starred = 1",
-    "needs_reply": NEEDS_REPLY,
-    "negative": "m.status = 'new' AND m.sentiment_label = 'negative'",
-    "questions": "m.status = 'new' AND m.category = 'question'",
-    "ideas": "m.status = 'new' AND m.category = 'idea'",
-    "competitors": f"m.status = 'new' AND {COMPETITOR}",
-}
+NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
+
+# Bucket name -> predicate over alias m, derived from the one bucket table.
+BUCKET_PREDICATES: dict[str, str] = {b.key: b.condition.sql("m") for b in BUCKETS}
 
 
 class Order(StrEnum):
@@ -80,8 +68,8 @@ class View:
         return f"({self.predicate})"
 
 
-def _bucket_view(key: str, label: str, hides_snoozed: bool = True) -> View:
-    return View(key, label, BUCKET_PREDICATES[key], (), hides_snoozed, key)
+def _bucket_view(key: str, hides_snoozed: bool = True) -> View:
+    return View(key, bucket(key).label, BUCKET_PREDICATES[key], (), hides_snoozed, key)
 
 
 # Driven by mentions_snoozed, which holds only the few snoozed mentions: written plainly, the
@@ -95,16 +83,16 @@ SNOOZED = View(
 
 # The fixed views in sidebar order; keys 1-9 jump to the first nine, 0 to All.
 BUILTIN_VIEWS: tuple[View, ...] = (
-    _bucket_view("new", "New"),
-    _bucket_view("needs_reply", "Needs reply"),
-    _bucket_view("negative", "Negative"),
-    _bucket_view("questions", "Questions"),
-    _bucket_view("ideas", "Ideas"),
-    _bucket_view("competitors", "Competitors"),
-    _bucket_view("starred", "Starred", hides_snoozed=False),
+    _bucket_view("new"),
+    _bucket_view("needs_reply"),
+    _bucket_view("negative"),
+    _bucket_view("questions"),
+    _bucket_view("ideas"),
+    _bucket_view("competitors"),
+    _bucket_view("starred", hides_snoozed=False),
     SNOOZED,
-    _bucket_view("done", "Done", hides_snoozed=False),
-    _bucket_view("all", "All", hides_snoozed=False),
+    _bucket_view("done", hides_snoozed=False),
+    _bucket_view("all", hides_snoozed=False),
 )
 
 
@@ -118,7 +106,7 @@ def builtin_view(key: str) -> View:
 
 def source_view(source_id: int, name: str) -> View:
     """New mentions from one source."""
-    pred = "m.status = 'new' AND m.source_id = :view_source"
+    pred = f"{SOURCE_BUCKET.sql('m')} AND m.source_id = :view_source"
     return View(f"source:{source_id}", name, pred, (("view_source", source_id),), True,
                 f"source:{source_id}")
 

@@ -43,6 +43,7 @@ import httpx
 import zstandard
 
 from core.net import guard as netguard
+from core.net.policy import MAX_RETRY_AFTER, NetworkPolicy
 from core.net.urls import display_url
 
 log = logging.getLogger(__name__)
@@ -64,31 +65,7 @@ _MAX_CODING_LAYERS = 2  # one is normal, two happens behind a compressing proxy;
 _ZSTD_MAX_WINDOW = 8 * _MIB  # RFC 9659 caps HTTP zstd windows at 8 MiB; larger costs memory
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie"})  # always secret
-_MAX_RETRY_AFTER = 6 * 3600  # a server asking for longer is clamped; we poll again then
 _MIN_SECRET = 4  # shorter header values are not scrubbed from messages (too likely to be words)
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkPolicy:
-    """Limits and identity for every request; comes from the config's ``[network]`` section."""
-
-    timeout: float = 30.0  # ONE deadline per request: connect, redirects, headers and body
-    connect_timeout: float = 10.0
-    max_bytes: int = 15 * _MIB  # decoded bytes; the largest real feeds seen are a few MiB
-    max_redirects: int = 5
-    max_header_bytes: int = 64 * 1024  # real responses carry a few KiB of headers
-    user_agent: str = "listenpost/0.1 (+https://github.com/listenpost/listenpost)"
-    allow_private_addresses: bool = False
-    max_retry_after: int = _MAX_RETRY_AFTER
-    allowed_networks: tuple[str, ...] = ()  # CIDRs allowed even though private, e.g. 127.0.0.1/32
-
-    def __post_init__(self) -> None:
-        for name in ("timeout", "connect_timeout", "max_bytes", "max_header_bytes"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"network.{name} must be greater than 0")
-        if self.max_redirects < 0 or self.max_retry_after < 0:
-            raise ValueError("network.max_redirects and max_retry_after must be 0 or more")
-        netguard.parse_networks(self.allowed_networks)
 
 
 @dataclass(slots=True)
@@ -104,7 +81,7 @@ class Response:
     headers: dict[str, str]  # lower-case names, repeats joined with ", "
     body: bytes
     elapsed: float
-    max_retry_after: int = _MAX_RETRY_AFTER
+    max_retry_after: int = MAX_RETRY_AFTER
 
     @property
     def etag(self) -> str | None:

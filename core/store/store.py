@@ -24,6 +24,7 @@ import aiosqlite
 from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, SourceConfig
 from core.sources.base import SourceState
 from core.store import ingest as ingest_module
+from core.store.counts import count_triggers_current, replace_count_triggers
 from core.store.errors import StoreError, locked, translate
 from core.store.migrate import (
     check_identity,
@@ -150,6 +151,7 @@ class Store:
                 if not readonly:
                     await store._configure()
                     await upgrade(path, store.transaction, migrations)
+                    await store._ensure_count_triggers()
         except BaseException:
             await store.close()
             raise
@@ -168,6 +170,15 @@ class Store:
                 f"this database is at schema {version} and needs upgrading to {known}; open it "
                 "once without read-only so listenpost can upgrade it.",
             )
+
+    async def _ensure_count_triggers(self) -> None:
+        """Bring the count triggers in line with the bucket table (``core.store.counts``); a
+        cheap read when they already are, which is every open but the first after an upgrade."""
+        if await count_triggers_current(self._db):
+            return
+        async with self.transaction() as db:
+            if not await count_triggers_current(db):  # another process may have just done it
+                await replace_count_triggers(db)
 
     async def _configure(self) -> None:
         # WAL: readers never block the writer or each other. synchronous=NORMAL: in WAL mode

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from core.config import load_config
-from core.headless import WORKER_MEMORY_LIMIT, network_policy
+from core.headless import WORKER_MEMORY_LIMIT
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
 from core.polling.poller import Poller, PollerLimits
@@ -58,7 +58,7 @@ async def poll_in_process(tmp: Path, sources: list[Src], parse_deadline: float
     config = load_config(write_config(tmp / "c.toml", sources))
     twin = replace(sources[0], name="warm", url=sources[0].url + "?warm")  # a distinct target
     warm = load_config(write_config(tmp / "warm.toml", [sources[0], twin]))
-    fetcher = Fetcher(network_policy(config))
+    fetcher = Fetcher(config.network)
     pool = WorkerPool(2, memory_limit=WORKER_MEMORY_LIMIT)  # as in production
     try:
         async with await Store.open(tmp / "warm.db") as store:  # both workers run one parse
