@@ -26,7 +26,7 @@ from textual.binding import BindingType
 
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
-from core.model import FAILED_STATUSES, PollOutcome
+from core.model import FAILED_STATUSES, PollOutcome, PollStatus
 from core.store import Store, StoreError
 from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
@@ -148,16 +148,22 @@ class ListenpostApp(App[None]):
         from announcing the same change a second time."""
         self._polling = False
         outcomes = message.outcomes
-        failed = sum(1 for o in outcomes if o.status in FAILED_STATUSES)
-        stamp = time.strftime("%H:%M", time.localtime(self.clock()))
-        noun = "source" if len(outcomes) == 1 else "sources"
-        self.signals.poll_state.publish(PollState(
-            f"polled {len(outcomes)} {noun} at {stamp}" + (f", {failed} failed" if failed else ""),
-            outcomes))
+        self.signals.poll_state.publish(PollState(self._round_words(outcomes), outcomes))
         self._data_version = await self._read_data_version()
         new = sum(o.new for o in outcomes)
         self.signals.data_changed.publish(DataChanged(
             ChangeOrigin.POLL, new, tuple(o.source for o in outcomes if o.new)))
+
+    def _round_words(self, outcomes: Sequence[PollOutcome]) -> str:
+        """"polled 6 sources at 14:02, 2 failed (1 throttled)": failed as FAILED_STATUSES says."""
+        stamp = time.strftime("%H:%M", time.localtime(self.clock()))
+        noun = "source" if len(outcomes) == 1 else "sources"
+        words = f"polled {len(outcomes)} {noun} at {stamp}"
+        failed = [o for o in outcomes if o.status in FAILED_STATUSES]
+        throttled = sum(1 for o in failed if o.status is PollStatus.THROTTLED)
+        if failed:
+            words += f", {len(failed)} failed" + (f" ({throttled} throttled)" if throttled else "")
+        return words
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""

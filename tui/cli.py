@@ -16,6 +16,7 @@ from typing import TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
+from core.export import FORMATS
 
 DESCRIPTION = """\
 A keyboard-driven listening post: polls feeds and platform APIs for what people say about
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("csv", "json", "md"),
+        choices=FORMATS,
         help="export format (default: from the FILE extension)",
     )
     parser.add_argument(
@@ -253,12 +254,13 @@ def check_config(config: Config, err: TextIO) -> ExitCode:
 
 def load(path: Path, err: TextIO) -> Config | None:
     from core.config import ConfigError, load_config
+    from tui.keys import DEFAULT_KEYS  # the key table alone: no Textual
 
     if not path.exists():
         err.write(f"listenpost: no config file at {path} (copy config.example.toml there)\n")
         return None
     try:
-        return load_config(path)
+        return load_config(path, key_ids=DEFAULT_KEYS)
     except ConfigError as error:
         err.write(f"listenpost: {error}\n")
         return None

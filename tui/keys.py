@@ -2,8 +2,8 @@
 
 The same table makes the Textual bindings, the help screen, the command palette entries and
 the keymap users write in ``[keys]`` of the config (``done = "d"``). Ids are stable names a
-config can rely on; ``keymap_from_config`` checks them and reports unknown ones with the
-closest valid id instead of ignoring them silently.
+config can rely on. The table imports no Textual, so the config loader checks ``[keys]`` ids
+against it on every run, ``--check-config`` included, and names the closest valid id.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:
     """Textual bindings carrying their ids, so a keymap can remap them."""
+    from textual.binding import Binding  # here: the key table itself stays free of Textual
+
     return [Binding(s.key, s.action, s.short or s.description, show=s.show, id=s.id,
                     tooltip=s.description) for s in specs]
 

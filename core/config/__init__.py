@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,11 @@ __all__ = [
 ]
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate the config file at ``path``; raise ``ConfigError`` on any problem."""
+def load_config(path: Path, key_ids: Collection[str] | None = None) -> Config:
+    """Read and validate the config file at ``path``; raise ``ConfigError`` on any problem.
+
+    ``key_ids`` are the action ids ``[keys]`` may remap; the faces know them (``tui.keys``)
+    and pass them in, so a typo is a config error with its line, not a silent no-op."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -79,17 +83,19 @@ def load_config(path: Path) -> Config:
         ) from None
     except OSError as exc:
         raise ConfigError(path, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
-    return parse_config(text, path)
+    return parse_config(text, path, key_ids)
 
 
-def parse_config(text: str, path: Path | None = None) -> Config:
-    """Validate config ``text``; ``path`` names it in errors and is checked before a token."""
+def parse_config(text: str, path: Path | None = None,
+                 key_ids: Collection[str] | None = None) -> Config:
+    """Validate config ``text``; ``path`` names it in errors and is checked before a token.
+    ``[keys]`` ids are checked against ``key_ids`` when given."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [_toml_problem(exc)]) from None
     checker = _Checker(_LineMap(text), path)
-    config = _build(checker, data)
+    config = _build(checker, data, key_ids)
     if checker.problems:
         raise ConfigError(path, sorted(checker.problems, key=_in_file_order))
     return config
@@ -106,7 +112,7 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> Problem:
     return Problem("", f"invalid TOML: {message}", line)
 
 
-def _build(ck: _Checker, data: dict[str, Any]) -> Config:
+def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) -> Config:
     root = _Table(ck, data, "")
     root.refuse_unknown(TOP_LEVEL)
     sources = _sources(ck, root)
@@ -120,7 +126,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         network=_network(root.table("network")),
         poller=_poller(root.table("poller")),
         team=_team(root.table("team")),
-        keys=_keys(root.table("keys")),
+        keys=_keys(root.table("keys"), key_ids),
         searches=_searches(root),
         reserved=_reserved(root),
     )

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from core.analysis.match import QueryError, compile_query
@@ -302,10 +303,12 @@ _ACTION_ID = re.compile(r"^[a-z][a-z0-9_.-]*$")  # the TUI's binding ids: "done"
 _KEY_NAME = re.compile(r"^[^\s,]+$")
 
 
-def _keys(t: _Table) -> dict[str, str]:
+def _keys(t: _Table, key_ids: Collection[str] | None) -> dict[str, str]:
     keys: dict[str, str] = {}
     owner: dict[str, str] = {}
     for action, value in t.data.items():
+        if key_ids is not None and not _known_key_id(t, action, key_ids):
+            continue
         bound = _key_binding(t, action, value)
         for key in bound.split(",") if bound else ():
             if key in owner:
@@ -314,6 +317,16 @@ def _keys(t: _Table) -> dict[str, str]:
         if bound:
             keys[action] = bound
     return keys
+
+
+def _known_key_id(t: _Table, action: str, key_ids: Collection[str]) -> bool:
+    if action.removeprefix("inbox.") in key_ids:
+        return True
+    close = difflib.get_close_matches(action.removeprefix("inbox."), key_ids, n=1)
+    hint = (f"; did you mean {close[0]!r}?" if close
+            else " (the app's help, ?, shows each action's id in [brackets])")
+    t.fail(action, f"no action has the id {action!r}{hint}")
+    return False
 
 
 def _key_binding(t: _Table, action: str, value: object) -> str | None:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from core.export.report import Report, Writer
 
-FORMATS = ("csv", "json", "md")
+FORMATS = ("csv", "json", "md")  # the one list: --format's choices and format_for's names
 
 
 def format_for(path: str, explicit: str | None) -> str:
@@ -25,9 +25,10 @@ def format_for(path: str, explicit: str | None) -> str:
     aliases = {"markdown": "md", "jsn": "json"}
     fmt = aliases.get(suffix, suffix)
     if fmt not in FORMATS:
+        files = ", ".join(f".{f}" for f in FORMATS)
         raise ValueError(
-            f"cannot tell the export format from {path!r}: use a .csv, .json or .md file, "
-            "or pass --format csv|json|md"
+            f"cannot tell the export format from {path!r}: use a file ending in {files}, "
+            f"or pass --format {'|'.join(FORMATS)}"
         )
     return fmt
 
