@@ -199,7 +199,9 @@ class ListenpostApp(App[None]):
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without local variables: Textual prints every frame's locals
-        by default, and a frame of a poll or a login holds a token as a plain string."""
+        by default, and a frame of a poll or a login holds a token as a plain string.
+        Private API (Textual's _fatal_error, _exit_renderables, _close_messages_no_wait;
+        tests/test_private_apis.py)."""
         from rich.traceback import Traceback
 
         self.bell()

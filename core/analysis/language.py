@@ -81,7 +81,9 @@ def _restricted_identifier() -> _Classifier:
     """py3langid's model with only the columns of ``LANGUAGES`` kept: the same answers as its
     ``set_languages`` gives, in far less memory. ``set_languages`` keeps the full 97-language
     table (28 MB) alive beside the slice, and py3langid's loader holds that table and two copies
-    of the 39 MB transition array at once (147 MB peak, 120 MB after, per worker process)."""
+    of the 39 MB transition array at once (147 MB peak, 120 MB after, per worker process).
+    Private API (py3langid's model file layout and LanguageIdentifier's constructor;
+    tests/test_private_apis.py)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     from py3langid.modelio import load_model
 

@@ -122,6 +122,7 @@ class _FastVader(Vader):
     by character emoji pass when no character is an emoji, and the valence lookup of a word that
     is not in the lexicon (VADER gives it 0). ``_but_check``, VADER's last step, records the
     words and their final valences, so the emoji path (plain ``polarity_scores``) yields them too.
+    Private API (VADER's underscored helpers and SentiText; tests/test_private_apis.py).
     """
 
     def __init__(self) -> None:

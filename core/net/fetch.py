@@ -416,8 +416,9 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, backend: netguard.GuardedBackend) -> None:
         ssl_context = httpx.create_ssl_context()
         super().__init__(verify=ssl_context, trust_env=False)
-        # httpx 0.28 has no public way to pass a network backend, so the pool it built is swapped
-        # for the same pool over the guarded backend (httpx is pinned <0.29; a test proves it).
+        # Private API (httpx's _pool; tests/test_private_apis.py): httpx 0.28 has no public way
+        # to pass a network backend, so the pool it built is swapped for the same pool over the
+        # guarded backend (httpx is pinned <0.29).
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=100,  # httpx's defaults

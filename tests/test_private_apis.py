@@ -1,0 +1,95 @@
+"""Every private API of a dependency that listenpost leans on, checked where it is used.
+
+Each use is named in a comment at its site (search for "private API"); when a new release of
+the dependency moves or changes it, the test here fails with the dependency's name and what to
+look at, instead of the product breaking quietly (a transport that no longer checks addresses,
+a crash report that prints tokens, a sentiment score that drifts).
+
+- httpx: ``AsyncHTTPTransport._pool`` is swapped for a pool over the guarded network backend
+  (core/net/fetch.py, ``_GuardedTransport``).
+- Textual: ``App._fatal_error``, ``_exit_renderables`` and ``_close_messages_no_wait`` are
+  overridden or used to print crash reports without local variables (tui/app.py).
+- vaderSentiment: ``_negation_check``, ``_special_idioms_check``, ``_but_check``,
+  ``_punctuation_emphasis`` and ``SentiText`` are reused for a constant-cost scorer
+  (core/analysis/sentiment.py, ``_FastVader``).
+- py3langid: ``langid.MODEL_DIR``/``MODEL_FILE``, ``modelio.load_model``, the model file's
+  member names and the ``LanguageIdentifier`` constructor (core/analysis/language.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import lzma
+import zipfile
+from pathlib import Path
+
+import httpcore
+import httpx
+import pytest
+from textual.app import App
+from vaderSentiment import vaderSentiment as vader
+
+from core.analysis.sentiment import score
+from core.net.fetch import guarded_transport
+from core.net.guard import GuardedBackend
+from core.net.policy import NetworkPolicy
+
+
+def _params(function: object) -> list[str]:
+    return list(inspect.signature(function).parameters)  # type: ignore[arg-type]
+
+
+def test_httpx_transport_still_holds_its_pool_in_pool() -> None:
+    """It should find httpx's pool where the guarded transport replaces it (httpx._pool)."""
+    plain = httpx.AsyncHTTPTransport()
+    assert isinstance(getattr(plain, "_pool", None), httpcore.AsyncConnectionPool), \
+        "httpx changed AsyncHTTPTransport._pool: core/net/fetch.py _GuardedTransport must follow"
+    guarded = guarded_transport(NetworkPolicy())
+    pool = guarded._pool  # type: ignore[attr-defined]
+    assert isinstance(pool._network_backend, GuardedBackend), \
+        "the guarded pool no longer connects through GuardedBackend: addresses go unchecked"
+
+
+def test_textual_crash_report_hooks_still_exist() -> None:
+    """It should find the App internals the crash report override relies on (Textual)."""
+    assert callable(getattr(App, "_fatal_error", None)), "Textual renamed App._fatal_error"
+    assert callable(getattr(App, "_close_messages_no_wait", None)), \
+        "Textual renamed App._close_messages_no_wait"
+    assert "_exit_renderables" in inspect.getsource(App.__init__), \
+        "Textual no longer keeps App._exit_renderables: see tui/app.py _fatal_error"
+
+
+def test_vader_internals_keep_their_signatures() -> None:
+    """It should find VADER's helper methods with the arguments _FastVader passes them."""
+    analyzer = vader.SentimentIntensityAnalyzer
+    assert _params(analyzer._negation_check) == ["valence", "words_and_emoticons", "start_i", "i"]
+    assert _params(analyzer._special_idioms_check) == ["valence", "words_and_emoticons", "i"]
+    assert _params(analyzer._but_check) == ["words_and_emoticons", "sentiments"]
+    assert _params(analyzer._punctuation_emphasis) == ["self", "text"]
+    assert hasattr(vader.SentiText("a b").__class__, "_words_and_emoticons")
+
+
+@pytest.mark.parametrize("text", [
+    "The grinder is not good at all, but the support team was really helpful!!",
+    "never so happy :) kind of the bomb, cut the mustard",
+    "I don't hate it. It's fine? NO. It is BAD 😡",
+])
+def test_fast_vader_still_equals_stock_vader(text: str) -> None:
+    """It should score exactly as stock VADER does, so the reused internals still mean the same."""
+    expected = vader.SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert score(text, "en").compound == pytest.approx(expected, abs=1e-9)
+
+
+def test_py3langid_model_layout_is_what_the_loader_reads() -> None:
+    """It should find py3langid's model file and the members the restricted loader streams."""
+    from py3langid import langid, modelio
+
+    assert callable(modelio.load_model)
+    path = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    assert path.is_file(), "py3langid moved its model file: core/analysis/language.py"
+    with lzma.open(path) as packed, zipfile.ZipFile(io.BytesIO(packed.read())) as members:
+        names = {Path(n).stem for n in members.namelist()}
+    assert {"classes", "ptc", "pc", "out_feat", "nextmove_row", "nextmove"} <= names
+    assert _params(langid.LanguageIdentifier)[:6] == ["nb_ptc", "nb_pc", "nb_classes",
+                                                      "tk_nextmove", "tk_output", "norm_probs"]
