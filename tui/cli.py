@@ -249,7 +249,14 @@ def check_config(config: Config, err: TextIO) -> ExitCode:
     err.write(f"listenpost: config OK: {len(config.sources)} sources\n")
     for source in config.sources:
         err.write(f"  {source.name} ({source.kind}, every {source.interval} s)\n")
+    _note_unused_sections(config, err)
     return ExitCode.OK
+
+
+def _note_unused_sections(config: Config, err: TextIO) -> None:
+    """Sections whose shape is checked but that nothing reads yet are named, never silent."""
+    for section in sorted(config.reserved):
+        err.write(f"listenpost: note: [{section}] is accepted, not used yet\n")
 
 
 def load(path: Path, err: TextIO) -> Config | None:
