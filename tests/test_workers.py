@@ -23,9 +23,20 @@ def pid() -> int:
     return os.getpid()
 
 
-def spin() -> None:
+def spin(started: str | None = None) -> None:
+    if started:
+        Path(started).touch()  # tells the test the job is running in its worker
     while True:
         pass
+
+
+async def until_exists(marker: Path) -> None:
+    """Wait (bounded) until a job has touched ``marker``."""
+    for _ in range(2000):
+        if marker.exists():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"the job never started ({marker.name} missing)")
 
 
 def nap(seconds: float) -> int:
@@ -157,12 +168,13 @@ async def test_the_event_loop_keeps_running_while_a_job_works() -> None:
         assert ticks >= 10
 
 
-async def test_cancelling_a_job_kills_its_worker() -> None:
+async def test_cancelling_a_job_kills_its_worker(tmp_path: Path) -> None:
     """It should kill the worker of a cancelled job and keep serving."""
     async with WorkerPool(1) as pool:
         victim = await pool.run(pid)
-        job = asyncio.ensure_future(pool.run(spin, deadline=60))
-        await asyncio.sleep(0.3)
+        started = tmp_path / "started"
+        job = asyncio.ensure_future(pool.run(spin, str(started), deadline=60))
+        await until_exists(started)
         job.cancel()
         with pytest.raises(asyncio.CancelledError):
             await job
@@ -174,8 +186,8 @@ async def test_workers_ignore_sigint() -> None:
     """It should leave Ctrl-C to the parent: a SIGINT does not stop a worker."""
     async with WorkerPool(1) as pool:
         worker = await pool.run(pid)
-        os.kill(worker, signal.SIGINT)
-        await asyncio.sleep(0.2)
+        os.kill(worker, signal.SIGINT)  # pending at once; delivered before the next job runs
+        assert await pool.run(pid) == worker
         assert await pool.run(pid) == worker
 
 
@@ -194,14 +206,15 @@ async def test_a_memory_limit_turns_a_balloon_into_memory_error() -> None:
         assert await pool.run(add, 1, 1) == 2
 
 
-async def test_aclose_leaves_no_live_child_processes() -> None:
+async def test_aclose_leaves_no_live_child_processes(tmp_path: Path) -> None:
     """It should kill and reap every worker on close, and be safe to call twice."""
     pool = WorkerPool(2)
     await asyncio.gather(pool.run(nap, 0.2), pool.run(nap, 0.2))
     pids = pool.alive()
     assert len(pids) == 2
-    busy = asyncio.ensure_future(pool.run(spin, deadline=60))
-    await asyncio.sleep(0.2)
+    started = tmp_path / "started"
+    busy = asyncio.ensure_future(pool.run(spin, str(started), deadline=60))
+    await until_exists(started)
     await pool.aclose()
     await pool.aclose()
     with pytest.raises(WorkerCrashed):
