@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandList
+from textual.pilot import Pilot
+
 from core.model import FAILED_STATUSES, PollOutcome, PollStatus
 from tests.tui.conftest import AppFactory, Posted
 from tui.messages import ScreenRefreshed
@@ -29,3 +32,32 @@ async def test_status_counts_failures_as_failed_statuses_says(make_app: AppFacto
         line = str(app.screen.query_one(StatusLine).render())
         assert "polled 4 sources at " in line
         assert "2 failed (1 throttled)" in line
+
+
+async def _palette_hits(pilot: Pilot[None], typed: str) -> list[str]:
+    """Open the palette on the current screen, type, and read the commands it lists."""
+    await pilot.press("ctrl+p", *typed)
+    for _ in range(200):  # the palette searches in a worker: wait until it shows a result
+        await pilot.pause(0.02)
+        found = pilot.app.screen.query(CommandList)
+        if found and found.first().option_count:
+            break
+    commands = pilot.app.screen.query_one(CommandList)
+    hits = [str(commands.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(commands.option_count)]
+    await pilot.press("escape")
+    return hits
+
+
+async def test_palette_offers_the_current_screens_actions(make_app: AppFactory,
+                                                          db: Path) -> None:
+    """It should offer the inbox's actions on the inbox, and not on a screen without them."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Inbox: Mark done" in await _palette_hits(pilot, "Mark done")
+        assert "App: Poll sources now" in await _palette_hits(pilot, "Poll sources")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Inbox: Mark done" not in await _palette_hits(pilot, "Mark done")
+        assert "App: Poll sources now" in await _palette_hits(pilot, "Poll sources")
