@@ -109,8 +109,9 @@ NOTES = [
     "newsboat stores a new feed's ETag/Last-Modified only from its second fetch, so its second "
     "poll on validator feeds still gets 200s (see the server's counts below); its third poll is "
     "the first answered 304. reader and listenpost keep validators from the first poll.",
-    "CPU time is user+sys of the tool's process and the children it reaped (os.wait4); peak "
-    "memory is the larger of ru_maxrss and the sampled sum of the process tree's RSS.",
+    "CPU time is user+sys of the tool's process and the children it reaped (os.wait4). Memory "
+    "is sampled over the tool's process tree two ways: the peak of the summed PSS (shared "
+    "pages counted once) and the peak RSS of the largest single process.",
     "Scale rows compare each size with the smallest (ratio = cost growth; 10x data at 10x time "
     "is linear). Ingest rows compare listenpost's pipeline with the bare libraries (target "
     ">= 0.8x).",

@@ -1,10 +1,16 @@
-"""Run a child process and measure it: wall time, CPU time and peak memory.
+"""Run a child process and measure it: wall time, CPU time and memory, two ways.
 
 CPU time is user+sys of the child and every descendant it waited for, from ``os.wait4`` (exact
 per child, unlike deltas of RUSAGE_CHILDREN, which would also pick up anything else we reaped).
-Peak memory is the larger of the child's own ``ru_maxrss`` and the peak of its whole process
-tree's summed RSS, sampled from /proc, because a tool with a worker process holds memory in two
-processes at once and ru_maxrss reports only the largest single one.
+Memory is sampled from /proc over the child's whole process tree, because a tool with worker
+processes holds memory in several processes at once:
+
+- ``pss_mb``, the peak of the tree's summed PSS (``smaps_rollup``): each shared page is split
+  between the processes sharing it, so pages shared copy-on-write or mapped from one library
+  count once, and the sum is what the tool really costs the machine. Summed RSS would count a
+  worker's inherited pages twice.
+- ``largest_mb``, the peak RSS of the largest single process (and at least the child's own
+  ``ru_maxrss``): what one process needs, the figure an out-of-memory killer looks at.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ class Run:
 
     wall: float  # seconds
     cpu: float  # seconds, user + sys, child and its reaped descendants
-    rss_mb: float  # peak resident memory, MB
+    pss_mb: float  # peak of the process tree's summed PSS, MB
+    largest_mb: float  # peak RSS of the largest single process, MB
     returncode: int
     stderr: str
 
@@ -49,8 +56,8 @@ def run(cmd: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path |
     wall = time.perf_counter() - start
     sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result = Run(wall, usage.ru_utime + usage.ru_stime,
-                 max(usage.ru_maxrss / 1024, sampler.peak_kb / 1024), proc.returncode, stderr)
+    result = Run(wall, usage.ru_utime + usage.ru_stime, sampler.peak_pss_kb / 1024,
+                 max(usage.ru_maxrss, sampler.peak_largest_kb) / 1024, proc.returncode, stderr)
     if check and result.returncode != 0:
         raise ChildFailed(f"{Path(cmd[0]).name} exited {result.returncode}: {last_line(stderr)}")
     return result
@@ -75,25 +82,28 @@ def _drain(proc: subprocess.Popen[bytes], timeout: float) -> str:
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and its descendants until stopped."""
+    """Samples the process tree's summed PSS and its largest RSS until stopped."""
 
     def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
         self.root = root
-        self.peak_kb = 0
+        self.peak_pss_kb = 0
+        self.peak_largest_kb = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(SAMPLE_EVERY):
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.root))
+            pss, largest = tree_memory_kb(self.root)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
+            self.peak_largest_kb = max(self.peak_largest_kb, largest)
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
 
 
-def tree_rss_kb(root: int) -> int:
-    """Summed RSS (KB) of ``root`` and its descendants now; 0 once they are gone."""
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """(summed PSS, largest single RSS) in KB of ``root`` and its descendants; (0, 0) once gone."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -105,7 +115,19 @@ def tree_rss_kb(root: int) -> int:
         kids = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(_pss_kb(pid) for pid in tree), max((rss.get(pid, 0) for pid in tree), default=0)
+
+
+def _pss_kb(pid: int) -> int:
+    """The process's proportional set size: shared pages divided among their sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # ended between listing and reading, or not ours to read
+    return 0
 
 
 def _read_stat(pid: int, parents: dict[int, int], rss: dict[int, int]) -> None:

@@ -4,7 +4,8 @@ Each round gives every tool fresh storage twice: once on feeds served with valid
 Last-Modified, so a re-poll can be answered 304) and once on feeds served without (so a re-poll
 gets the unchanged body again). In each storage the tools poll in turn (A B C, then the next
 poll A B C, and the next round in reverse order) so drift in the machine falls on all of them.
-The figures are medians over rounds of wall time, CPU time and peak memory per poll.
+The figures are medians over rounds of wall time, CPU time and peak memory (summed PSS of the
+process tree, and the largest single process) per poll.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ SECOND_SAME = "second poll, no validators (unchanged bodies)"
 # The polls made in one storage, per serving mode; the first poll of each mode is pooled.
 SEQUENCES = {"v": (FIRST, SECOND_304, THIRD_304), "nv": (FIRST, SECOND_SAME)}
 FIGURES = (FIRST, SECOND_304, THIRD_304, SECOND_SAME)
-METRICS = (("wall", "wall time", "s"), ("cpu", "CPU time", "s"), ("rss_mb", "peak memory", "MB"))
+METRICS = (("wall", "wall time", "s"), ("cpu", "CPU time", "s"),
+           ("pss_mb", "memory, summed PSS of all processes", "MB"),
+           ("largest_mb", "memory, largest single process", "MB"))
 POLL_TIMEOUT = 900.0  # seconds; the slowest peer takes under a minute for 1,000 feeds here
 
 

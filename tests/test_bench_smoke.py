@@ -76,3 +76,24 @@ def test_writes_results_with_command_date_and_machine(bench_run: tuple[str, Path
     for key in ("cores", "python", "sqlite", "feedparser", "textual"):
         assert f"- {key}: " in text
     assert text.count("\n| [") == len(table_rows(stdout))
+
+
+FORKED_SHARER = """
+import os, time
+block = bytearray(os.urandom(64 * 1024 * 1024))  # 64 MB, resident in the parent
+child = os.fork()
+time.sleep(1.0)  # both alive, the child sharing every page copy-on-write, while sampled
+if child:
+    os.waitpid(child, 0)
+else:
+    os._exit(0)
+"""
+
+
+def test_memory_counts_pages_shared_by_a_forked_worker_once() -> None:
+    """It should report summed PSS near one copy of shared memory and the largest process whole."""
+    from bench.measure import run
+
+    result = run([sys.executable, "-c", FORKED_SHARER])
+    assert result.largest_mb > 60
+    assert result.pss_mb < 1.4 * result.largest_mb  # summed RSS would be about twice
