@@ -48,7 +48,7 @@ def import_opml(data: bytes, config_path: Path) -> ImportReport:
         parse_config(combined, config_path)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         # A new config file may come to hold tokens: only its owner may read it.
-        mode = config_path.stat().st_mode & 0o777 if config_path.exists() else 0o600
+        mode = None if config_path.exists() else 0o600  # a replaced file keeps its own mode
         write_atomically(config_path, combined, mode=mode)
     return report
 
