@@ -34,6 +34,19 @@ def parse_duration(text: str) -> int:
     return sum(int(number) * _UNIT_SECONDS[unit.lower()] for number, unit in parts)
 
 
+def format_duration(seconds: int) -> str:
+    """``seconds`` the way a person writes it (1800 -> "30m", 5400 -> "1h30m"); it reads back
+    through ``parse_duration`` to the same number."""
+    if seconds <= 0:
+        return "0s"
+    parts = []
+    for unit in ("w", "d", "h", "m", "s"):
+        count, seconds = divmod(seconds, _UNIT_SECONDS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
 def parse_size(text: str) -> int:
     """Bytes in ``"15MiB"``, ``"512KiB"``, ``"2MB"`` or ``"4096"``; ValueError otherwise."""
     found = _SIZE.match(text)

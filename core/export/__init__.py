@@ -18,16 +18,19 @@ FORMATS = ("csv", "json", "md")
 
 
 def format_for(path: str, explicit: str | None) -> str:
-    """The export format: ``--format`` when given, else the file's extension."""
+    """The export format: ``--format`` when given, else the file's extension; JSON on stdout
+    (``-``), the one a pipe into ``jq`` or another program most likely wants."""
     if explicit:
         return explicit
+    if path == "-":
+        return "json"
     suffix = Path(path).suffix.lower().lstrip(".")
     aliases = {"markdown": "md", "jsn": "json"}
     fmt = aliases.get(suffix, suffix)
     if fmt not in FORMATS:
         raise ValueError(
             f"cannot tell the export format from {path!r}: use a .csv, .json or .md file, "
-            "or pass --format csv|json|md"
+            "or pass --format csv|json|md (stdout, '-', defaults to json)"
         )
     return fmt
 
