@@ -33,6 +33,7 @@ from core.config.tables import (
     _Kind,
     _Table,
 )
+from core.inbox.views import search_problem
 from core.model import SourceConfig
 from core.net import guard as netguard
 from core.units import MIB, parse_duration, parse_size
@@ -279,6 +280,8 @@ def _searches(root: _Table) -> tuple[SavedSearch, ...]:
         query = t.required_str("query", 'the words to search for, e.g. "refund OR chargeback"')
         if name and name in {s.name for s in found}:
             t.fail("name", f"a saved search named '{name}' already exists")
+        elif name and query and (problem := search_problem(query)):
+            t.fail("query", problem)
         elif name and query:
             found.append(SavedSearch(name=name, query=query))
     return tuple(found)

@@ -24,6 +24,7 @@ from typing import Any
 
 import aiosqlite
 
+from core.inbox.choices import FilterChoices
 from core.inbox.views import (
     BUCKET_PREDICATES,
     NOT_SNOOZED,
@@ -255,6 +256,18 @@ class Inbox:
         """(id, name) of every source, for the per-source views."""
         return [(int(i), str(n)) for i, n in await self._fetch(
             "SELECT id, name FROM sources ORDER BY name", {})]
+
+    async def filter_choices(self) -> FilterChoices:
+        """What filter values may name: every source, and the languages, assignees and tags
+        that mentions carry (one pass over mentions: about as long as one unindexed count)."""
+        pairs = await self._fetch("SELECT DISTINCT language, assignee FROM mentions", {})
+        tags = await self._fetch("SELECT DISTINCT tag FROM tags", {})
+        return FilterChoices(
+            sources=tuple(name for _, name in await self.sources()),
+            languages=tuple(sorted({str(p[0]) for p in pairs if p[0]})),
+            assignees=("me", "none", *sorted({str(p[1]) for p in pairs if p[1]})),
+            tags=tuple(sorted(str(t[0]) for t in tags)),
+        )
 
     async def data_version(self) -> int:
         """SQLite's data_version: it changes when another connection commits."""
