@@ -21,6 +21,7 @@ from core.config import Config
 from core.exitcodes import ExitCode
 from core.export import Report
 from core.export.stream import write_export
+from core.export.zone import report_zone
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
@@ -121,6 +122,7 @@ async def build_report(
         since=since,
         outcomes=outcomes,
         brand=config.brand.name,
+        zone=report_zone(config.report.timezone),
     )
 
 

@@ -2,13 +2,15 @@
 
 Durations: ``90s``, ``15m``, ``1h30m``, ``7d``, ``2w``; sizes: ``15MiB``, ``512KiB``, ``2MB``;
 points in time: a duration back from now, or a date such as ``2026-11-01`` (UTC midnight) or
-``2026-11-01T08:00``. Used by the config (intervals, timeouts, byte caps) and by ``--since``.
+``2026-11-01T08:00``; time zones by their IANA names. Used by the config (intervals, timeouts,
+byte caps, the report's zone) and by ``--since``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MIB = 1024 * 1024
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -45,6 +47,15 @@ def format_duration(seconds: int) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)
+
+
+def parse_timezone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` ("Europe/Copenhagen", "UTC"); ValueError otherwise."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'expected an IANA time zone such as "Europe/Copenhagen" or "UTC", '
+                         f"got {name!r}") from None
 
 
 def parse_size(text: str) -> int:

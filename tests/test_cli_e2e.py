@@ -366,3 +366,27 @@ async def test_only_the_expected_failure_is_forgiven(
         err = io.StringIO()
         assert await run_export(config, tmp_path / f"{len(names)}.db", request, err=err) == code
         assert "broken: error" in err.getvalue()
+
+
+def test_markdown_report_uses_the_local_or_configured_time_zone(tmp_path: Path) -> None:
+    """It should write report times in $TZ's zone, or [report] timezone's, and name it."""
+    config = write_config(tmp_path / "config.toml", {})
+    stored = ("--config", str(config), "--db", str(tmp_path / "l.db"), "--no-poll",
+              "--format", "md", "--export", "-")
+    local = listenpost(*stored, env={"TZ": "Asia/Tokyo", "SOURCE_DATE_EPOCH": "1763800000"})
+    assert "Generated 2025-11-22 17:26, covering all stored mentions." in local.stdout
+    assert "Times are Asia/Tokyo, UTC+09:00." in local.stdout
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[report]\ntimezone = "America/New_York"\n')
+    configured = listenpost(*stored, env={"TZ": "Asia/Tokyo", "SOURCE_DATE_EPOCH": "1763800000"})
+    assert "Times are America/New_York, UTC-05:00." in configured.stdout
+
+
+def test_an_unknown_time_zone_is_a_config_error(tmp_path: Path) -> None:
+    """It should refuse [report] timezone = "Mars/Olympus" naming the key, with exit 3."""
+    config = write_config(tmp_path / "config.toml", {})
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[report]\ntimezone = "Mars/Olympus"\n')
+    result = listenpost("--config", str(config), "--check-config")
+    assert result.returncode == 3
+    assert "report.timezone" in result.stderr and "'Mars/Olympus'" in result.stderr

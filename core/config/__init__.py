@@ -28,6 +28,7 @@ from core.config.model import (
     NetworkConfig,
     PollerConfig,
     Product,
+    ReportConfig,
     SavedSearch,
     TeamConfig,
     TeamMember,
@@ -38,6 +39,7 @@ from core.config.sections import (
     _named_queries,
     _network,
     _poller,
+    _report,
     _reserved,
     _searches,
     _team,
@@ -55,6 +57,7 @@ __all__ = [
     "PollerConfig",
     "Problem",
     "Product",
+    "ReportConfig",
     "SavedSearch",
     "TeamConfig",
     "TeamMember",
@@ -122,6 +125,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         team=_team(root.table("team")),
         keys=_keys(root.table("keys")),
         searches=_searches(root),
+        report=_report(root.table("report")),
         reserved=_reserved(root),
     )
 

@@ -14,6 +14,7 @@ from core.config.model import (
     NetworkConfig,
     PollerConfig,
     Product,
+    ReportConfig,
     SavedSearch,
     TeamConfig,
     TeamMember,
@@ -36,7 +37,7 @@ from core.config.tables import (
 from core.inbox.views import search_problem
 from core.model import SourceConfig
 from core.net import guard as netguard
-from core.units import MIB, parse_duration, parse_size
+from core.units import MIB, parse_duration, parse_size, parse_timezone
 
 # ---------------------------------------------------------------------------------------------
 # [brand], [[competitors]], queries
@@ -270,6 +271,18 @@ def _member(m: _Table, seen: set[str]) -> TeamMember | None:
         m.fail("handle", f"handle '{handle}' is already used by another member")
         return None
     return TeamMember(name=name, handle=handle) if name and handle else None
+
+
+def _report(t: _Table) -> ReportConfig:
+    t.refuse_unknown(_keys_of(ReportConfig))
+    timezone = t.value("timezone", STR, "")
+    try:
+        if timezone:
+            parse_timezone(timezone)
+    except ValueError as error:
+        t.fail("timezone", str(error))
+        return ReportConfig()
+    return ReportConfig(timezone=timezone)
 
 
 def _searches(root: _Table) -> tuple[SavedSearch, ...]:
