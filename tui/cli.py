@@ -262,6 +262,8 @@ def import_opml(opml: Path, config_file: Path, err: TextIO) -> ExitCode:
               f"{len(report.already)} were there already, {len(report.skipped)} skipped\n")
     for entry in report.added:
         err.write(f"  + {entry.name}\n")
+    for line in report.skipped_lines():
+        err.write(f"  - skipped {line}\n")
     return ExitCode.OK
 
 
