@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.inbox.choices import ChoiceError, FilterChoices, choose
+from core.inbox.triage import Ids
 from core.inbox.views import FilterError, Filters, describe_filters, parse_filters
-from tests.tui.inbox_db import M, create_db, insert, open_inbox
+from tests.tui.inbox_db import T0, M, create_db, insert, open_inbox
 
 NOW = int(datetime(2024, 6, 5, 12, 30, tzinfo=UTC).timestamp())
 DEMO = FilterChoices(
@@ -109,14 +110,20 @@ def test_choose_with_no_options_says_there_are_none() -> None:
 
 
 async def test_the_inbox_offers_what_the_store_holds(tmp_path: Path) -> None:
-    """It should offer every source and the languages, assignees and tags mentions carry."""
+    """It should offer every source, every detectable language, and the assignees and tags
+    that triage has used."""
     db = tmp_path / "inbox.db"
     await create_db(db)
-    insert(db, [M(source="Hacker News: Northwind", language="da"),
-                M(source="Northwind journal", language="en")])
+    a, _ = insert(db, [M(source="Hacker News: Northwind", language="da"),
+                       M(source="Northwind journal", language="en")])
     async with open_inbox(db) as inbox:
-        choices = await inbox.filter_choices()
-    assert choices.sources == ("Hacker News: Northwind", "Northwind journal")
-    assert choices.languages == ("da", "en")
-    assert choices.assignees == ("me", "none") and choices.tags == ()
-    assert parse_filters("source:hn lang:da", NOW, choices).source == "Hacker News: Northwind"
+        before = await inbox.filter_choices()
+        await inbox.assign(Ids((a,)), "bo", actor="ana", now=T0)
+        await inbox.add_tag(Ids((a,)), "vip", actor="ana", now=T0)
+        after = await inbox.filter_choices()
+    assert before.sources == ("Hacker News: Northwind", "Northwind journal")
+    assert {"da", "en", "und"} <= set(before.languages)
+    assert before.assignees == ("me", "none") and before.tags == ()
+    assert after.assignees == ("me", "none", "bo") and after.tags == ("vip",)
+    got = parse_filters("source:hn lang:da assignee:bo tag:vip", NOW, after)
+    assert (got.source, got.assignee, got.tags) == ("Hacker News: Northwind", "bo", ("vip",))

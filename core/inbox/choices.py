@@ -6,8 +6,8 @@ does not matter, and a value may be the whole name, the start of it, the start o
 words, or its initials ("hn" for "Hacker News: Northwind"), tried in that order. A value that
 names nothing or several things is refused with the names it could have meant.
 
-The sets themselves come from the store (``Inbox.filter_choices``), so a filter is checked
-against the sources, languages, assignees and tags that exist.
+The sets come through ``Inbox.filter_choices``: the sources in the store, the languages
+detection can give, and the assignees and tags triage has used.
 """
 
 from __future__ import annotations

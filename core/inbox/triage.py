@@ -24,6 +24,7 @@ from typing import Any
 
 import aiosqlite
 
+from core.analysis.language import LANGUAGES, UNDETERMINED
 from core.inbox.choices import FilterChoices
 from core.inbox.views import (
     BUCKET_PREDICATES,
@@ -258,14 +259,17 @@ class Inbox:
             "SELECT id, name FROM sources ORDER BY name", {})]
 
     async def filter_choices(self) -> FilterChoices:
-        """What filter values may name: every source, and the languages, assignees and tags
-        that mentions carry (one pass over mentions: about as long as one unindexed count)."""
-        pairs = await self._fetch("SELECT DISTINCT language, assignee FROM mentions", {})
+        """What filter values may name: every source, every language detection can give, the
+        people mentions have been assigned to (from the action log: a scan of every mention
+        took 0.5 s at a million), and the tags in use."""
+        assigned = await self._fetch(
+            "SELECT DISTINCT json_extract(after, '$.assignee') FROM actions"
+            " WHERE action = 'assign'", {})
         tags = await self._fetch("SELECT DISTINCT tag FROM tags", {})
         return FilterChoices(
             sources=tuple(name for _, name in await self.sources()),
-            languages=tuple(sorted({str(p[0]) for p in pairs if p[0]})),
-            assignees=("me", "none", *sorted({str(p[1]) for p in pairs if p[1]})),
+            languages=(*LANGUAGES, UNDETERMINED),
+            assignees=("me", "none", *sorted({str(a[0]) for a in assigned if a[0]})),
             tags=tuple(sorted(str(t[0]) for t in tags)),
         )
 

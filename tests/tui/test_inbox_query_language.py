@@ -54,11 +54,11 @@ async def test_filter_takes_a_prefix_of_a_source_in_any_case(make_app: AppFactor
 
 
 async def test_filter_refuses_an_unknown_language_listing_the_known(make_app: AppFactory) -> None:
-    """It should refuse lang:klingon in the prompt, naming the languages the inbox holds."""
+    """It should refuse lang:klingon in the prompt, naming the languages it knows."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("f", *"lang:klingon", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, InboxScreen)
-        assert "no language matches 'klingon'; languages: en" in prompt_error(app)
+        assert "no language matches 'klingon'; languages: da, de, en, es" in prompt_error(app)
