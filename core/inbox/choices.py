@@ -20,7 +20,7 @@ from dataclasses import dataclass
 CATEGORIES = ("question", "complaint", "idea", "praise", "support", "testimonial", "news",
               "competitor", "other")
 SENTIMENTS = ("positive", "neutral", "negative")
-SHOWN = 12  # names listed in an error before "and N more": enough to spot the one meant
+SHOWN = 15  # names listed in an error before "and N more": every language, most source lists
 
 _WORD = re.compile(r"[^\W_]+")
 
