@@ -3,6 +3,7 @@ filter value rules, and say in the prompt what they cannot read."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
 from tests.tui.conftest import AppFactory
@@ -31,18 +32,6 @@ async def test_search_takes_or_and_exclusions(make_app: AppFactory) -> None:
         assert sorted(t for t, _ in shown_rows(app)) == ["Mention 05", "Mention 09"]
 
 
-async def test_a_broken_search_says_what_search_takes(make_app: AppFactory) -> None:
-    """It should keep the prompt open and say what is wrong and what search accepts."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("slash", *"mention OR", "enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, InboxScreen)
-        assert "OR needs a term after it" in prompt_error(app)
-        assert "search takes words" in prompt_error(app)
-
-
 async def test_filter_takes_a_prefix_of_a_source_in_any_case(make_app: AppFactory) -> None:
     """It should narrow to the one source a prefix names, whatever its case."""
     app = make_app()
@@ -53,12 +42,20 @@ async def test_filter_takes_a_prefix_of_a_source_in_any_case(make_app: AppFactor
         assert {s for _, s in shown_rows(app)} == {"reddit"}
 
 
-async def test_filter_refuses_an_unknown_language_listing_the_known(make_app: AppFactory) -> None:
-    """It should refuse lang:klingon in the prompt, naming the languages it knows."""
+@pytest.mark.parametrize("key,text,problem", [
+    ("slash", "mention OR", "OR needs a term after it (at character 9); search takes words"),
+    ("slash", "-mention", "this query only excludes"),
+    ("f", "lang:klingon", "no language matches 'klingon'; languages: da, de, en, es"),
+    ("f", 'source:"hn', "the quote after source: is never closed"),
+])
+async def test_a_prompt_refuses_what_it_cannot_read_saying_why(
+    make_app: AppFactory, key: str, text: str, problem: str
+) -> None:
+    """It should keep the search or filter prompt open and say what is wrong and what works."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("f", *"lang:klingon", "enter")
+        await pilot.press(key, *text, "enter")
         await pilot.pause()
         assert not isinstance(app.screen, InboxScreen)
-        assert "no language matches 'klingon'; languages: da, de, en, es" in prompt_error(app)
+        assert problem in prompt_error(app)
