@@ -219,6 +219,8 @@ def test_demo_export_runs_headless_without_network(tmp_path: Path) -> None:
     result = listenpost("--demo", "--export", str(out))
     assert result.returncode == 0, result.stderr  # its forum feed fails on purpose
     assert "'Community forum' source fails on purpose" in result.stderr
+    polled = listenpost("--demo", "--poll-once")
+    assert polled.returncode == 0 and "Community forum: error" in polled.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["mentions"]) > 200
     assert document["summary"]["by_language"].get("da", 0) > 10

@@ -111,3 +111,21 @@ def test_import_names_every_skipped_entry_and_why(
             "'Roast log' earlier in the file") in err
     assert ("  - skipped 'Local script' (exec:~/bin/coffee-feed.sh): not an http(s) feed URL"
             in err)
+
+
+def test_import_into_a_symlinked_config_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It should write the imported feeds into a symlinked config's target, keeping its mode."""
+    dotfiles = tmp_path / "dotfiles" / "listenpost.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text(BRAND, encoding="utf-8")
+    dotfiles.chmod(0o600)
+    config = tmp_path / "config.toml"
+    config.symlink_to(dotfiles)
+    opml = tmp_path / "reader.opml"
+    opml.write_bytes(MIXED_OPML)
+    assert main(["--config", str(config), "--import-opml", str(opml)]) == 0
+    assert config.is_symlink()
+    assert "https://roast.example/rss" in dotfiles.read_text(encoding="utf-8")
+    assert dotfiles.stat().st_mode & 0o777 == 0o600
