@@ -6,10 +6,11 @@ writing finished, so Ctrl-C, a full disk or a crash never leaves a truncated rep
 
 A rename replaces whatever the name pointed at, which is wrong for names that are not plain
 files: ``--export /dev/null`` from a root cron job would turn the machine's /dev/null into a
-regular file. So a symlink is followed (the link stays, its target gets the text), and a target
+regular file. So a symlink is followed (the link stays, its target gets the text); a target
 that exists but is not a regular file (a device, a named pipe) is written in place, as a shell's
-``>`` would. A new file gets the permissions the umask allows, as any program's output does; a
-replaced file keeps the mode it had.
+``>`` would; and /dev/stdout or /proc/self/fd/N, the process's own open files, are written
+through the descriptor. A new file gets the permissions the umask allows, as any program's
+output does; a replaced file keeps the mode it had.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def atomic_writer(path: Path, *, mode: int | None = None, buffering: int = -1) -
     ``mode`` sets the permissions of the result; without it a replaced file keeps its mode and
     a new one gets ``NEW_FILE_MODE`` less the umask. A device or named pipe is written in place.
     """
+    if _names_a_descriptor(path):
+        with _in_place(path, buffering, append=True) as handle:
+            yield handle
+        return
     target = Path(os.path.realpath(path))  # a symlink stays a link; its target gets the text
     current = _stat(target)
     if current is not None and stat.S_ISDIR(current.st_mode):
@@ -53,6 +58,19 @@ def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
         handle.write(text)
 
 
+def _names_a_descriptor(path: Path) -> bool:
+    """True for /dev/stdout, /dev/fd/N, /proc/self/fd/N and links to them: a file this process
+    already has open (a shell redirect, a pipe), written where it is, never replaced."""
+    current = Path(os.path.abspath(path))
+    for _ in range(40):  # the kernel's own limit on links followed in one lookup
+        if str(current).startswith(("/dev/fd/", "/proc/")) and "fd" in current.parts[:-1]:
+            return True
+        if not current.is_symlink():
+            return False
+        current = Path(os.path.abspath(current.parent / os.readlink(current)))
+    return False
+
+
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return path.stat()
@@ -61,9 +79,11 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 @contextmanager
-def _in_place(target: Path, buffering: int) -> Iterator[TextIO]:
-    """Write straight into a device or pipe: there is no file to replace atomically."""
-    with open(target, "w", encoding="utf-8", newline="", buffering=buffering) as handle:
+def _in_place(target: Path, buffering: int, *, append: bool = False) -> Iterator[TextIO]:
+    """Write straight into a device, a pipe or an open descriptor: there is no file to replace
+    atomically. A descriptor is appended to, so ``>> log`` keeps what the log held."""
+    with open(target, "a" if append else "w", encoding="utf-8", newline="",
+              buffering=buffering) as handle:
         yield handle
 
 

@@ -110,3 +110,26 @@ def test_export_to_a_directory_is_refused_clearly(tmp_path: Path) -> None:
     assert result.returncode == 5
     assert f"cannot write the export to {folder}: Is a directory" in result.stderr
     assert folder.is_dir()
+
+
+def test_export_to_dev_stdout_reaches_a_pipe(tmp_path: Path) -> None:
+    """It should write --export /dev/stdout into the pipe it names, not replace anything."""
+    result = export(tmp_path, Path("/dev/stdout"))
+    assert result.returncode == 0, result.stderr
+    assert '"mentions": []' in result.stdout
+
+
+def test_export_to_dev_stdout_appends_to_a_redirected_log(tmp_path: Path) -> None:
+    """It should keep a log's lines when stdout is appended to it (``>> log``)."""
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    log = tmp_path / "exports.log"
+    log.write_text("yesterday's export\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as appended:
+        subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--config", str(config), "--db",
+             str(tmp_path / "listen.db"), "--no-poll", "--format", "json", "--export",
+             "/dev/stdout"], stdout=appended, cwd=ROOT, timeout=300, check=True,
+        )
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("yesterday's export\n{") and '"mentions": []' in text
