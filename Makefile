@@ -6,10 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean lock
 
+INSTALL ?= -e '.[dev]'
+# setuptools prints a multi-line notice on every editable install ("Editable installation…",
+# information only); hushed by that message alone, so a real warning still shows.
+QUIET_NOTICE := PYTHONWARNINGS="ignore:Editable installation:UserWarning"
+
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(QUIET_NOTICE) $(BIN)/pip install --quiet -c constraints.txt $(INSTALL)
 	touch $(STAMP)
 
 run: $(STAMP)  ## run the app (demo data when nothing is configured)

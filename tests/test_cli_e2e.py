@@ -217,7 +217,10 @@ def test_demo_export_runs_headless_without_network(tmp_path: Path) -> None:
     """It should serve the demo feeds on loopback, poll them and export with one failing source."""
     out = tmp_path / "demo.json"
     result = listenpost("--demo", "--export", str(out))
-    assert result.returncode == 1  # the demo's broken forum feed
+    assert result.returncode == 0, result.stderr  # its forum feed fails on purpose
+    assert "'Community forum' source fails on purpose" in result.stderr
+    polled = listenpost("--demo", "--poll-once")
+    assert polled.returncode == 0 and "Community forum: error" in polled.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["mentions"]) > 200
     assert document["summary"]["by_language"].get("da", 0) > 10
@@ -298,3 +301,94 @@ def test_an_unwritable_export_path_exits_5(setup: tuple[Path, Path, LoopbackServ
     assert result.returncode == 5
     assert "cannot write the export to /nonexistent-dir/out.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def fresh_home(tmp_path: Path) -> dict[str, str]:
+    """An environment whose default config and database locations are inside ``tmp_path``."""
+    return {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
+            "LISTENPOST_CONFIG": "", "LISTENPOST_DB": ""}
+
+
+def test_check_config_without_a_config_says_where_it_looked(tmp_path: Path) -> None:
+    """It should exit 3 naming the missing config file, not check the demo and say OK."""
+    result = listenpost("--check-config", env=fresh_home(tmp_path))
+    expected = tmp_path / "config" / "listenpost" / "config.toml"
+    assert result.returncode == 3
+    assert f"no config file to check: looked at {expected} (the default location" in result.stderr
+    assert "config OK" not in result.stderr
+    named = listenpost("--check-config", env={**fresh_home(tmp_path),
+                                              "LISTENPOST_CONFIG": str(tmp_path / "x.toml")})
+    assert named.returncode == 3
+    assert f"{tmp_path / 'x.toml'} (from $LISTENPOST_CONFIG)" in named.stderr
+
+
+def test_check_config_prints_durations_as_written(tmp_path: Path) -> None:
+    """It should list every source by name with its interval as a person writes it."""
+    config = write_config(tmp_path / "config.toml", {"Northwind blog": "http://127.0.0.1:9/a.xml"})
+    text = config.read_text(encoding="utf-8").replace('a.xml"\n', 'a.xml"\ninterval = "1h30m"\n')
+    config.write_text(text, encoding="utf-8")
+    result = listenpost("--config", str(config), "--check-config")
+    assert result.returncode == 0, result.stderr
+    assert "  Northwind blog (feed, every 1h30m)" in result.stderr
+
+
+def test_help_prints_the_paths_this_run_uses(tmp_path: Path) -> None:
+    """It should print the config and database paths it will use, the environment applied."""
+    env = {**fresh_home(tmp_path), "LISTENPOST_DB": str(tmp_path / "team.db")}
+    result = listenpost("--help", env=env)
+    config = tmp_path / "config" / "listenpost" / "config.toml"
+    assert f"config   {config} (missing: the demo runs instead)" in result.stdout
+    assert f"database {tmp_path / 'team.db'}" in result.stdout
+
+
+def test_export_to_stdout_defaults_to_json(setup: tuple[Path, Path, LoopbackServer]) -> None:
+    """It should write JSON to stdout when --export - comes without --format."""
+    config, db, _ = setup
+    result = listenpost("--config", str(config), "--db", str(db), "--no-poll", "--export", "-")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["mentions"] == []
+
+
+async def test_only_the_expected_failure_is_forgiven(
+    tmp_path: Path, loopback: LoopbackServer
+) -> None:
+    """It should exit 0 when only an expected source fails, and 1 when another fails too."""
+    import io
+
+    from core.config import load_config
+    from core.exitcodes import ExitCode
+    from core.headless import ExportRequest, run_export
+
+    urls = serve_sources(loopback)
+    expected = frozenset({"broken"})
+    for names, code in ((("good", "broken"), ExitCode.OK),
+                        (("good", "broken", "html"), ExitCode.SOURCE_FAILED)):
+        config = load_config(write_config(tmp_path / "c.toml", {n: urls[n] for n in names}))
+        request = ExportRequest(str(tmp_path / "o.json"), "json", expected_failures=expected)
+        err = io.StringIO()
+        assert await run_export(config, tmp_path / f"{len(names)}.db", request, err=err) == code
+        assert "broken: error" in err.getvalue()
+
+
+def test_markdown_report_uses_the_local_or_configured_time_zone(tmp_path: Path) -> None:
+    """It should write report times in $TZ's zone, or [report] timezone's, and name it."""
+    config = write_config(tmp_path / "config.toml", {})
+    stored = ("--config", str(config), "--db", str(tmp_path / "l.db"), "--no-poll",
+              "--format", "md", "--export", "-")
+    local = listenpost(*stored, env={"TZ": "Asia/Tokyo", "SOURCE_DATE_EPOCH": "1763800000"})
+    assert "Generated 2025-11-22 17:26, covering all stored mentions." in local.stdout
+    assert "Times are Asia/Tokyo, UTC+09:00." in local.stdout
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[report]\ntimezone = "America/New_York"\n')
+    configured = listenpost(*stored, env={"TZ": "Asia/Tokyo", "SOURCE_DATE_EPOCH": "1763800000"})
+    assert "Times are America/New_York, UTC-05:00." in configured.stdout
+
+
+def test_an_unknown_time_zone_is_a_config_error(tmp_path: Path) -> None:
+    """It should refuse [report] timezone = "Mars/Olympus" naming the key, with exit 3."""
+    config = write_config(tmp_path / "config.toml", {})
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[report]\ntimezone = "Mars/Olympus"\n')
+    result = listenpost("--config", str(config), "--check-config")
+    assert result.returncode == 3
+    assert "report.timezone" in result.stderr and "'Mars/Olympus'" in result.stderr

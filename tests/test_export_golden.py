@@ -10,10 +10,13 @@ import io
 import json
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from markdown_it import MarkdownIt
 
 from core.export import Report, format_for, render
+from core.export.zone import ReportZone
 from core.model import (
     Engagement,
     Label,
@@ -27,6 +30,7 @@ from core.model import (
 from core.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
+CPH = ReportZone(ZoneInfo("Europe/Copenhagen"), "Europe/Copenhagen")
 NOW = 1_763_800_000  # 2025-11-22T08:26:40Z
 
 
@@ -100,6 +104,7 @@ async def build_report(tmp_path: Path) -> Report:
             sources=await store.sources(),
             brand="Northwind",
             outcomes=[failure],
+            zone=CPH,
         )
 
 
@@ -141,11 +146,44 @@ async def test_export_hides_source_url_secrets(tmp_path: Path) -> None:
 
 
 async def test_markdown_escapes_outside_markup(tmp_path: Path) -> None:
-    """It should show emphasis, HTML and table pipes from mentions as literal characters."""
+    """It should show emphasis, HTML and pipes from mentions as literal characters."""
     text = render(await build_report(tmp_path), "md")
-    assert "<b>" not in text and "&lt;b&gt;sort&lt;/b&gt;" in text
-    assert "\\*den\\*" in text
-    assert "Kirsten \\| K" in text
+    html = MarkdownIt("gfm-like").render(text)
+    assert "Kan man få *den* i &lt;b&gt;sort&lt;/b&gt;?" in html  # characters, not markup
+    assert "<em>" not in html and "<b>" not in html
+    assert "**Kirsten | K**" in text  # a pipe ends nothing outside a table
+
+
+@pytest.mark.parametrize("hostile", [
+    "*bold* _em_ ~~gone~~ `code` <b>tag</b> <!-- c --> &copy; &#65;",
+    "[click](https://evil.example) ![img](https://evil.example/x.png) [ref]: https://e.example",
+    "see https://evil.example and www.evil.example or mail bo@evil.example",
+    "back\\slash \\*not bold\\* a_b_c __init__",
+])
+def test_escaped_text_renders_as_the_characters_it_is(hostile: str) -> None:
+    """It should make outside text render as itself in a GFM renderer: no links, tags, emphasis."""
+    from core.export.markdown import escape
+
+    html = MarkdownIt("gfm-like").render(f"- **x** on y: {escape(hostile)}")
+    inner = html.removeprefix("<ul>\n<li><strong>x</strong> on y: ").removesuffix("</li>\n</ul>\n")
+    assert inner == hostile.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize("plain", ["post-mortem", "#northwindcoffee", "snake_case", "1. + > !",
+                                   "a < b & c", "price (EUR) {x} 3.5 | @ana"])
+def test_markdown_leaves_text_plain_where_it_is_safe(plain: str) -> None:
+    """It should not escape characters that mean nothing in the middle of a line."""
+    from core.export.markdown import escape
+
+    assert escape(plain) == plain
+
+
+async def test_markdown_report_says_its_time_zone(tmp_path: Path) -> None:
+    """It should show times in the report's zone and say which zone that is."""
+    text = render(await build_report(tmp_path), "md")
+    assert "Generated 2025-11-22 09:26, covering all stored mentions." in text
+    assert "Times are Europe/Copenhagen, UTC+01:00." in text
+    assert "**Ana** on blog, 2025-11-22 08:26:" in text  # published 07:26:40 UTC
 
 
 def test_format_from_extension_or_flag() -> None:

@@ -170,7 +170,7 @@ async def test_search_view_finds_words_and_survives_fts_syntax(db: Path) -> None
     async with open_inbox(db) as inbox:
         rows = await inbox.window(search_view("refund"), Filters(), now=T0, limit=9)
         assert [r.title for r in rows] == ["Refund please"]
-        assert await inbox.window(search_view('NEAR( "'), Filters(), now=T0, limit=9) == []
+        assert await inbox.window(search_view("NEAR(refund)"), Filters(), now=T0, limit=9) == []
 
 
 async def test_search_pages_every_hit_once_newest_stored_first(db: Path) -> None:

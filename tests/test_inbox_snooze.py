@@ -1,4 +1,4 @@
-"""parse_snooze and parse_filters: pure, with a fixed clock and time zone."""
+"""parse_snooze: pure, with a fixed clock and time zone (filters: test_inbox_filters.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.inbox.snooze import SnoozeError, parse_snooze
-from core.inbox.views import FilterError, Filters, fts_query, parse_filters
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Wednesday 2024-06-05 14:30 in Copenhagen (12:30 UTC).
@@ -53,26 +52,3 @@ def test_parse_snooze_refuses_past_or_unreadable(text: str) -> None:
     with pytest.raises(SnoozeError) as error:
         parse_snooze(text, NOW, CPH)
     assert "2h" in str(error.value) or "past" in str(error.value)
-
-
-def test_parse_filters_reads_every_key() -> None:
-    """It should turn a filter line into Filters, ages relative to now."""
-    got = parse_filters("source:hn sentiment:neg category:question lang:da assignee:me "
-                        "since:2d until:2024-06-06 tag:vip", NOW)
-    assert got == Filters(source="hn", sentiment="negative", category="question",
-                          language="da", assignee="me", since=NOW - 2 * 86400,
-                          until=int(datetime(2024, 6, 6, tzinfo=UTC).timestamp()),
-                          tags=("vip",))
-
-
-@pytest.mark.parametrize("text", ["colour:red", "sentiment:angry", "since:yesterdayish", "hn"])
-def test_parse_filters_names_the_bad_part(text: str) -> None:
-    """It should refuse unknown keys and values, quoting the part it could not read."""
-    with pytest.raises(FilterError) as error:
-        parse_filters(text, NOW)
-    assert text.split(":")[-1] in str(error.value)
-
-
-def test_fts_query_quotes_every_term() -> None:
-    """It should quote terms so FTS5 operators and stray quotes cannot break the query."""
-    assert fts_query('refund AND "late" pay* "') == '"refund" "AND" "late" "pay"*'

@@ -78,3 +78,54 @@ def test_export_round_trips(tmp_path: Path, corpora: Path) -> None:
     assert main(["--config", str(config), "--export-opml", str(out)]) == 0
     exported = {e.url for e in read_opml(out.read_bytes())}
     assert exported == {s.url for s in load_config(config).sources}
+
+
+MIXED_OPML = b"""<?xml version="1.0"?>
+<opml version="2.0"><head><title>reader</title></head><body>
+  <outline text="Coffee">
+    <outline text="Northwind journal" xmlUrl="https://journal.northwind.example/feed.xml"/>
+    <outline text="Roast log" xmlUrl="https://roast.example/rss"/>
+    <outline text="Roast log again" xmlUrl="https://roast.example/rss"/>
+    <outline text="Local script" xmlUrl="exec:~/bin/coffee-feed.sh"/>
+    <outline text="Brew news" xmlUrl="https://brew.example/atom.xml"/>
+  </outline>
+</body></opml>
+"""
+
+
+def test_import_names_every_skipped_entry_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It should list each entry it did not add, by name and URL, with the reason."""
+    config = tmp_path / "config.toml"
+    config.write_text(BRAND + '\n[[sources]]\nkind = "feed"\nname = "Journal"\n'
+                      'url = "https://journal.northwind.example/feed.xml"\n', encoding="utf-8")
+    opml = tmp_path / "reader.opml"
+    opml.write_bytes(MIXED_OPML)
+    assert main(["--config", str(config), "--import-opml", str(opml)]) == 0
+    err = capsys.readouterr().err
+    assert "added 2 feeds" in err and "1 were there already, 2 skipped" in err
+    assert ("  - skipped 'Northwind journal' (https://journal.northwind.example/feed.xml): "
+            "the config already polls it as 'Journal'") in err
+    assert ("  - skipped 'Roast log again' (https://roast.example/rss): the same feed as "
+            "'Roast log' earlier in the file") in err
+    assert ("  - skipped 'Local script' (exec:~/bin/coffee-feed.sh): not an http(s) feed URL"
+            in err)
+
+
+def test_import_into_a_symlinked_config_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It should write the imported feeds into a symlinked config's target, keeping its mode."""
+    dotfiles = tmp_path / "dotfiles" / "listenpost.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text(BRAND, encoding="utf-8")
+    dotfiles.chmod(0o600)
+    config = tmp_path / "config.toml"
+    config.symlink_to(dotfiles)
+    opml = tmp_path / "reader.opml"
+    opml.write_bytes(MIXED_OPML)
+    assert main(["--config", str(config), "--import-opml", str(opml)]) == 0
+    assert config.is_symlink()
+    assert "https://roast.example/rss" in dotfiles.read_text(encoding="utf-8")
+    assert dotfiles.stat().st_mode & 0o777 == 0o600

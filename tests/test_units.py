@@ -45,3 +45,13 @@ def test_compound_durations_and_sizes() -> None:
     assert parse_size("2MB") == 2_000_000
     with pytest.raises(ValueError, match="15MiB"):
         parse_size("lots")
+
+
+@pytest.mark.parametrize("seconds,text", [(1800, "30m"), (5400, "1h30m"), (60, "1m"),
+                                          (90061, "1d1h1m1s"), (1209600, "2w"), (0, "0s")])
+def test_format_duration_writes_what_a_person_would(seconds: int, text: str) -> None:
+    """It should write seconds in the largest units and read back to the same number."""
+    from core.units import format_duration
+
+    assert format_duration(seconds) == text
+    assert parse_duration(text) == seconds

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="listenpost",
         description=DESCRIPTION,
-        epilog=EPILOG,
+        epilog=EPILOG + paths_in_use(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", metavar="FILE", help="the TOML config file to use")
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="export format (default: from the FILE extension)",
+        help="export format (default: from the FILE extension; json for '-')",
     )
     parser.add_argument(
         "--since",
@@ -106,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def paths_in_use() -> str:
+    """The config and database this command would use without --config and --db."""
+    from core.paths import config_path, db_path
+
+    config = config_path()
+    state = "exists" if config.exists() else "missing: the demo runs instead"
+    return (f"\nwith no --config or --db, this run would use:\n"
+            f"  config   {config} ({state})\n  database {db_path()}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -127,6 +138,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
+    if args.check_config and not args.demo and not path.exists():
+        return no_config_to_check(path, args.config is not None, err)
     if args.demo or (not path.exists() and args.config is None):
         return demo(args, path, err)
     config = load(path, err)
@@ -141,11 +154,33 @@ def demo(args: argparse.Namespace, path: Path, err: TextIO) -> ExitCode:
 
     if not args.demo and not args.export and not args.poller:
         err.write(f"listenpost: no config at {path}; starting the demo (see --help)\n")
+    from core.demo.content import FAILING_SOURCE
+
     with running_demo(args.db) as (demo_config, demo_db):
-        return run_mode(args, demo_config, demo_db, err)
+        code = run_mode(args, demo_config, demo_db, err, expected=frozenset({FAILING_SOURCE}))
+    if args.export or args.poll_once:
+        err.write(f"listenpost: the demo's {FAILING_SOURCE!r} source fails on purpose, to show "
+                  "source health; a demo run exits 0 unless another source fails\n")
+    return code
 
 
-def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
+def no_config_to_check(path: Path, from_flag: bool, err: TextIO) -> ExitCode:
+    """--check-config with nothing to check: say where we looked instead of checking the demo."""
+    from core.paths import CONFIG_ENV
+
+    if from_flag:
+        how = "given by --config"
+    elif os.environ.get(CONFIG_ENV):
+        how = f"from ${CONFIG_ENV}"
+    else:
+        how = f"the default location; --config FILE or ${CONFIG_ENV} choose another"
+    err.write(f"listenpost: no config file to check: looked at {path} ({how}). Copy "
+              "config.example.toml there; without a config, listenpost runs the demo.\n")
+    return ExitCode.CONFIG
+
+
+def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
+             expected: frozenset[str] = frozenset()) -> ExitCode:
     if args.check_config:
         return check_config(config, err)
     if args.export_opml:
@@ -154,9 +189,9 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
 
     try:
         if args.export:
-            return export(args, config, db_path, err)
+            return export(args, config, db_path, err, expected)
         if args.poll_once:
-            return poll_once(config, db_path, err)
+            return poll_once(config, db_path, err, expected)
         if args.poller:
             return poller(config, db_path, err)
         return open_app(config, db_path)
@@ -165,7 +200,8 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
         return ExitCode.STORE
 
 
-def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
+def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
+           expected: frozenset[str] = frozenset()) -> ExitCode:
     from core.export import format_for
     from core.headless import ExportRequest, run_export
     from core.units import parse_since
@@ -175,7 +211,8 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
         since = parse_since(args.since, int(time.time())) if args.since else None
     except ValueError as error:
         return usage(err, str(error))
-    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
+    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
+                            expected_failures=expected)
     try:
         return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:
@@ -183,10 +220,11 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
         return ExitCode.OUTPUT
 
 
-def poll_once(config: Config, db_path: Path, err: TextIO) -> ExitCode:
+def poll_once(config: Config, db_path: Path, err: TextIO,
+              expected: frozenset[str] = frozenset()) -> ExitCode:
     from core.headless import run_poll_once
 
-    return asyncio.run(run_poll_once(config, db_path, err=err))
+    return asyncio.run(run_poll_once(config, db_path, err=err, expected_failures=expected))
 
 
 def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
@@ -226,6 +264,8 @@ def import_opml(opml: Path, config_file: Path, err: TextIO) -> ExitCode:
               f"{len(report.already)} were there already, {len(report.skipped)} skipped\n")
     for entry in report.added:
         err.write(f"  + {entry.name}\n")
+    for line in report.skipped_lines():
+        err.write(f"  - skipped {line}\n")
     return ExitCode.OK
 
 
@@ -246,9 +286,11 @@ def export_opml(config: Config, out: str, err: TextIO) -> ExitCode:
 
 
 def check_config(config: Config, err: TextIO) -> ExitCode:
+    from core.units import format_duration
+
     err.write(f"listenpost: config OK: {len(config.sources)} sources\n")
     for source in config.sources:
-        err.write(f"  {source.name} ({source.kind}, every {source.interval} s)\n")
+        err.write(f"  {source.name} ({source.kind}, every {format_duration(source.interval)})\n")
     _note_unused_sections(config, err)
     return ExitCode.OK
 

@@ -67,11 +67,12 @@ class _Node:
 class _Leaf(_Node):
     """One term or phrase: a substring check first (cheap), then the boundary-aware regex."""
 
-    __slots__ = ("needle", "pattern")
+    __slots__ = ("needle", "pattern", "words")
 
-    def __init__(self, needle: str, pattern: re.Pattern[str]) -> None:
+    def __init__(self, needle: str, pattern: re.Pattern[str], words: tuple[str, ...] = ()) -> None:
         self.needle = needle
         self.pattern = pattern
+        self.words = words  # as written, for parse_query
 
     def test(self, lowered: str) -> bool:
         return self.needle in lowered and self.pattern.search(lowered) is not None
@@ -120,7 +121,7 @@ def _leaf(words: list[str]) -> _Leaf:
     else:
         head = r"(?<!\w)" if _is_word_char(first[0]) else ""
     tail = r"(?!\w)" if _is_word_char(last[-1]) else ""
-    return _Leaf(max(lowered, key=len), re.compile(head + body + tail))
+    return _Leaf(max(lowered, key=len), re.compile(head + body + tail), tuple(words))
 
 
 def _is_word_char(char: str) -> bool:
@@ -304,6 +305,35 @@ def compile_query(q: str) -> Query:
             q,
         )
     return Query(q, root)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A parsed query as plain data, for translating it into another engine's syntax (the
+    inbox's full-text search speaks the same language as listening).
+
+    ``op`` is "words" (a term, or a phrase of several ``words``, as written), "and", "or" or
+    "not" (one child).
+    """
+
+    op: str
+    words: tuple[str, ...] = ()
+    children: tuple[Clause, ...] = ()
+
+
+def parse_query(q: str) -> Clause:
+    """The syntax tree of query ``q``, refused exactly as ``compile_query`` refuses it."""
+    return _clause(compile_query(q)._root)
+
+
+def _clause(node: _Node) -> Clause:
+    if isinstance(node, _Leaf):
+        return Clause("words", node.words)
+    if isinstance(node, _Not):
+        return Clause("not", children=(_clause(node.child),))
+    assert isinstance(node, _And | _Or)
+    op = "and" if isinstance(node, _And) else "or"
+    return Clause(op, children=tuple(_clause(child) for child in node.children))
 
 
 class Matcher:

@@ -29,6 +29,7 @@ from core.config.model import (
     NetworkPolicy,
     PollerConfig,
     Product,
+    ReportConfig,
     SavedSearch,
     TeamConfig,
     TeamMember,
@@ -39,6 +40,7 @@ from core.config.sections import (
     _named_queries,
     _network,
     _poller,
+    _report,
     _reserved,
     _searches,
     _team,
@@ -56,6 +58,7 @@ __all__ = [
     "PollerConfig",
     "Problem",
     "Product",
+    "ReportConfig",
     "SavedSearch",
     "TeamConfig",
     "TeamMember",
@@ -128,6 +131,7 @@ def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) 
         team=_team(root.table("team")),
         keys=_keys(root.table("keys"), key_ids),
         searches=_searches(root),
+        report=_report(root.table("report")),
         reserved=_reserved(root),
     )
 

@@ -10,6 +10,7 @@ from core.config.model import (
     Competitor,
     NetworkPolicy,
     PollerConfig,
+    ReportConfig,
     SavedSearch,
     TeamConfig,
 )
@@ -23,6 +24,7 @@ _TABLE_SECTIONS: dict[str, type] = {
     "network": NetworkPolicy,
     "poller": PollerConfig,
     "team": TeamConfig,
+    "report": ReportConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,

@@ -64,6 +64,13 @@ class TeamConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """How the Markdown report is written for its readers."""
+
+    timezone: str = ""  # an IANA zone for the report's times; empty: the machine's own zone
+
+
+@dataclass(frozen=True, slots=True)
 class SavedSearch:
     """A named full-text search that the inbox shows as a view of its own."""
 
@@ -84,6 +91,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
+    report: ReportConfig = field(default_factory=ReportConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -15,6 +15,7 @@ from core.config.model import (
     NetworkPolicy,
     PollerConfig,
     Product,
+    ReportConfig,
     SavedSearch,
     TeamConfig,
     TeamMember,
@@ -34,9 +35,10 @@ from core.config.tables import (
     _Kind,
     _Table,
 )
+from core.inbox.views import search_problem
 from core.model import SourceConfig
 from core.net import guard as netguard
-from core.units import MIB, parse_duration, parse_size
+from core.units import MIB, parse_duration, parse_size, parse_timezone
 
 # ---------------------------------------------------------------------------------------------
 # [brand], [[competitors]], queries
@@ -286,6 +288,18 @@ def _member(m: _Table, seen: set[str]) -> TeamMember | None:
     return TeamMember(name=name, handle=handle) if name and handle else None
 
 
+def _report(t: _Table) -> ReportConfig:
+    t.refuse_unknown(_keys_of(ReportConfig))
+    timezone = t.value("timezone", STR, "")
+    try:
+        if timezone:
+            parse_timezone(timezone)
+    except ValueError as error:
+        t.fail("timezone", str(error))
+        return ReportConfig()
+    return ReportConfig(timezone=timezone)
+
+
 def _searches(root: _Table) -> tuple[SavedSearch, ...]:
     found: list[SavedSearch] = []
     for t in root.tables("searches"):
@@ -294,6 +308,8 @@ def _searches(root: _Table) -> tuple[SavedSearch, ...]:
         query = t.required_str("query", 'the words to search for, e.g. "refund OR chargeback"')
         if name and name in {s.name for s in found}:
             t.fail("name", f"a saved search named '{name}' already exists")
+        elif name and query and (problem := search_problem(query)):
+            t.fail("query", problem)
         elif name and query:
             found.append(SavedSearch(name=name, query=query))
     return tuple(found)

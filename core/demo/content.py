@@ -32,6 +32,8 @@ PRODUCTS = ("Burr Mill", "Roast Club", "Northwind app")
 COMPETITORS = ("Copperpot Roasters", "Beanwise")
 WINDOW = 7 * 86400  # the demo spans a week, like the default "since" of a weekly report
 FAILING_PATH = "/forum/feed.xml"
+# The source that always fails, so the status line and reports show source health.
+FAILING_SOURCE = "Community forum"
 
 # ---------------------------------------------------------------------------------------------
 # What people say. Bodies are HTML fragments (entities and a little markup on purpose).
@@ -1119,7 +1121,7 @@ def demo_config_text(base_url: str) -> str:
     """A config (TOML) listening to the demo feeds served at ``base_url``."""
     base = base_url.rstrip("/")
     blocks = [_source_block(spec.name, base + spec.path, spec.owned) for spec in FEEDS]
-    blocks.append(_source_block("Community forum", base + FAILING_PATH, False))
+    blocks.append(_source_block(FAILING_SOURCE, base + FAILING_PATH, False))
     return DEMO_CONFIG_HEAD + "".join(blocks)
 
 

@@ -18,9 +18,12 @@ FORMATS = ("csv", "json", "md")  # the one list: --format's choices and format_f
 
 
 def format_for(path: str, explicit: str | None) -> str:
-    """The export format: ``--format`` when given, else the file's extension."""
+    """The export format: ``--format`` when given, else the file's extension; JSON on stdout
+    (``-``), the one a pipe into ``jq`` or another program most likely wants."""
     if explicit:
         return explicit
+    if path == "-":
+        return "json"
     suffix = Path(path).suffix.lower().lstrip(".")
     aliases = {"markdown": "md", "jsn": "json"}
     fmt = aliases.get(suffix, suffix)
@@ -28,7 +31,7 @@ def format_for(path: str, explicit: str | None) -> str:
         files = ", ".join(f".{f}" for f in FORMATS)
         raise ValueError(
             f"cannot tell the export format from {path!r}: use a file ending in {files}, "
-            f"or pass --format {'|'.join(FORMATS)}"
+            f"or pass --format {'|'.join(FORMATS)} (stdout, '-', defaults to json)"
         )
     return fmt
 

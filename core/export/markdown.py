@@ -1,9 +1,14 @@
 """The Markdown daily report: what a community manager reads over coffee, or mails on.
 
 Sections: the numbers (volume, sentiment, share of voice), what needs attention (negative
-mentions and questions, by priority), ideas, competitor talk, and source health. Every piece
-of outside text is escaped so it renders as the characters it is: no links, images, HTML or
-emphasis that the author of a mention put there, and only http(s) links that we make.
+mentions and questions, by priority), ideas, competitor talk, and source health. Times are in
+the report's zone (``core.export.zone``), named in the opening line.
+
+Every piece of outside text is escaped so it renders as the characters it is: no links,
+images, HTML or emphasis that the author of a mention put there, and only http(s) links that
+we make. It is escaped only where Markdown would read it: outside text never starts a line, so
+the characters that matter only there (``#``, ``-``, ``+``, ``>``, ``1.``) stay plain, and
+"post-mortem" or "#northwindcoffee" read as written in the raw file too.
 """
 
 from __future__ import annotations
@@ -14,14 +19,24 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from core.analysis.text import bounded
-from core.export.report import Report, Summary, iso
+from core.export.report import Report, Summary
+from core.export.zone import ReportZone
 from core.store import SourceRow, StoredMention
 
 SNIPPET = 160  # characters of a mention shown in a list line: one or two lines in a mail client
 TOP = 10  # mentions per section: a report is a digest, the inbox holds the rest
 
-# Everything CommonMark or GitHub's renderer can treat as markup at some position.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# What CommonMark or GitHub's renderer reads as markup in the middle of a line: backslashes,
+# code, emphasis and strikethrough marks, link brackets; "_" only at a word's edge (snake_case
+# is plain); "<" only where a tag or autolink could start; "&" only where an entity could; the
+# ":" of "http://", the "." of "www." and the "@" of an address, which GFM would turn into links.
+_INLINE_MARKUP = re.compile(
+    r"[\\`*~\[\]]"
+    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#?\w+;)"
+    r"|(?<=[Hh][Tt][Tt][Pp]):|(?<=[Hh][Tt][Tt][Pp][Ss]):|(?<=[Ww][Ww][Ww])\.|(?<=\w)@"
+)
 
 
 def render_markdown(report: Report) -> str:
@@ -54,17 +69,20 @@ class MarkdownWriter:
         sections = [
             _header(self._report),
             _numbers(self._summary),
-            *(_list_section(name, self._top[name]) for name, _ in _SECTIONS),
-            _source_health(self._report.sources),
+            *(_list_section(name, self._top[name], self._report.zone) for name, _ in _SECTIONS),
+            _source_health(self._report.sources, self._report.zone),
         ]
         self._out.write("\n".join(s for s in sections if s))
 
 
 def escape(text: str) -> str:
-    """Outside text as inert Markdown on one line: markup escaped, HTML entities neutral."""
-    flat = " ".join(text.split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    """Outside text as inert Markdown on one line, for the middle of a line."""
+    return _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), " ".join(text.split()))
+
+
+def escape_cell(text: str) -> str:
+    """``escape`` for a table cell, where "|" would end the cell."""
+    return escape(text).replace("|", "\\|")
 
 
 def link(url: str | None) -> str:
@@ -77,8 +95,10 @@ def link(url: str | None) -> str:
 
 def _header(report: Report) -> str:
     title = f"# {escape(report.brand)} listening report" if report.brand else "# Listening report"
-    period = f"since {iso(report.since)}" if report.since else "all stored mentions"
-    return f"{title}\n\nGenerated {iso(report.generated_at)}, covering {period}.\n"
+    zone = report.zone
+    period = f"since {zone.stamp(report.since)}" if report.since else "all stored mentions"
+    return (f"{title}\n\nGenerated {zone.stamp(report.generated_at)}, covering {period}. "
+            f"Times are {zone.describe(report.generated_at)}.\n")
 
 
 def _numbers(summary: Summary) -> str:
@@ -88,7 +108,7 @@ def _numbers(summary: Summary) -> str:
     for label in ("positive", "neutral", "negative"):
         lines.append(f"| {label} | {sentiment[label]} ({_percent(sentiment[label], total)}) |")
     for name, share in shares.items():
-        lines.append(f"| share of voice: {escape(name)} | {share * 100:.1f}% |")
+        lines.append(f"| share of voice: {escape_cell(name)} | {share * 100:.1f}% |")
     return "\n".join(lines) + "\n"
 
 
@@ -118,28 +138,28 @@ def _top(mentions: list[StoredMention]) -> list[StoredMention]:
     return sorted(mentions, key=lambda m: (-m.priority, -m.sort_at, m.id))[:TOP]
 
 
-def _list_section(title: str, mentions: list[StoredMention]) -> str:
+def _list_section(title: str, mentions: list[StoredMention], zone: ReportZone) -> str:
     if not mentions:
         return ""
-    return "\n".join([f"## {title}", "", *(_line(m) for m in mentions)]) + "\n"
+    return "\n".join([f"## {title}", "", *(_line(m, zone) for m in mentions)]) + "\n"
 
 
-def _line(m: StoredMention) -> str:
+def _line(m: StoredMention, zone: ReportZone) -> str:
     mark = {"positive": "+", "negative": "-", "neutral": "~"}[m.sentiment.label.value]
     text = escape(bounded(m.title or m.text, SNIPPET))
     who = escape(m.author) or "someone"
-    when = iso(m.published_at or m.fetched_at)
+    when = zone.stamp(m.published_at or m.fetched_at)
     return f"- \\[{mark}\\] **{who}** on {escape(m.source)}, {when}: {text}{link(m.url)}"
 
 
-def _source_health(sources: list[SourceRow]) -> str:
+def _source_health(sources: list[SourceRow], zone: ReportZone) -> str:
     if not sources:
         return ""
     lines = ["## Source health", "", "| source | status | last ok | message |", "|---|---|---|---|"]
     for s in sources:
-        message = escape(bounded(s.last_message or "", SNIPPET))
+        message = escape_cell(bounded(s.last_message or "", SNIPPET))
         lines.append(
-            f"| {escape(s.name)} | {s.last_status or 'never polled'} | "
-            f"{iso(s.last_ok_at) or 'never'} | {message} |"
+            f"| {escape_cell(s.name)} | {s.last_status or 'never polled'} | "
+            f"{zone.stamp(s.last_ok_at) or 'never'} | {message} |"
         )
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
+from core.export.zone import UTC_ZONE, ReportZone
 from core.model import FAILED_STATUSES, PollOutcome
 from core.store import SourceRow, StoredMention
 
@@ -45,6 +46,7 @@ class Report:
     since: int | None = None
     outcomes: list[PollOutcome] = field(default_factory=list)  # this run's polls, if any
     brand: str = ""
+    zone: ReportZone = UTC_ZONE  # where the Markdown report's readers are (CSV, JSON: UTC)
 
     def summary(self) -> Summary:
         """Counts over the exported mentions, in a stable key order."""

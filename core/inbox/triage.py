@@ -24,6 +24,8 @@ from typing import Any
 
 import aiosqlite
 
+from core.analysis.language import LANGUAGES, UNDETERMINED
+from core.inbox.choices import FilterChoices
 from core.inbox.views import (
     NOT_SNOOZED,
     ORDER_COLUMNS,
@@ -254,6 +256,21 @@ class Inbox:
         """(id, name) of every source, for the per-source views."""
         return [(int(i), str(n)) for i, n in await self._fetch(
             "SELECT id, name FROM sources ORDER BY name", {})]
+
+    async def filter_choices(self) -> FilterChoices:
+        """What filter values may name: every source, every language detection can give, the
+        people mentions have been assigned to (from the action log: a scan of every mention
+        took 0.5 s at a million), and the tags in use."""
+        assigned = await self._fetch(
+            "SELECT DISTINCT json_extract(after, '$.assignee') FROM actions"
+            " WHERE action = 'assign'", {})
+        tags = await self._fetch("SELECT DISTINCT tag FROM tags", {})
+        return FilterChoices(
+            sources=tuple(name for _, name in await self.sources()),
+            languages=(*LANGUAGES, UNDETERMINED),
+            assignees=("me", "none", *sorted({str(a[0]) for a in assigned if a[0]})),
+            tags=tuple(sorted(str(t[0]) for t in tags)),
+        )
 
     async def data_version(self) -> int:
         """SQLite's data_version: it changes when another connection commits."""

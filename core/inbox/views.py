@@ -11,11 +11,14 @@ in, no database touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from core.analysis.match import Clause, QueryError, parse_query
 from core.inbox.buckets import BUCKETS, SOURCE_BUCKET, bucket
+from core.inbox.choices import ChoiceError, FilterChoices, choose
 
 NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
 
@@ -119,22 +122,85 @@ def search_view(query: str, label: str | None = None) -> View:
                 False, None, fts)
 
 
-_TERM = re.compile(r'"[^"]*"|\S+')
+class SearchError(ValueError):
+    """A search that cannot be run; the message says what is wrong, where, and what works."""
+
+
+SEARCH_SYNTAX = ('words, "exact phrases", prefix*, AND, OR, NOT, -exclusions and (groups), '
+                 "as in: refund OR chargeback -jobs")
 
 
 def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every term quoted, ANDed.
+    """Translate a search, written in the listening-query syntax (``core.analysis.match``),
+    into a safe FTS5 query; SearchError says what is wrong and what search accepts.
 
-    FTS5 syntax errors (a stray quote, ``AND`` at the end) would otherwise reach the user as
-    SQL errors; a trailing ``*`` keeps its prefix meaning.
+    Every word is quoted, so FTS5's own syntax (``NEAR``, column filters, stray quotes) is
+    inert; a trailing ``*`` asks for a prefix, the one addition to the listening syntax. As in
+    FTS5's tokenizer, ``#tag`` and ``@handle`` find the bare word.
     """
-    parts = []
-    for term in _TERM.findall(text):
-        prefix = term.endswith("*") and len(term) > 1
-        bare = term.strip('"').rstrip("*").replace('"', '""')
-        if bare:
-            parts.append(f'"{bare}"' + ("*" if prefix else ""))
-    return " ".join(parts) if parts else '""'
+    try:
+        return _fts(parse_query(text))
+    except QueryError as error:
+        where = f" (at character {error.position + 1})" if error.position else ""
+        problem = error.message + where
+    except _Untranslatable as error:
+        problem = str(error)
+    raise SearchError(f"{problem}; search takes {SEARCH_SYNTAX}")
+
+
+class _Untranslatable(ValueError):
+    """A valid listening query that FTS5 cannot express."""
+
+
+def search_problem(text: str) -> str | None:
+    """Why ``text`` cannot be searched for, or None when it can (for prompts and config)."""
+    try:
+        fts_query(text)
+    except SearchError as error:
+        return str(error)
+    return None
+
+
+def _fts(clause: Clause) -> str:
+    if clause.op == "words":
+        return _fts_words(clause.words)
+    if clause.op == "or":
+        return " OR ".join(_fts_operand(child) for child in clause.children)
+    if clause.op == "and":
+        return _fts_and(clause.children)
+    raise _lone_not()
+
+
+def _fts_and(children: tuple[Clause, ...]) -> str:
+    """FTS5's NOT subtracts from what stands before it, so exclusions go after the rest."""
+    wanted = [c for c in children if c.op != "not"]
+    unwanted = [c.children[0] for c in children if c.op == "not"]
+    if not wanted:
+        raise _lone_not()
+    query = " AND ".join(_fts_operand(child) for child in wanted)
+    for child in unwanted:
+        query = f"({query}) NOT {_fts_operand(child)}"
+    return query
+
+
+def _fts_operand(clause: Clause) -> str:
+    if clause.op == "not":
+        raise _lone_not()
+    return _fts(clause) if clause.op == "words" else f"({_fts(clause)})"
+
+
+def _fts_words(words: tuple[str, ...]) -> str:
+    for word in words:
+        if not any(char.isalnum() for char in word):
+            raise _Untranslatable(f"{word!r} has no letters or digits to search for")
+    prefix = len(words) == 1 and words[0].endswith("*") and len(words[0]) > 1
+    bare = " ".join(words).removesuffix("*") if prefix else " ".join(words)
+    return '"' + bare.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _lone_not() -> _Untranslatable:
+    return _Untranslatable("NOT or '-' needs a word to subtract from in its own group, "
+                           "as in: (refund -jobs) OR chargeback")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,45 +268,68 @@ class FilterError(ValueError):
 
 _FILTER_KEYS = {"source", "sentiment", "category", "lang", "language", "assignee", "since",
                 "until", "tag"}
-_SENTIMENTS = {"positive": "positive", "neutral": "neutral", "negative": "negative",
-               "pos": "positive", "neg": "negative"}
+# key:value or key:"a value with spaces"; anything else is reported as the part it is.
+_PART = re.compile(r'(?P<key>[^\s:"]+):(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))(?=\s|$)')
 _AGO = re.compile(r"^(\d{1,4})([hdw])$")  # up to 9999 units back: years of history at most
 _UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
 
 
-def parse_filters(text: str, now: int) -> Filters:
+def parse_filters(text: str, now: int, choices: FilterChoices) -> Filters:
     """Parse ``key:value`` pairs (``source:hn sentiment:neg since:2d until:2024-05-01``).
 
-    ``since``/``until`` take an age (``3h``, ``2d``, ``1w``) or an ISO date or time (UTC when
-    no offset is given). Unknown keys and values raise FilterError naming the offending part.
+    A value with spaces goes in quotes (``source:"Hacker News"``). Source, sentiment,
+    category, language, assignee and tag values name one of ``choices``, by the rules of
+    ``core.inbox.choices``. ``since``/``until`` take an age (``3h``, ``2d``, ``1w``) or an ISO
+    date or time (UTC when no offset is given). FilterError names the offending part.
     """
-    result = Filters()
-    for part in text.split():
-        key, sep, value = part.partition(":")
-        if not sep or not value or key not in _FILTER_KEYS:
-            known = ", ".join(sorted(_FILTER_KEYS))
-            raise FilterError(f"cannot read filter {part!r}: write key:value, keys are {known}")
-        result = _apply_filter(result, key, value, now)
+    result, position = Filters(), 0
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        part = _PART.match(text, position)
+        if part is None or part["key"].lower() not in _FILTER_KEYS:
+            raise FilterError(_unreadable(text[position:]))
+        value = part["quoted"] if part["quoted"] is not None else part["bare"]
+        result = _apply_filter(result, part["key"].lower(), value, now, choices)
+        position = part.end()
     return result
 
 
-def _apply_filter(filters: Filters, key: str, value: str, now: int) -> Filters:
-    if key == "sentiment":
-        return replace(filters, sentiment=_sentiment(value))
-    if key == "since":
-        return replace(filters, since=_when(value, now))
-    if key == "until":
-        return replace(filters, until=_when(value, now))
-    if key == "tag":
-        return replace(filters, tags=(*filters.tags, value))
-    field_name = "language" if key == "lang" else key
-    return replace(filters, **{field_name: value})  # type: ignore[arg-type]
+def _unreadable(rest: str) -> str:
+    part = rest.split()[0]
+    key, _, value = part.partition(":")
+    if value.startswith('"') and key.lower() in _FILTER_KEYS:
+        return f"the quote after {key}: is never closed: add the closing '\"'"
+    known = ", ".join(sorted(_FILTER_KEYS))
+    return f"cannot read filter {part!r}: write key:value or key:\"a value\", keys are {known}"
 
 
-def _sentiment(value: str) -> str:
-    if value in _SENTIMENTS:
-        return _SENTIMENTS[value]
-    raise FilterError(f"sentiment must be positive, neutral or negative, not {value!r}")
+# Filter key -> (what a value is called in messages, the Filters field, its choices).
+_CHOSEN: dict[str, tuple[str, str, Callable[[FilterChoices], tuple[str, ...]]]] = {
+    "source": ("source", "source", lambda c: c.sources),
+    "sentiment": ("sentiment", "sentiment", lambda c: c.sentiments),
+    "category": ("category", "category", lambda c: c.categories),
+    "lang": ("language", "language", lambda c: c.languages),
+    "language": ("language", "language", lambda c: c.languages),
+    "assignee": ("assignee", "assignee", lambda c: c.assignees),
+}
+
+
+def _apply_filter(filters: Filters, key: str, value: str, now: int,
+                  choices: FilterChoices) -> Filters:
+    try:
+        if key == "since":
+            return replace(filters, since=_when(value, now))
+        if key == "until":
+            return replace(filters, until=_when(value, now))
+        if key == "tag":
+            return replace(filters, tags=(*filters.tags, choose("tag", value, choices.tags)))
+        what, field_name, options = _CHOSEN[key]
+        chosen = {field_name: choose(what, value, options(choices))}
+        return replace(filters, **chosen)  # type: ignore[arg-type]
+    except ChoiceError as error:
+        raise FilterError(str(error)) from None
 
 
 def _when(value: str, now: int) -> int:
@@ -258,11 +347,16 @@ def _when(value: str, now: int) -> int:
 
 def describe_filters(filters: Filters) -> str:
     """The filter line that ``parse_filters`` reads back to the same narrowing (ages absolute)."""
-    parts = [f"{k}:{v}" for k, v in (("source", filters.source), ("sentiment", filters.sentiment),
+    parts = [f"{k}:{_quoted(v)}" for k, v in (
+             ("source", filters.source), ("sentiment", filters.sentiment),
              ("category", filters.category), ("lang", filters.language),
              ("assignee", filters.assignee)) if v]
-    parts += [f"tag:{t}" for t in filters.tags]
+    parts += [f"tag:{_quoted(t)}" for t in filters.tags]
     return " ".join(parts + _range_words(filters))
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def _range_words(filters: Filters) -> list[str]:

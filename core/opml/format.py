@@ -49,7 +49,7 @@ class OpmlImport:
     """What an import found: the feeds, and what it skipped with the reason."""
 
     entries: list[OpmlEntry] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "what (where): why", one per outline
 
 
 def read_opml(data: bytes) -> list[OpmlEntry]:
@@ -61,16 +61,25 @@ def parse_opml(data: bytes) -> OpmlImport:
     """Like ``read_opml``, also listing the outlines that were skipped and why."""
     body = _body(_root(data))
     result = OpmlImport()
-    seen_urls: set[str] = set()
+    first_with: dict[str, str] = {}  # URL -> the name it was first listed under
     names: set[str] = set()
     for outline, folders in _walk(body):
         entry = _entry(outline, folders, result.skipped)
-        if entry is None or entry.url in seen_urls:
+        if entry is None:
             continue
-        seen_urls.add(entry.url)
+        if entry.url in first_with:
+            result.skipped.append(f"{describe(entry)}: the same feed as "
+                                  f"{first_with[entry.url]!r} earlier in the file")
+            continue
         entry = OpmlEntry(_unique(entry.name, names), entry.url, entry.folders)
+        first_with[entry.url] = entry.name
         result.entries.append(entry)
     return result
+
+
+def describe(entry: OpmlEntry) -> str:
+    """How a report names an entry: its title and its URL."""
+    return f"{entry.name!r} ({entry.url})"
 
 
 def _root(data: bytes) -> ET.Element:
@@ -128,7 +137,8 @@ def _entry(outline: ET.Element, folders: tuple[str, ...], skipped: list[str]) ->
     if not url:
         return None  # a folder
     if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
-        skipped.append(f"{sanitize(url)[:_MAX_NAME]}: not an http(s) feed URL")
+        shown = f"{_title(outline)!r} ({sanitize(url)[:_MAX_NAME]})"
+        skipped.append(f"{shown}: not an http(s) feed URL; listenpost polls feeds over the web")
         return None
     name = _title(outline) or urlsplit(url).netloc
     return OpmlEntry(name, url, folders)

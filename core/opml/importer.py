@@ -16,14 +16,20 @@ from pathlib import Path
 from core.analysis.dedupe import canonical_url
 from core.config import parse_config
 from core.files import write_atomically
-from core.opml.format import OpmlEntry, parse_opml
+from core.opml.format import OpmlEntry, describe, parse_opml
 
 
 @dataclass(slots=True)
 class ImportReport:
     added: list[OpmlEntry] = field(default_factory=list)
-    already: list[OpmlEntry] = field(default_factory=list)  # the config polls these already
-    skipped: list[str] = field(default_factory=list)  # outlines that are not http(s) feeds
+    already: list[tuple[OpmlEntry, str]] = field(default_factory=list)  # and the source polling it
+    skipped: list[str] = field(default_factory=list)  # outlines not imported, each with why
+
+    def skipped_lines(self) -> list[str]:
+        """Every entry not added and why, for the person who ran the import."""
+        already = [f"{describe(entry)}: the config already polls it as {name!r}"
+                   for entry, name in self.already]
+        return [*already, *self.skipped]
 
 
 def import_opml(data: bytes, config_path: Path) -> ImportReport:
@@ -35,12 +41,12 @@ def import_opml(data: bytes, config_path: Path) -> ImportReport:
     parsed = parse_opml(data)
     text = config_path.read_text(encoding="utf-8") if config_path.exists() else ""
     current = parse_config(text, config_path)
-    known = {canonical_url(s.url) for s in current.sources}
+    known = {canonical_url(s.url): s.name for s in current.sources}
     taken = {s.name for s in current.sources}
     report = ImportReport(skipped=parsed.skipped)
     for entry in parsed.entries:
         if canonical_url(entry.url) in known:
-            report.already.append(entry)
+            report.already.append((entry, known[canonical_url(entry.url)]))
         else:
             report.added.append(_renamed(entry, taken))
     if report.added:
@@ -48,7 +54,7 @@ def import_opml(data: bytes, config_path: Path) -> ImportReport:
         parse_config(combined, config_path)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         # A new config file may come to hold tokens: only its owner may read it.
-        mode = config_path.stat().st_mode & 0o777 if config_path.exists() else 0o600
+        mode = None if config_path.exists() else 0o600  # a replaced file keeps its own mode
         write_atomically(config_path, combined, mode=mode)
     return report
 

@@ -25,6 +25,7 @@ from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
     BUILTIN_VIEWS,
+    FilterChoices,
     FilterError,
     Filters,
     Order,
@@ -32,6 +33,7 @@ from core.inbox.views import (
     describe_filters,
     order_of,
     parse_filters,
+    search_problem,
     search_view,
     source_view,
 )
@@ -46,6 +48,7 @@ from tui.widgets.mention_list import MentionList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
 
+SEARCH_PLACEHOLDER = 'words, "a phrase", prefix*, OR, NOT, -exclusion, (groups)'
 CATEGORIES = ("question", "complaint", "idea", "praise", "support", "testimonial", "news",
               "competitor", "other")
 
@@ -401,9 +404,8 @@ class InboxScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Full-text search; the result becomes a view."""
-        check = _needs_text("type words to search for")
-        self.app.push_screen(PromptScreen("Search", placeholder="words, \"a phrase\", prefix*",
-                                          check=check), self._search_chosen)
+        self.app.push_screen(PromptScreen("Search", placeholder=SEARCH_PLACEHOLDER,
+                                          check=search_problem), self._search_chosen)
 
     async def _search_chosen(self, query: str | None) -> None:
         if not query or not query.strip():
@@ -412,11 +414,13 @@ class InboxScreen(Screen[None]):
         await self._load_views()
         await self._switch(len(self.views) - 1)
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         """Narrow the view: source:, sentiment:, category:, lang:, assignee:, since:, until:."""
+        choices = await self.inbox.filter_choices()
+
         def check(text: str) -> str | None:
             try:
-                parse_filters(text, self.now())
+                parse_filters(text, self.now(), choices)
             except FilterError as error:
                 return str(error)
             return None
@@ -424,11 +428,11 @@ class InboxScreen(Screen[None]):
         prompt = PromptScreen("Filter (source:hn sentiment:neg category:question lang:da "
                               "assignee:me since:2d until:2024-06-01 tag:vip)",
                               value=describe_filters(self.mentions.filters), check=check)
-        self.app.push_screen(prompt, self._filter_chosen)
+        self.app.push_screen(prompt, lambda text: self._filter_chosen(text, choices))
 
-    async def _filter_chosen(self, text: str | None) -> None:
+    async def _filter_chosen(self, text: str | None, choices: FilterChoices) -> None:
         if text is not None:
-            await self._refilter(parse_filters(text, self.now()))
+            await self._refilter(parse_filters(text, self.now(), choices))
 
     async def action_clear_filter(self) -> None:
         """Back to the whole view."""
