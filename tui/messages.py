@@ -52,7 +52,7 @@ class CursorMoved(Message):
 
 @dataclass
 class SelectionChanged(Message):
-    """The set of selected mentions changed; ``count`` is -1 for "all in view"."""
+    """The set of selected mentions changed; ``count`` is how many an action would reach."""
 
     count: int
 

@@ -117,10 +117,15 @@ class Ids:
 
 @dataclass(frozen=True, slots=True)
 class InView:
-    """Act on everything a view shows under these filters (select all)."""
+    """Act on everything a view shows under these filters (select all).
+
+    ``up_to`` is the newest mention id when the selection was made: a selection is what the
+    person could see then, so mentions that arrive afterwards (higher ids) are not in it.
+    """
 
     view: View
     filters: Filters = field(default_factory=Filters)
+    up_to: int | None = None
 
 
 Target = Ids | InView
@@ -219,6 +224,18 @@ class Inbox:
         source, where, params = self._listing(view, filters, now)
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT :cap)"
         rows = await self._fetch(sql, {**params, "cap": cap})
+        return int(rows[0][0])
+
+    async def newest_id(self) -> int:
+        """The highest mention id stored so far (0 when there is none): the bound of a
+        select-all, so later arrivals stay out of it."""
+        rows = await self._fetch("SELECT coalesce(max(id), 0) FROM mentions", {})
+        return int(rows[0][0])
+
+    async def count_target(self, target: Target, *, now: int) -> int:
+        """How many mentions an action on ``target`` would reach (the status line's count)."""
+        where, params = self._target(target, now)
+        rows = await self._fetch(f"SELECT count(*) FROM mentions m WHERE {where}", params)
         return int(rows[0][0])
 
     async def detail(self, mention_id: int) -> Detail | None:
@@ -396,7 +413,11 @@ class Inbox:
         if isinstance(target, Ids):
             return ("m.id IN (SELECT value FROM json_each(:target_ids))",
                     {"target_ids": json.dumps(list(target.ids))})
-        return self._where(target.view, target.filters, now)
+        where, params = self._where(target.view, target.filters, now)
+        if target.up_to is not None:
+            where += " AND m.id <= :target_up_to"
+            params["target_up_to"] = target.up_to
+        return where, params
 
     async def _fetch(self, sql: str, params: dict[str, object]) -> list[sqlite3.Row]:
         async with self._db.execute(sql, params) as cursor:

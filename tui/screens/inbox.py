@@ -243,7 +243,7 @@ class InboxScreen(Screen[None]):
         if target is None:
             return
         result = await run(target)
-        if self.mentions.selected or self.mentions.all_selected:
+        if self.mentions.has_selection:
             self.mentions.clear_selection()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
@@ -345,9 +345,9 @@ class InboxScreen(Screen[None]):
         self.mentions.toggle_select()
         self.run_worker(self.mentions.move(1), exclusive=True, group="move")
 
-    def action_select_all(self) -> None:
-        """Everything in the view."""
-        self.mentions.select_all()
+    async def action_select_all(self) -> None:
+        """Everything the view shows now (later arrivals are not selected)."""
+        await self.mentions.select_all()
 
     def action_clear_selection(self) -> None:
         """Select nothing."""

@@ -6,7 +6,9 @@ keeps one window of rows (``rows``, at most the widget's height) fetched from SQ
 just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
 literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
-arrive live without moving it.
+arrive live without moving it — once the person has moved it: until then (a view just shown,
+or ``g``) the cursor stays on the first row, so mentions that arrive above it during the first
+poll do not leave the most urgent ones above the cursor.
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ class MentionList(Widget, can_focus=True):
         self.rows: list[Row] = []
         self.cursor = 0
         self.selected: set[int] = set()
-        self.all_selected = False
+        self.everything: InView | None = None  # select-all: the view as it was when selected
         self._at_top = True  # rows[0] is the first row of the view
+        self._pinned = True  # the person has not moved the cursor since the view was shown
         self._shown_id: int | None = None
 
     # -- state -----------------------------------------------------------------------------
@@ -75,8 +78,8 @@ class MentionList(Widget, can_focus=True):
 
     def target(self) -> Target | None:
         """What an action applies to: the selection, else the mention under the cursor."""
-        if self.all_selected:
-            return InView(self.view, self.filters)
+        if self.everything is not None:
+            return self.everything
         if self.selected:
             return Ids(tuple(sorted(self.selected)))
         return Ids((self.current.id,)) if self.current else None
@@ -87,7 +90,7 @@ class MentionList(Widget, can_focus=True):
         """Switch to a view from its top, clearing the selection."""
         self.view, self.filters, self.order = view, filters, order
         self.selected.clear()
-        self.all_selected = False
+        self.everything = None
         self.post_message(SelectionChanged(0))
         await self.home()
 
@@ -122,13 +125,18 @@ class MentionList(Widget, can_focus=True):
     def _set_rows(self, rows: list[Row], keep: int | None) -> None:
         ids = [r.id for r in rows]
         self.rows = rows
-        self.cursor = ids.index(keep) if keep in ids else min(self.cursor, max(0, len(rows) - 1))
+        if self._pinned and self._at_top:
+            self.cursor = 0
+        else:
+            self.cursor = ids.index(keep) if keep in ids else \
+                min(self.cursor, max(0, len(rows) - 1))
         self._changed()
 
     # -- movement --------------------------------------------------------------------------
 
     async def move(self, delta: int) -> None:
         """Move the cursor by ``delta`` rows, scrolling the window when it leaves it."""
+        self._pinned = False
         target = self.cursor + delta
         if not self.rows or 0 <= target < len(self.rows):
             self.cursor = max(0, min(target, len(self.rows) - 1))
@@ -140,6 +148,7 @@ class MentionList(Widget, can_focus=True):
 
     async def page(self, direction: int) -> None:
         """Scroll a page; the cursor keeps its screen row (or goes to the end when none left)."""
+        self._pinned = False
         if direction > 0:
             await self._scroll_down(self.page_size, keep_screen_row=True)
         else:
@@ -148,12 +157,14 @@ class MentionList(Widget, can_focus=True):
     async def home(self) -> None:
         """The top of the view."""
         self.rows, self.cursor, self._at_top = await self._window(), 0, True
+        self._pinned = True
         self._changed()
 
     async def end(self) -> None:
         """The bottom of the view."""
         self.rows = await self._window(last=True)
         self.cursor, self._at_top = max(0, len(self.rows) - 1), False
+        self._pinned = False
         self._changed()
 
     async def _scroll_down(self, count: int, *, keep_screen_row: bool) -> None:
@@ -187,19 +198,28 @@ class MentionList(Widget, can_focus=True):
         """Select or unselect the mention under the cursor."""
         if self.current is None:
             return
-        self.all_selected = False
+        self._pinned = False
+        self.everything = None
         self.selected.symmetric_difference_update({self.current.id})
         self._selection_changed(len(self.selected))
 
-    def select_all(self) -> None:
-        """Select everything in the view under the current filters (however many)."""
-        self.all_selected = True
+    async def select_all(self) -> None:
+        """Select everything the view shows now under the current filters (however many);
+        mentions that arrive later are not part of it."""
+        self._pinned = False
+        everything = InView(self.view, self.filters, up_to=await self.inbox.newest_id())
+        self.everything = everything
         self.selected.clear()
-        self._selection_changed(-1)
+        self._selection_changed(await self.inbox.count_target(everything, now=self.now()))
+
+    @property
+    def has_selection(self) -> bool:
+        """Whether an action would apply to a selection rather than the current mention."""
+        return bool(self.selected) or self.everything is not None
 
     def clear_selection(self) -> None:
         """Select nothing."""
-        self.all_selected = False
+        self.everything = None
         self.selected.clear()
         self._selection_changed(0)
 
@@ -234,7 +254,7 @@ class MentionList(Widget, can_focus=True):
         return self.get_component_rich_style(f"mention-list--{name}", partial=True)
 
     def _row_text(self, row: Row, width: int, is_cursor: bool) -> Text:
-        picked = self.all_selected or row.id in self.selected
+        picked = row.id in self.selected or self._in_everything(row)
         text = Text(no_wrap=True, end="")
         text.append("✓" if picked else " ")
         text.append("★" if row.starred else " ", self._style("star"))
@@ -251,6 +271,10 @@ class MentionList(Widget, can_focus=True):
         if is_cursor:
             text.stylize(self._style("cursor"))
         return text
+
+    def _in_everything(self, row: Row) -> bool:
+        bound = self.everything.up_to if self.everything else None
+        return bound is not None and row.id <= bound
 
     def _sentiment_style(self, label: str) -> Style:
         return self._style(label) if label in ("negative", "positive") else Style()

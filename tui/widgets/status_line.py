@@ -32,8 +32,7 @@ class StatusLine(Static):
         text.append(one_line(poll))
         if selection:
             text.append(" │ ")
-            text.append("all in view selected" if selection < 0 else f"{selection} selected",
-                        "bold")
+            text.append(f"{selection:,} selected", "bold")
         shown = False
         for state, label, style in HEALTH_LABELS:
             names = [h.name for h in health if h.state == state]
