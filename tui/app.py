@@ -31,12 +31,13 @@ from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, MentionsArrived, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.widgets.status_line import poll_summary
 
 if TYPE_CHECKING:
     from core.config import Config
     from core.polling.poller import Poller
 
-PollRunner = Callable[[], Awaitable[Sequence[PollOutcome]]]
+PollRunner = Callable[[bool], Awaitable[Sequence[PollOutcome]]]  # argument: due_only
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
@@ -85,12 +86,13 @@ class ListenpostApp(App[None]):
         team = [m.name for m in getattr(getattr(self.config, "team", None), "members", ())]
         self.inbox_screen = InboxScreen(inbox, clock=self.clock, tz=self.tz,
                                         db_path=self.store_path, team=team,
-                                        saved_searches=self._saved)
+                                        saved_searches=self._saved,
+                                        hold_top=self.poll_runner is not None)
         await self.push_screen(self.inbox_screen)
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:
-            self.set_interval(self._poll_interval, self.action_poll_now)
-            self.action_poll_now()
+            self.set_interval(self._poll_interval, self._poll_due)
+            self._poll_due()
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -110,21 +112,29 @@ class ListenpostApp(App[None]):
     # -- polling (the one place pollers run) -----------------------------------------------
 
     def action_poll_now(self) -> None:
-        """Poll now, unless a round is already running."""
+        """Poll every source now, due or not (a server's Retry-After still holds)."""
         if self.poll_runner is None:
             self.notify("No sources to poll: add [[sources]] to the config.", markup=False)
         elif self._polling:
             self.notify("Already polling.", markup=False)
         else:
-            self._polling = True
-            self._set_poll_state("polling…")
-            self._poll()
+            self._start_poll(due_only=False)
+
+    def _poll_due(self) -> None:
+        """The timer's round: only the sources that are due; quiet when a round is running."""
+        if self.poll_runner is not None and not self._polling:
+            self._start_poll(due_only=True)
+
+    def _start_poll(self, *, due_only: bool) -> None:
+        self._polling = True
+        self._set_poll_state("polling…")
+        self._poll(due_only)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self) -> None:
+    async def _poll(self, due_only: bool) -> None:
         assert self.poll_runner is not None
         try:
-            outcomes = list(await self.poll_runner())
+            outcomes = list(await self.poll_runner(due_only))
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -136,17 +146,17 @@ class ListenpostApp(App[None]):
     async def on_poll_finished(self, message: PollFinished) -> None:
         """Record the round in the status line."""
         self._polling = False
-        failed = sum(1 for o in message.outcomes if o.status.value == "error")
-        stamp = time.strftime("%H:%M", time.localtime(self.clock()))
-        self._set_poll_state(f"polled {len(message.outcomes)} sources at {stamp}"
-                             + (f", {failed} failed" if failed else ""))
+        self._set_poll_state(poll_summary(message.outcomes, self.clock(), self.tz))
         if self.inbox_screen is not None:
             await self.inbox_screen.refresh_all()
+            self.inbox_screen.mentions.release_top()  # the first poll is in
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
         self._set_poll_state(f"poll failed: {message.error}")
+        if self.inbox_screen is not None:
+            self.inbox_screen.mentions.release_top()
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 
     async def on_mentions_arrived(self, message: MentionsArrived) -> None:
@@ -206,14 +216,14 @@ class ConfigPoller:
         self._stack = AsyncExitStack()
         self._poller: Poller | None = None
 
-    async def __call__(self) -> Sequence[PollOutcome]:
-        """Poll the sources that are due."""
+    async def __call__(self, due_only: bool = True) -> Sequence[PollOutcome]:
+        """Poll the sources that are due, or every source (``p``); Retry-After holds either way."""
         if self._poller is None:
             from core.headless import open_poller
 
             store = await self._stack.enter_async_context(await Store.open(self._db_path))
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
-        return await self._poller.poll_once(due_only=True)
+        return await self._poller.poll_once(due_only=due_only)
 
     async def aclose(self) -> None:
         """Close the poller and its connection."""

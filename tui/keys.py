@@ -54,9 +54,17 @@ TRIAGE = (
     KeySpec("note", "n", "note", "Add a note"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
-    KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
+    KeySpec("clear-selection", "escape", "clear_selection",
+            "Clear the selection (in the reader: close it)"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
+)
+
+READ = (
+    KeySpec("detail-down", "J,shift+down", "detail_down", "Scroll the detail pane down"),
+    KeySpec("detail-up", "K,shift+up", "detail_up", "Scroll the detail pane up"),
+    # q closes the reader; outside it the key falls through to quit (the action skips).
+    KeySpec("close-reader", "q", "close_reader", "Close the reader (Esc too)", palette=False),
 )
 
 FIND = (
@@ -75,7 +83,7 @@ APP = (
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
-INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
+INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND, *READ)
 APP_KEYS: tuple[KeySpec, ...] = APP
 ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}

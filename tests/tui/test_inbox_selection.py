@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+from core.model import PollOutcome, PollStatus
 from tests.tui.conftest import AppFactory
 from tests.tui.inbox_db import M, insert
 from tui.app import ListenpostApp
@@ -61,23 +63,43 @@ async def test_select_all_count_follows_the_filter(make_app: AppFactory) -> None
         assert "selected" not in status_text(app)
 
 
-async def test_cursor_stays_on_the_first_row_while_the_first_poll_arrives(
+async def test_cursor_stays_on_the_first_row_during_the_first_poll(
         make_app: AppFactory, db: Path) -> None:
-    """It should keep the cursor on the first row when urgent mentions arrive before any key."""
-    app = make_app()
+    """It should hold the cursor on the first row while the first poll brings urgent mentions,
+    then keep it on its mention for later arrivals."""
+    release = asyncio.Event()
+
+    async def first_poll(due_only: bool) -> list[PollOutcome]:
+        await release.wait()
+        return [PollOutcome("blog", PollStatus.OK)]
+
+    app = make_app(poll_runner=first_poll, poll_interval=3600)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         insert(db, [M(title="Urgent A", priority=90.0), M(title="Urgent B", priority=80.0)])
-        await screen(app).refresh_all()
+        await screen(app).refresh_all()  # what another commit during the poll does
         listing = screen(app).mentions
         assert listing.cursor == 0
         assert listing.current is not None and listing.current.title == "Urgent A"
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        insert(db, [M(title="Urgent C", priority=95.0)])
+        await screen(app).refresh_all()
+        assert listing.current is not None and listing.current.title == "Urgent A"
+        assert listing.cursor == 1
         await pilot.pause()
 
 
 async def test_cursor_stays_on_its_mention_once_moved(make_app: AppFactory, db: Path) -> None:
     """It should keep the cursor on the same mention after the person moved it."""
-    app = make_app()
+    release = asyncio.Event()
+
+    async def first_poll(due_only: bool) -> list[PollOutcome]:
+        await release.wait()
+        return []
+
+    app = make_app(poll_runner=first_poll, poll_interval=3600)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "k")
@@ -86,4 +108,5 @@ async def test_cursor_stays_on_its_mention_once_moved(make_app: AppFactory, db: 
         listing = screen(app).mentions
         assert listing.current is not None and listing.current.title == "Mention 00"
         assert listing.cursor == 1
+        release.set()
         await pilot.pause()

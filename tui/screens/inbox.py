@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,9 +55,10 @@ class InboxScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(INBOX_KEYS)  # type: ignore[assignment]
 
     def __init__(self, inbox: Inbox, *, clock: Callable[[], float], tz: tzinfo, db_path: Path,
-                 team: Sequence[str] = (), saved_searches: Sequence[tuple[str, str]] = ()
-                 ) -> None:
+                 team: Sequence[str] = (), saved_searches: Sequence[tuple[str, str]] = (),
+                 hold_top: bool = False) -> None:
         super().__init__()
+        self._hold_top = hold_top  # keep the cursor on the first row until the first poll
         self.inbox, self._clock, self._tz, self.db_path = inbox, clock, tz, db_path
         self.team = list(team)
         self._saved = [search_view(query, name) for name, query in saved_searches]
@@ -71,7 +73,8 @@ class InboxScreen(Screen[None]):
         with Horizontal(id="inbox-body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="inbox-main"):
-                yield MentionList(self.inbox, self._clock, self._tz, id="mentions")
+                yield MentionList(self.inbox, self._clock, self._tz, hold_top=self._hold_top,
+                                  id="mentions")
                 yield DetailPane(self._tz, id="detail")
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -153,31 +156,67 @@ class InboxScreen(Screen[None]):
         """A click in the sidebar."""
         await self.action_show_view(message.key)
 
-    # -- movement --------------------------------------------------------------------------
+    # -- movement (in the reader, the same keys scroll the text) --------------------------
+
+    @property
+    def reading(self) -> bool:
+        """Whether the full-screen reader is open (Enter)."""
+        return self.has_class("-reading")
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane, which is also the reader."""
+        return self.query_one(DetailPane)
 
     async def action_cursor_down(self) -> None:
-        """Next mention."""
-        await self.mentions.move(1)
+        """Next mention; a line further in the reader."""
+        if self.reading:
+            self.detail.scroll_down(animate=False)
+        else:
+            await self.mentions.move(1)
 
     async def action_cursor_up(self) -> None:
-        """Previous mention."""
-        await self.mentions.move(-1)
+        """Previous mention; a line back in the reader."""
+        if self.reading:
+            self.detail.scroll_up(animate=False)
+        else:
+            await self.mentions.move(-1)
 
     async def action_next_page(self) -> None:
-        """A page further."""
-        await self.mentions.page(1)
+        """A page further, in the list or the reader."""
+        if self.reading:
+            self.detail.scroll_page_down(animate=False)
+        else:
+            await self.mentions.page(1)
 
     async def action_prev_page(self) -> None:
-        """A page back."""
-        await self.mentions.page(-1)
+        """A page back, in the list or the reader."""
+        if self.reading:
+            self.detail.scroll_page_up(animate=False)
+        else:
+            await self.mentions.page(-1)
 
     async def action_top(self) -> None:
-        """First mention."""
-        await self.mentions.home()
+        """First mention; the start of the text in the reader."""
+        if self.reading:
+            self.detail.scroll_home(animate=False)
+        else:
+            await self.mentions.home()
 
     async def action_bottom(self) -> None:
-        """Last mention."""
-        await self.mentions.end()
+        """Last mention; the end of the text in the reader."""
+        if self.reading:
+            self.detail.scroll_end(animate=False)
+        else:
+            await self.mentions.end()
+
+    def action_detail_down(self) -> None:
+        """Scroll the detail pane a page down without leaving the list."""
+        self.detail.scroll_page_down(animate=False)
+
+    def action_detail_up(self) -> None:
+        """Scroll the detail pane a page up."""
+        self.detail.scroll_page_up(animate=False)
 
     async def action_view(self, number: int) -> None:
         """Jump to view 1-9, or 0 for the tenth (All)."""
@@ -214,6 +253,12 @@ class InboxScreen(Screen[None]):
     def action_open(self) -> None:
         """Read the mention full screen; again to go back."""
         self.toggle_class("-reading")
+
+    def action_close_reader(self) -> None:
+        """Leave the reader; outside it the key is not ours (q then quits)."""
+        if not self.reading:
+            raise SkipAction()
+        self.remove_class("-reading")
 
     def action_open_link(self) -> None:
         """Open the link in a browser (http and https only)."""
@@ -350,8 +395,11 @@ class InboxScreen(Screen[None]):
         await self.mentions.select_all()
 
     def action_clear_selection(self) -> None:
-        """Select nothing."""
-        self.mentions.clear_selection()
+        """Close the reader if it is open, else select nothing."""
+        if self.reading:
+            self.remove_class("-reading")
+        else:
+            self.mentions.clear_selection()
 
     async def action_undo(self) -> None:
         """Undo my last action, a bulk one as a whole."""

@@ -6,9 +6,9 @@ keeps one window of rows (``rows``, at most the widget's height) fetched from SQ
 just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
 literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
-arrive live without moving it — once the person has moved it: until then (a view just shown,
-or ``g``) the cursor stays on the first row, so mentions that arrive above it during the first
-poll do not leave the most urgent ones above the cursor.
+arrive live without moving it. One exception: while the app's first poll is still bringing
+mentions in (``hold_top``) and the person has not moved, the cursor stays on the first row, so
+the most urgent mentions of that first poll are not left above it.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class MentionList(Widget, can_focus=True):
     }
 
     def __init__(self, inbox: Inbox, clock: Callable[[], float], tz: tzinfo,
-                 *, id: str | None = None) -> None:
+                 *, hold_top: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
         self._clock = clock
@@ -57,7 +57,7 @@ class MentionList(Widget, can_focus=True):
         self.selected: set[int] = set()
         self.everything: InView | None = None  # select-all: the view as it was when selected
         self._at_top = True  # rows[0] is the first row of the view
-        self._pinned = True  # the person has not moved the cursor since the view was shown
+        self._pinned = hold_top  # cursor held on the first row (see the module docstring)
         self._shown_id: int | None = None
 
     # -- state -----------------------------------------------------------------------------
@@ -157,7 +157,6 @@ class MentionList(Widget, can_focus=True):
     async def home(self) -> None:
         """The top of the view."""
         self.rows, self.cursor, self._at_top = await self._window(), 0, True
-        self._pinned = True
         self._changed()
 
     async def end(self) -> None:
@@ -193,6 +192,10 @@ class MentionList(Widget, can_focus=True):
         self._changed()
 
     # -- selection -------------------------------------------------------------------------
+
+    def release_top(self) -> None:
+        """The first poll is in: from now on the cursor stays on its mention."""
+        self._pinned = False
 
     def toggle_select(self) -> None:
         """Select or unselect the mention under the cursor."""
