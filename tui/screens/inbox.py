@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
+from core.inbox.snooze import SnoozeError, examples, parse_snooze, presets
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
     BUILTIN_VIEWS,
@@ -325,8 +325,9 @@ class InboxScreen(Screen[None]):
                 return str(error)
             return None
 
-        prompt = PromptScreen("Snooze until (2h, tonight, tomorrow 9:00, mon, 2024-06-03 14:00)",
-                              placeholder="2h", presets=PRESETS, check=check)
+        prompt = PromptScreen(f"Snooze until ({examples(self.now(), self._tz)})",
+                              placeholder="2h", presets=presets(self.now(), self._tz),
+                              check=check)
         self.app.push_screen(prompt, self._snooze_chosen)
 
     async def _snooze_chosen(self, text: str | None) -> None:
