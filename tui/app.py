@@ -21,6 +21,7 @@ from rich.segment import Segments
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
@@ -83,7 +84,8 @@ class ListenpostApp(App[None]):
             return
         self._apply_keymap()
         inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
-        team = [m.name for m in getattr(getattr(self.config, "team", None), "members", ())]
+        team = [(m.handle, m.name)
+                for m in getattr(getattr(self.config, "team", None), "members", ())]
         self.inbox_screen = InboxScreen(inbox, clock=self.clock, tz=self.tz,
                                         db_path=self.store_path, team=team,
                                         saved_searches=self._saved,
@@ -99,8 +101,15 @@ class ListenpostApp(App[None]):
         checked = keymap_from_config(keys)
         self.keys_in_use.update(checked.keymap)
         self.set_keymap(checked.keymap)
-        for problem in checked.problems:
-            self.notify(problem, severity="warning", markup=False, timeout=10)
+        if checked.problems:  # one toast for all of them: toasts replace each other
+            self.notify("\n".join(checked.problems), severity="warning", markup=False,
+                        timeout=10)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """One toast at a time: a new one replaces the last, so they never stack up."""
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     async def on_unmount(self) -> None:
         """Close the database."""

@@ -257,12 +257,12 @@ async def test_remapped_keys_from_config(make_app: AppFactory, db: Path) -> None
     app = make_app(Config(keys={"done": "d", "dnoe": "z"}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert any("did you mean" in str(n.message) for n in app._notifications)
         await pilot.press("e")
         assert status_of(db, "Mention 00")[0] == "new"
         await pilot.press("d")
         assert status_of(db, "Mention 00")[0] == "done"
         assert app.keys_in_use["done"] == "d"
-        assert any("did you mean" in str(n.message) for n in app._notifications)
 
 
 async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path) -> None:

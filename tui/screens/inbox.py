@@ -13,7 +13,6 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -36,6 +35,7 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from core.wording import plural
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, SelectionChanged, ViewChosen
 from tui.screens.prompts import ChoiceScreen, PromptScreen
@@ -55,8 +55,8 @@ class InboxScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(INBOX_KEYS)  # type: ignore[assignment]
 
     def __init__(self, inbox: Inbox, *, clock: Callable[[], float], tz: tzinfo, db_path: Path,
-                 team: Sequence[str] = (), saved_searches: Sequence[tuple[str, str]] = (),
-                 hold_top: bool = False) -> None:
+                 team: Sequence[tuple[str, str]] = (),  # (handle, name) of each member
+                 saved_searches: Sequence[tuple[str, str]] = (), hold_top: bool = False) -> None:
         super().__init__()
         self._hold_top = hold_top  # keep the cursor on the first row until the first poll
         self.inbox, self._clock, self._tz, self.db_path = inbox, clock, tz, db_path
@@ -292,8 +292,7 @@ class InboxScreen(Screen[None]):
             self.mentions.clear_selection()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
-        noun = "mention" if result.changed == 1 else "mentions"
-        self.notify(f"{verb} {result.changed} {noun}. u undoes.", markup=False)
+        self.notify(f"{verb} {plural(result.changed, 'mention')}. u undoes.", markup=False)
 
     def _actor(self) -> str:
         return self.inbox.me
@@ -337,9 +336,11 @@ class InboxScreen(Screen[None]):
                                                         now=self.now()), "Snoozed:")
 
     def action_assign(self) -> None:
-        """Pick a team member (or yourself, or nobody)."""
-        choices = [(self.inbox.me, f"me ({self.inbox.me})")]
-        choices += [(name, name) for name in self.team if name != self.inbox.me]
+        """Pick a team member (yourself first, once), or nobody."""
+        me = self.inbox.me
+        names = dict(self.team)
+        choices = [(me, f"{names.get(me, me)} (me)")]
+        choices += [(handle, name) for handle, name in self.team if handle != me]
         choices.append(("", "nobody (unassign)"))
         self.app.push_screen(ChoiceScreen("Assign to", choices), self._assign_chosen)
 
@@ -410,7 +411,8 @@ class InboxScreen(Screen[None]):
         if result is None:
             self.notify("Nothing to undo.", markup=False)
         else:
-            self.notify(f"Undid {result.action} on {result.changed} mentions.", markup=False)
+            self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
+                        markup=False)
 
     # -- finding ---------------------------------------------------------------------------
 
@@ -461,9 +463,8 @@ class InboxScreen(Screen[None]):
 
     def notify_arrival(self, count: int, sources: Sequence[str]) -> None:
         """The "N new mentions" notice (source names are not markup)."""
-        noun = "mention" if count == 1 else "mentions"
         where = f" from {one_line(', '.join(sources))}" if sources else ""
-        self.notify(Text(f"{count} new {noun}{where}").plain, markup=False)
+        self.notify(f"{plural(count, 'new mention')}{where}", markup=False)
 
 
 def _needs_text(problem: str) -> Callable[[str], str | None]:

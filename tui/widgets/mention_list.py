@@ -25,6 +25,7 @@ from textual.widget import Widget
 
 from core.inbox.triage import Ids, Inbox, InView, Row, Target
 from core.inbox.views import Filters, Order, View, builtin_view
+from core.wording import author_name
 from tui.messages import CursorMoved, SelectionChanged
 from tui.widgets.cells import glyph, matched_names, one_line, short_time
 
@@ -286,7 +287,7 @@ class MentionList(Widget, can_focus=True):
     def _columns(row: Row, width: int) -> list[tuple[str, int]]:
         """Source, author, then the columns that wider terminals have room for."""
         columns = [(one_line(row.source), 8 if width < 100 else 12),
-                   (one_line(row.author), 12 if width < 100 else 16)]
+                   (one_line(author_name(row.author)), 12 if width < 100 else 16)]
         if width >= 70:  # room for the category beside a readable snippet
             columns.append((row.category or "", 9))
         if width >= 110:
