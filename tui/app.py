@@ -23,6 +23,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 
+from core.config import UiConfig
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
@@ -89,7 +90,8 @@ class ListenpostApp(App[None]):
         self.inbox_screen = InboxScreen(inbox, clock=self.clock, tz=self.tz,
                                         db_path=self.store_path, team=team,
                                         saved_searches=self._saved,
-                                        hold_top=self.poll_runner is not None)
+                                        hold_top=self.poll_runner is not None,
+                                        browser=getattr(self.config, "ui", UiConfig()).browser)
         await self.push_screen(self.inbox_screen)
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:

@@ -31,6 +31,7 @@ from core.config.model import (
     SavedSearch,
     TeamConfig,
     TeamMember,
+    UiConfig,
 )
 from core.config.sections import (
     _brand,
@@ -41,6 +42,7 @@ from core.config.sections import (
     _reserved,
     _searches,
     _team,
+    _ui,
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
@@ -58,6 +60,7 @@ __all__ = [
     "SavedSearch",
     "TeamConfig",
     "TeamMember",
+    "UiConfig",
     "known_key_paths",
     "load_config",
     "parse_config",
@@ -122,6 +125,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         team=_team(root.table("team")),
         keys=_keys(root.table("keys")),
         searches=_searches(root),
+        ui=_ui(root.table("ui")),
         reserved=_reserved(root),
     )
 

@@ -12,6 +12,7 @@ from core.config.model import (
     PollerConfig,
     SavedSearch,
     TeamConfig,
+    UiConfig,
 )
 from core.model import SourceConfig
 from core.sources.registry import SOURCE_OPTIONS
@@ -23,6 +24,7 @@ _TABLE_SECTIONS: dict[str, type] = {
     "network": NetworkConfig,
     "poller": PollerConfig,
     "team": TeamConfig,
+    "ui": UiConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,

@@ -81,6 +81,13 @@ class TeamConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class UiConfig:
+    """How the inbox reaches the world outside the terminal."""
+
+    browser: str = ""  # command that opens a link; %u is the URL (else appended); "" = $BROWSER
+
+
+@dataclass(frozen=True, slots=True)
 class SavedSearch:
     """A named full-text search that the inbox shows as a view of its own."""
 
@@ -101,6 +108,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
+    ui: UiConfig = field(default_factory=UiConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -8,6 +8,7 @@ what a stranger wrote.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
@@ -36,9 +37,10 @@ from core.inbox.views import (
     source_view,
 )
 from core.wording import plural
+from tui.browser import browser_argv, has_desktop, run_browser
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, SelectionChanged, ViewChosen
-from tui.screens.prompts import ChoiceScreen, PromptScreen
+from tui.screens.prompts import ChoiceScreen, LinkScreen, PromptScreen
 from tui.widgets.cells import one_line
 from tui.widgets.detail import DetailPane
 from tui.widgets.mention_list import MentionList
@@ -56,8 +58,10 @@ class InboxScreen(Screen[None]):
 
     def __init__(self, inbox: Inbox, *, clock: Callable[[], float], tz: tzinfo, db_path: Path,
                  team: Sequence[tuple[str, str]] = (),  # (handle, name) of each member
-                 saved_searches: Sequence[tuple[str, str]] = (), hold_top: bool = False) -> None:
+                 saved_searches: Sequence[tuple[str, str]] = (), hold_top: bool = False,
+                 browser: str = "") -> None:
         super().__init__()
+        self._browser = browser  # [ui] browser: the command o opens links with
         self._hold_top = hold_top  # keep the cursor on the first row until the first poll
         self.inbox, self._clock, self._tz, self.db_path = inbox, clock, tz, db_path
         self.team = list(team)
@@ -261,19 +265,36 @@ class InboxScreen(Screen[None]):
         self.remove_class("-reading")
 
     def action_open_link(self) -> None:
-        """Open the link in a browser (http and https only)."""
+        """Open the link with the configured browser; with none, show it to copy."""
         row = self.mentions.current
-        if row and row.url and row.url.startswith(("https://", "http://")):
-            self.app.open_url(row.url)
-        else:
+        if not (row and row.url and row.url.startswith(("https://", "http://"))):
             self.notify("This mention has no web link.", severity="warning", markup=False)
+            return
+        argv = browser_argv(self._browser, os.environ, row.url)
+        if argv is not None:
+            self.run_worker(self._open_with(argv, row.url), group="browser")
+        elif has_desktop(os.environ):
+            self.app.open_url(row.url)
+            self.notify("Opening the link in the default browser.", markup=False)
+        else:
+            self.app.push_screen(LinkScreen(row.url, "No browser here: set [ui] browser in the "
+                                            "config or $BROWSER, or copy the link."))
+
+    async def _open_with(self, argv: list[str], url: str) -> None:
+        self.notify(f"Opening the link with {one_line(argv[0])}.", markup=False)
+        problem = await run_browser(argv)
+        if problem is not None:
+            self.app.push_screen(LinkScreen(url, f"The browser did not open it: {problem}."))
 
     def action_copy_link(self) -> None:
-        """Copy the link (OSC 52: the terminal must allow it)."""
+        """Send the link to the terminal's clipboard (OSC 52), saying that the terminal decides."""
         row = self.mentions.current
-        if row and row.url:
-            self.app.copy_to_clipboard(row.url)
-            self.notify("Link copied.", markup=False)
+        if not (row and row.url):
+            self.notify("This mention has no link.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(row.url)
+        self.notify("Link sent to the terminal's clipboard (OSC 52); terminals that do not "
+                    "allow it ignore it, then o shows the link.", markup=False)
 
     # -- triage ----------------------------------------------------------------------------
 
