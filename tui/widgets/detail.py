@@ -48,8 +48,9 @@ class DetailPane(VerticalScroll, can_focus=False):
     def _text(self, d: Detail) -> Text:
         row = d.row
         text = Text()
-        text.append(one_line(row.title) or "(no title)", self._style("title"))
-        text.append("\n")
+        if row.title:  # a comment or a toot has none: its text below says it all
+            text.append(one_line(row.title), self._style("title"))
+            text.append("\n")
         for label, value in self._facts(d):
             text.append(f"{label}: ", self._style("label"))
             text.append_text(value)
