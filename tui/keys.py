@@ -73,6 +73,7 @@ FIND = (
     KeySpec("filter", "f", "filter", "Filter by source, sentiment, category, language…"),
     KeySpec("clear-filter", "F", "clear_filter", "Clear the filter"),
     KeySpec("order", "O", "toggle_order", "Order: most urgent first / newest first"),
+    KeySpec("toggle-sidebar", "backslash", "toggle_sidebar", "Hide or show the sidebar"),
     *(KeySpec(f"view-{n}", str(n), f"view({n})", f"Jump to view {n}", palette=False)
       for n in range(10)),
 )
@@ -122,5 +123,5 @@ def key_label(key: str) -> str:
     """How a Textual key name reads in help: ``question_mark`` -> ``?``."""
     names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
              "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
-             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
+             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "backslash": "\\"}
     return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

@@ -14,6 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -102,7 +103,9 @@ class InboxScreen(Screen[None]):
     # -- refreshing ------------------------------------------------------------------------
 
     async def _load_views(self) -> None:
-        sources = [source_view(i, name) for i, name in await self.inbox.sources()]
+        named = await self.inbox.sources()
+        self.mentions.source_names = tuple(name for _, name in named)
+        sources = [source_view(i, name) for i, name in named]
         searches = [self._search] if self._search else []
         self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
@@ -476,6 +479,16 @@ class InboxScreen(Screen[None]):
         await self.mentions.show(self.mentions.view, filters, self.mentions.order)
         await self.refresh_counts()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The sidebar's width bound is a share of the screen's."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.styles.width = sidebar.wanted_width(event.size.width)
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide the sidebar to give the list its width, or show it again."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
     async def action_toggle_order(self) -> None:
         """Most urgent first, or newest first."""
         order = Order.NEWEST if self.mentions.order is Order.TRIAGE else Order.TRIAGE
@@ -484,7 +497,8 @@ class InboxScreen(Screen[None]):
 
     def notify_arrival(self, count: int, sources: Sequence[str]) -> None:
         """The "N new mentions" notice (source names are not markup)."""
-        where = f" from {one_line(', '.join(sources))}" if sources else ""
+        where = f" from {one_line(', '.join(sources))}" if 0 < len(sources) <= 2 else \
+            f" from {len(sources)} sources" if sources else ""  # a short toast, not a list
         self.notify(f"{plural(count, 'new mention')}{where}", markup=False)
 
 

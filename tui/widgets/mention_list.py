@@ -25,9 +25,9 @@ from textual.widget import Widget
 
 from core.inbox.triage import Ids, Inbox, InView, Row, Target
 from core.inbox.views import Filters, Order, View, builtin_view
-from core.wording import author_name
 from tui.messages import CursorMoved, SelectionChanged
-from tui.widgets.cells import glyph, matched_names, one_line, short_time
+from tui.widgets.cells import glyph, one_line, short_time
+from tui.widgets.columns import Column, plan
 
 EMPTY = "Nothing here. Views: 1-9 and 0, [ and ]; / searches; f filters."
 
@@ -60,6 +60,8 @@ class MentionList(Widget, can_focus=True):
         self._at_top = True  # rows[0] is the first row of the view
         self._pinned = hold_top  # cursor held on the first row (see the module docstring)
         self._shown_id: int | None = None
+        self.source_names: tuple[str, ...] = ()  # every source, for a steady source column
+        self._layout: tuple[object, list[tuple[Column, int]]] | None = None
 
     # -- state -----------------------------------------------------------------------------
 
@@ -265,8 +267,8 @@ class MentionList(Widget, can_focus=True):
         text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
         text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
                     self._style("dim"))
-        for cell, size in self._columns(row, width):
-            text.append(set_cell_size(cell, size) + " ")
+        for column, size in self._plan(width):
+            text.append(set_cell_size(column.value(row), size) + " ")
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
             text.stylize(self._style("dim"))
@@ -283,18 +285,12 @@ class MentionList(Widget, can_focus=True):
     def _sentiment_style(self, label: str) -> Style:
         return self._style(label) if label in ("negative", "positive") else Style()
 
-    @staticmethod
-    def _columns(row: Row, width: int) -> list[tuple[str, int]]:
-        """Source, author, then the columns that wider terminals have room for."""
-        columns = [(one_line(row.source), 8 if width < 100 else 12),
-                   (one_line(author_name(row.author)), 12 if width < 100 else 16)]
-        if width >= 70:  # room for the category beside a readable snippet
-            columns.append((row.category or "", 9))
-        if width >= 110:
-            columns.append((matched_names(row.matched), 14))
-        if width >= 90:
-            columns.append((f"@{row.assignee}" if row.assignee else "", 8))
-        return [(one_line(cell), size) for cell, size in columns]
+    def _plan(self, width: int) -> list[tuple[Column, int]]:
+        """Column widths for the rows on screen, worked out once per window and width."""
+        key = (tuple(self.rows), width, self.source_names)
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, plan(self.rows, width, self.source_names))
+        return self._layout[1]
 
     @staticmethod
     def _snippet(row: Row) -> str:
