@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from core.config import Config, UiConfig
 from tests.tui.conftest import AppFactory
 from tests.tui.screen_text import screen_text
-from tui.app import ListenpostApp
 from tui.browser import browser_argv, has_desktop
 from tui.screens.prompts import LinkScreen
 
@@ -35,11 +35,12 @@ def recorder(tmp_path: Path) -> tuple[str, Path]:
     return f"{sys.executable} {script} %u", out
 
 
-async def wait_for_file(app: ListenpostApp, path: Path) -> str:
+async def wait_for_file(pilot: Pilot[None], path: Path) -> str:
     for _ in range(500):  # bounded: the process starts in well under 500 turns of the loop
         if path.exists() and path.read_text():
             return path.read_text()
-        await app.workers.wait_for_complete()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     return ""
 
 
@@ -50,7 +51,7 @@ async def test_o_runs_the_configured_browser(make_app: AppFactory, tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("o")
-        assert await wait_for_file(app, opened) == URL
+        assert await wait_for_file(pilot, opened) == URL
         await pilot.pause()
         assert not isinstance(app.screen, LinkScreen)
 
@@ -64,7 +65,7 @@ async def test_o_honours_dollar_browser(make_app: AppFactory, tmp_path: Path,
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("o")
-        assert await wait_for_file(app, opened) == URL
+        assert await wait_for_file(pilot, opened) == URL
 
 
 async def test_o_without_a_browser_shows_the_link_to_copy(make_app: AppFactory) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from core.config import parse_config
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
 from tests.tui.conftest import AppFactory
 from tests.tui.screen_text import screen_text
-from tui.app import ConfigPoller, ListenpostApp
+from tui.app import ConfigPoller
 
 FEED = rss([FeedItem("Northwind rocks", "Northwind is great", "n1", link="https://b.example/1")])
 
@@ -23,10 +25,12 @@ def two_sources(loopback: LoopbackServer) -> str:
             f"[network]\nallow_private_addresses = true\n\n{sources}")
 
 
-async def settle(app: ListenpostApp) -> None:
-    for _ in range(200):  # bounded: a poll round on loopback takes well under 200 turns
-        await app.workers.wait_for_complete()
-        if "polling…" not in screen_text(app):
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the round's outcome is on the status line (a bounded number of turns)."""
+    for _ in range(500):  # a poll round on loopback takes a few turns of the loop
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if "polling…" not in screen_text(pilot.app):
             return
 
 
@@ -37,11 +41,11 @@ async def test_p_polls_sources_that_are_not_due(make_app: AppFactory, db: Path,
     app = make_app(config, poll_runner=ConfigPoller(config, db), poll_interval=3600)
     async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause()
-        await settle(app)
+        await settle(pilot)
         assert len(loopback.hits("/ok.xml")) == 1
         await pilot.press("p")
         await pilot.pause()
-        await settle(app)
+        await settle(pilot)
         await pilot.pause()
         assert len(loopback.hits("/ok.xml")) == 2
         assert len(loopback.hits("/busy.xml")) == 1  # Retry-After: not asked again

@@ -296,8 +296,8 @@ class InboxScreen(Screen[None]):
             self.notify("This mention has no link.", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(row.url)
-        self.notify("Link sent to the terminal's clipboard (OSC 52); terminals that do not "
-                    "allow it ignore it, then o shows the link.", markup=False)
+        # "sent", not "copied": the terminal decides, and cannot tell us, whether it took it.
+        self.notify("Link sent to the terminal's clipboard (OSC 52).", markup=False)
 
     # -- triage ----------------------------------------------------------------------------
 

@@ -22,9 +22,9 @@ from tui.widgets.cells import one_line
 NUMBERED = 10  # keys 1-9 then 0 jump to the first ten views
 LABEL_CELLS = 24  # before the first layout: the sidebar's .tcss width less its border
 COUNT_CELLS = 4  # the widest count shown: "999", "12k", "1k+"
-# Width bounds: narrower cuts "Needs reply"; wider than 36 cells, or than a quarter of the
+# Width bounds: narrower cuts "Needs reply"; wider than 40 cells, or than a quarter of the
 # screen, takes the list's room for names that are rarely read in full.
-MIN_WIDTH, MAX_WIDTH, MAX_SHARE = 18, 36, 0.25
+MIN_WIDTH, MAX_WIDTH, MAX_SHARE = 18, 40, 0.25
 
 
 class Sidebar(OptionList):
