@@ -41,8 +41,8 @@ MOVE = (
 
 TRIAGE = (
     KeySpec("open", "enter", "open", "Open: the detail pane full screen (again to close)"),
-    KeySpec("open-link", "o", "open_link", "Open the mention's link in a browser"),
-    KeySpec("copy-link", "y", "copy_link", "Copy the mention's link"),
+    KeySpec("open-link", "o", "open_link", "Open the link ([ui] browser, $BROWSER; else show it)"),
+    KeySpec("copy-link", "y", "copy_link", "Send the link to the terminal's clipboard (OSC 52)"),
     KeySpec("done", "e", "done", "Mark done", show=True, short="Done"),
     KeySpec("reopen", "N", "reopen", "Back to new (ends a snooze)"),
     KeySpec("star", "asterisk,m", "star", "Star or unstar"),
@@ -79,7 +79,8 @@ FIND = (
 )
 
 APP = (
-    KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
+    KeySpec("poll", "p", "app.poll_now", "Poll every source now (Retry-After still holds)",
+            show=True, short="Poll"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
