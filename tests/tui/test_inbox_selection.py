@@ -110,3 +110,22 @@ async def test_cursor_stays_on_its_mention_once_moved(make_app: AppFactory, db: 
         assert listing.cursor == 1
         release.set()
         await pilot.pause()
+
+
+async def test_select_all_of_a_broad_filter_says_at_least(make_app: AppFactory,
+                                                          db: Path) -> None:
+    """It should say "1,000+ selected" when a filtered view is counted up to its cap, and
+    still act on every one of them."""
+    insert(db, [M(title=f"Refund {i}", source="hn") for i in range(1100)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f", *"source:hn", "enter")
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        assert "1,000+ selected" in status_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+    assert sum(title.startswith("Refund") and s == "done"
+               for title, s in statuses(db).items()) == 1100

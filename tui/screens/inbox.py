@@ -72,6 +72,7 @@ class InboxScreen(Screen[None]):
         self.poll_state = "not polled yet"
         self.health: list[SourceHealth] = []
         self._selection = 0
+        self._selection_capped = False
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -144,7 +145,8 @@ class InboxScreen(Screen[None]):
     def show_status(self) -> None:
         """Redraw the status line."""
         self.query_one(StatusLine).show(poll=self.poll_state, health=self.health,
-                                        db_path=self.db_path, selection=self._selection)
+                                        db_path=self.db_path, selection=self._selection,
+                                        capped=self._selection_capped)
 
     async def on_cursor_moved(self, message: CursorMoved) -> None:
         """Show the mention under the cursor in the detail pane."""
@@ -157,6 +159,7 @@ class InboxScreen(Screen[None]):
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""
         self._selection = message.count
+        self._selection_capped = message.capped
         self.show_status()
 
     async def on_view_chosen(self, message: ViewChosen) -> None:

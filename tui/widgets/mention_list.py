@@ -216,7 +216,8 @@ class MentionList(Widget, can_focus=True):
         everything = InView(self.view, self.filters, up_to=await self.inbox.newest_id())
         self.everything = everything
         self.selected.clear()
-        self._selection_changed(await self.inbox.count_target(everything, now=self.now()))
+        count, capped = await self.inbox.count_selected(everything, now=self.now())
+        self._selection_changed(count, capped)
 
     @property
     def has_selection(self) -> bool:
@@ -229,8 +230,8 @@ class MentionList(Widget, can_focus=True):
         self.selected.clear()
         self._selection_changed(0)
 
-    def _selection_changed(self, count: int) -> None:
-        self.post_message(SelectionChanged(count))
+    def _selection_changed(self, count: int, capped: bool = False) -> None:
+        self.post_message(SelectionChanged(count, capped))
         self.refresh()
 
     def _changed(self) -> None:

@@ -30,13 +30,13 @@ class StatusLine(Static):
     """One row at the bottom of the inbox."""
 
     def show(self, *, poll: str, health: list[SourceHealth], db_path: Path,
-             selection: int) -> None:
+             selection: int, capped: bool = False) -> None:
         """Redraw from the current state."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(one_line(poll))
         if selection:
             text.append(" │ ")
-            text.append(f"{selection:,} selected", "bold")
+            text.append(f"{selection:,}{'+' if capped else ''} selected", "bold")
         shown = False
         for state, label, style in HEALTH_LABELS:
             names = [h.name for h in health if h.state == state]
