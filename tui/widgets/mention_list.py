@@ -235,6 +235,7 @@ class MentionList(Widget, can_focus=True):
         self.refresh()
 
     def _changed(self) -> None:
+        self._layout = None  # the rows may be others: size the columns again
         current = self.current.id if self.current else None
         if current != self._shown_id:
             self._shown_id = current
@@ -288,7 +289,7 @@ class MentionList(Widget, can_focus=True):
 
     def _plan(self, width: int) -> list[tuple[Column, int]]:
         """Column widths for the rows on screen, worked out once per window and width."""
-        key = (tuple(self.rows), width, self.source_names)
+        key = (width, self.source_names)
         if self._layout is None or self._layout[0] != key:
             self._layout = (key, plan(self.rows, width, self.source_names))
         return self._layout[1]
