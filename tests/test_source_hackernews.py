@@ -11,7 +11,9 @@ import pytest
 from core.analysis.text import html_to_text, sanitize
 from core.model import SourceConfig
 from core.sources import hackernews
-from core.sources.base import SourceError, SourceState
+from core.sources.base import ParseOptions, SourceError, SourceState
+from core.sources.feed import parse_feed
+from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply, Request
 from tests.replay import ReplayContext, hn_fixtures, options_for
 
@@ -45,7 +47,10 @@ def test_every_recorded_search_parses(corpora: Path) -> None:
             assert mention.author == hit["author"]
             item = f"https://news.ycombinator.com/item?id={hit['objectID']}"
             if comment:
-                assert mention.text == html_to_text(hit["comment_text"])
+                assert mention.title == ""  # the comment's own words lead in the list
+                assert mention.text.startswith(html_to_text(hit["comment_text"]))
+                if hit.get("story_title"):
+                    assert mention.text.endswith(f"(on \u201c{hit['story_title']}\u201d)")
                 assert mention.url == item and mention.in_reply_to == str(hit["parent_id"])
             else:
                 assert mention.title == sanitize(hit["title"])
@@ -58,6 +63,25 @@ def test_comment_html_becomes_text(corpora: Path) -> None:
     page = hackernews.parse_search(rec.body, rec.headers, options_for(_source(rec.url), rec.url))
     text = page.mentions[0].text
     assert "&#x27;" not in text and "<p>" not in text and "it'll" in text
+
+
+def test_hnrss_comment_rows_show_the_comment() -> None:
+    """It should give an hnrss comment no title, its words first and the story as context."""
+    item = FeedItem('New comment by oatflatwhite in "Show HN: A grinder timer"',
+                    "<p>The Northwind app crashes on reorder.</p>", "c1",
+                    link="https://news.ycombinator.com/item?id=1")
+    options = ParseOptions(source="hn", kind="feed", url="https://hnrss.org/newcomments")
+    [mention] = parse_feed(rss([item]), {"Content-Type": "application/rss+xml"},
+                           options).mentions
+    assert mention.title == ""
+    assert mention.text == ("The Northwind app crashes on reorder.\n\n"
+                            "(on \u201cShow HN: A grinder timer\u201d)")
+
+
+def test_a_story_titled_like_a_comment_only_when_it_is_one() -> None:
+    """It should leave other titles alone."""
+    assert hackernews.hnrss_comment("New comment on the grinder", "x") is None
+    assert hackernews.comment_fields("", "just words") == ("", "just words")
 
 
 def test_next_page_from_nbpages(corpora: Path) -> None:

@@ -23,10 +23,12 @@ from rich.segment import Segments
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 
+from core.config import UiConfig
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
-from core.model import FAILED_STATUSES, PollOutcome, PollStatus
+from core.model import PollOutcome
 from core.store import Store, StoreError
 from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
@@ -34,12 +36,13 @@ from tui.messages import DatabaseChanged, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
+from tui.widgets.status_line import poll_summary
 
 if TYPE_CHECKING:
     from core.config import Config
     from core.polling.poller import Poller
 
-PollRunner = Callable[[], Awaitable[Sequence[PollOutcome]]]
+PollRunner = Callable[[bool], Awaitable[Sequence[PollOutcome]]]  # argument: due_only
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
@@ -92,15 +95,18 @@ class ListenpostApp(App[None]):
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:
-            self.set_interval(self._poll_interval, self.action_poll_now)
-            self.action_poll_now()
+            self.set_interval(self._poll_interval, self._poll_due)
+            self._poll_due()
 
     def _make_inbox(self) -> InboxScreen:
         assert self.inbox is not None
-        team = [m.name for m in getattr(getattr(self.config, "team", None), "members", ())]
+        team = [(m.handle, m.name)
+                for m in getattr(getattr(self.config, "team", None), "members", ())]
         self.inbox_screen = InboxScreen(self.inbox, clock=self.clock, tz=self.tz,
                                         db_path=self.store_path, team=team,
-                                        saved_searches=self._saved)
+                                        saved_searches=self._saved,
+                                        hold_top=self.poll_runner is not None,
+                                        browser=getattr(self.config, "ui", UiConfig()).browser)
         return self.inbox_screen
 
     def _apply_keymap(self) -> None:
@@ -108,8 +114,15 @@ class ListenpostApp(App[None]):
         checked = keymap_from_config(keys)
         self.keys_in_use.update(checked.keymap)
         self.set_keymap(checked.keymap)
-        for problem in checked.problems:
-            self.notify(problem, severity="warning", markup=False, timeout=10)
+        if checked.problems:  # one toast for all of them: toasts replace each other
+            self.notify("\n".join(checked.problems), severity="warning", markup=False,
+                        timeout=10)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """One toast at a time: a new one replaces the last, so they never stack up."""
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     async def on_unmount(self) -> None:
         """Close the database."""
@@ -121,21 +134,29 @@ class ListenpostApp(App[None]):
     # -- polling (the one place pollers run) -----------------------------------------------
 
     def action_poll_now(self) -> None:
-        """Poll now, unless a round is already running."""
+        """Poll every source now, due or not (a server's Retry-After still holds)."""
         if self.poll_runner is None:
             self.notify("No sources to poll: add [[sources]] to the config.", markup=False)
         elif self._polling:
             self.notify("Already polling.", markup=False)
         else:
-            self._polling = True
-            self.signals.poll_state.publish(PollState("polling…"))
-            self._poll()
+            self._start_poll(due_only=False)
+
+    def _poll_due(self) -> None:
+        """The timer's round: only the sources that are due; quiet when a round is running."""
+        if self.poll_runner is not None and not self._polling:
+            self._start_poll(due_only=True)
+
+    def _start_poll(self, *, due_only: bool) -> None:
+        self._polling = True
+        self.signals.poll_state.publish(PollState("polling…"))
+        self._poll(due_only)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self) -> None:
+    async def _poll(self, due_only: bool) -> None:
         assert self.poll_runner is not None
         try:
-            outcomes = list(await self.poll_runner())
+            outcomes = list(await self.poll_runner(due_only))
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -148,27 +169,18 @@ class ListenpostApp(App[None]):
         from announcing the same change a second time."""
         self._polling = False
         outcomes = message.outcomes
-        self.signals.poll_state.publish(PollState(self._round_words(outcomes), outcomes))
+        summary = poll_summary(outcomes, self.clock(), self.tz)
+        self.signals.poll_state.publish(PollState(summary, outcomes, round_over=True))
         self._data_version = await self._read_data_version()
         new = sum(o.new for o in outcomes)
         self.signals.data_changed.publish(DataChanged(
             ChangeOrigin.POLL, new, tuple(o.source for o in outcomes if o.new)))
 
-    def _round_words(self, outcomes: Sequence[PollOutcome]) -> str:
-        """"polled 6 sources at 14:02, 2 failed (1 throttled)": failed as FAILED_STATUSES says."""
-        stamp = time.strftime("%H:%M", time.localtime(self.clock()))
-        noun = "source" if len(outcomes) == 1 else "sources"
-        words = f"polled {len(outcomes)} {noun} at {stamp}"
-        failed = [o for o in outcomes if o.status in FAILED_STATUSES]
-        throttled = sum(1 for o in failed if o.status is PollStatus.THROTTLED)
-        if failed:
-            words += f", {len(failed)} failed" + (f" ({throttled} throttled)" if throttled else "")
-        return words
-
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
-        self.signals.poll_state.publish(PollState(f"poll failed: {message.error}"))
+        self.signals.poll_state.publish(PollState(f"poll failed: {message.error}",
+                                                  round_over=True))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 
     # -- other writers ---------------------------------------------------------------------
@@ -224,14 +236,14 @@ class ConfigPoller:
         self._stack = AsyncExitStack()
         self._poller: Poller | None = None
 
-    async def __call__(self) -> Sequence[PollOutcome]:
-        """Poll the sources that are due."""
+    async def __call__(self, due_only: bool = True) -> Sequence[PollOutcome]:
+        """Poll the sources that are due, or every source (``p``); Retry-After holds either way."""
         if self._poller is None:
             from core.headless import open_poller
 
             store = await self._stack.enter_async_context(await Store.open(self._db_path))
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
-        return await self._poller.poll_once(due_only=True)
+        return await self._poller.poll_once(due_only=due_only)
 
     async def aclose(self) -> None:
         """Close the poller and its connection."""

@@ -43,8 +43,8 @@ MOVE = (
 
 TRIAGE = (
     KeySpec("open", "enter", "open", "Open: the detail pane full screen (again to close)"),
-    KeySpec("open-link", "o", "open_link", "Open the mention's link in a browser"),
-    KeySpec("copy-link", "y", "copy_link", "Copy the mention's link"),
+    KeySpec("open-link", "o", "open_link", "Open the link ([ui] browser, $BROWSER; else show it)"),
+    KeySpec("copy-link", "y", "copy_link", "Send the link to the terminal's clipboard (OSC 52)"),
     KeySpec("done", "e", "done", "Mark done", show=True, short="Done"),
     KeySpec("reopen", "N", "reopen", "Back to new (ends a snooze)"),
     KeySpec("star", "asterisk,m", "star", "Star or unstar"),
@@ -56,9 +56,17 @@ TRIAGE = (
     KeySpec("note", "n", "note", "Add a note"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
-    KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
+    KeySpec("clear-selection", "escape", "clear_selection",
+            "Clear the selection (in the reader: close it)"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
+)
+
+READ = (
+    KeySpec("detail-down", "J,shift+down", "detail_down", "Scroll the detail pane down"),
+    KeySpec("detail-up", "K,shift+up", "detail_up", "Scroll the detail pane up"),
+    # q closes the reader; outside it the key falls through to quit (the action skips).
+    KeySpec("close-reader", "q", "close_reader", "Close the reader (Esc too)", palette=False),
 )
 
 FIND = (
@@ -67,17 +75,19 @@ FIND = (
     KeySpec("filter", "f", "filter", "Filter by source, sentiment, category, language…"),
     KeySpec("clear-filter", "F", "clear_filter", "Clear the filter"),
     KeySpec("order", "O", "toggle_order", "Order: most urgent first / newest first"),
+    KeySpec("toggle-sidebar", "backslash", "toggle_sidebar", "Hide or show the sidebar"),
     *(KeySpec(f"view-{n}", str(n), f"view({n})", f"Jump to view {n}", palette=False)
       for n in range(10)),
 )
 
 APP = (
-    KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
+    KeySpec("poll", "p", "app.poll_now", "Poll every source now (Retry-After still holds)",
+            show=True, short="Poll"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
-INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
+INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND, *READ)
 APP_KEYS: tuple[KeySpec, ...] = APP
 ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
@@ -118,5 +128,5 @@ def key_label(key: str) -> str:
     """How a Textual key name reads in help: ``question_mark`` -> ``?``."""
     names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
              "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
-             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
+             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "backslash": "\\"}
     return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

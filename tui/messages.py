@@ -44,9 +44,11 @@ class CursorMoved(Message):
 
 @dataclass
 class SelectionChanged(Message):
-    """The set of selected mentions changed; ``count`` is -1 for "all in view"."""
+    """The set of selected mentions changed; ``count`` is how many an action would reach
+    (``capped``: at least that many, a filtered select-all counted up to a cap)."""
 
     count: int
+    capped: bool = False
 
 
 @dataclass

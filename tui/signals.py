@@ -38,10 +38,12 @@ class DataChanged:
 
 @dataclass(frozen=True, slots=True)
 class PollState:
-    """The poller's state in words, and the outcomes of the round that just ended, if any."""
+    """The poller's state in words, and the outcomes of the round that just ended, if any;
+    ``round_over`` once a round has ended, well or not."""
 
     text: str
     outcomes: Sequence[PollOutcome] = field(default_factory=tuple)
+    round_over: bool = False
 
 
 class AppSignals:

@@ -33,6 +33,7 @@ from core.config.model import (
     SavedSearch,
     TeamConfig,
     TeamMember,
+    UiConfig,
 )
 from core.config.sections import (
     _brand,
@@ -44,6 +45,7 @@ from core.config.sections import (
     _reserved,
     _searches,
     _team,
+    _ui,
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
@@ -62,6 +64,7 @@ __all__ = [
     "SavedSearch",
     "TeamConfig",
     "TeamMember",
+    "UiConfig",
     "known_key_paths",
     "load_config",
     "parse_config",
@@ -132,6 +135,7 @@ def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) 
         keys=_keys(root.table("keys"), key_ids),
         searches=_searches(root),
         report=_report(root.table("report")),
+        ui=_ui(root.table("ui")),
         reserved=_reserved(root),
     )
 

@@ -13,6 +13,7 @@ from core.config.model import (
     ReportConfig,
     SavedSearch,
     TeamConfig,
+    UiConfig,
 )
 from core.model import SourceConfig
 from core.sources.registry import SOURCE_OPTIONS
@@ -25,6 +26,7 @@ _TABLE_SECTIONS: dict[str, type] = {
     "poller": PollerConfig,
     "team": TeamConfig,
     "report": ReportConfig,
+    "ui": UiConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,

@@ -71,6 +71,13 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class UiConfig:
+    """How the inbox reaches the world outside the terminal."""
+
+    browser: str = ""  # command that opens a link; %u is the URL (else appended); "" = $BROWSER
+
+
+@dataclass(frozen=True, slots=True)
 class SavedSearch:
     """A named full-text search that the inbox shows as a view of its own."""
 
@@ -92,6 +99,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
     report: ReportConfig = field(default_factory=ReportConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -19,6 +19,7 @@ from core.config.model import (
     SavedSearch,
     TeamConfig,
     TeamMember,
+    UiConfig,
 )
 from core.config.tables import (
     BOOL,
@@ -271,6 +272,11 @@ def _team(t: _Table) -> TeamConfig:
         t.fail("me", f"expected the handle of a team member ({handles}), got '{me}'")
         me = None
     return TeamConfig(members=tuple(members), me=me)
+
+
+def _ui(t: _Table) -> UiConfig:
+    t.refuse_unknown(_keys_of(UiConfig))
+    return UiConfig(browser=t.value("browser", STR, "").strip())
 
 
 def _member(m: _Table, seen: set[str]) -> TeamMember | None:

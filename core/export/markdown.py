@@ -22,6 +22,7 @@ from core.analysis.text import bounded
 from core.export.report import Report, Summary
 from core.export.zone import ReportZone
 from core.store import SourceRow, StoredMention
+from core.wording import author_name
 
 SNIPPET = 160  # characters of a mention shown in a list line: one or two lines in a mail client
 TOP = 10  # mentions per section: a report is a digest, the inbox holds the rest
@@ -147,7 +148,7 @@ def _list_section(title: str, mentions: list[StoredMention], zone: ReportZone) -
 def _line(m: StoredMention, zone: ReportZone) -> str:
     mark = {"positive": "+", "negative": "-", "neutral": "~"}[m.sentiment.label.value]
     text = escape(bounded(m.title or m.text, SNIPPET))
-    who = escape(m.author) or "someone"
+    who = escape(author_name(m.author))
     when = zone.stamp(m.published_at or m.fetched_at)
     return f"- \\[{mark}\\] **{who}** on {escape(m.source)}, {when}: {text}{link(m.url)}"
 

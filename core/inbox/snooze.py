@@ -3,7 +3,9 @@
 ``parse_snooze`` turns ``2h``, ``tonight``, ``tomorrow 9:00``, ``mon``, ``next week`` or an ISO
 date/time into Unix seconds. It is pure: ``now`` and the time zone are passed in, so tests fix
 both and the inbox never needs a cron job (a snoozed mention's view predicate compares
-``snoozed_until`` with the current time).
+``snoozed_until`` with the current time). The ready answers (``presets``) and the examples in
+hints and errors are computed from the same ``now``: only future times are offered, and an
+example date is next week's, never a fixed year.
 """
 
 from __future__ import annotations
@@ -13,14 +15,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 MORNING = time(9, 0)  # "tomorrow" and weekdays without a time mean the start of a workday
 EVENING = time(18, 0)  # "tonight": after work, when the person said they would look again
-PRESETS: tuple[tuple[str, str], ...] = (
-    ("1h", "in an hour"),
-    ("3h", "in three hours"),
-    ("tonight", "today at 18:00"),
-    ("tomorrow", "tomorrow at 09:00"),
-    ("mon", "Monday at 09:00"),
-    ("next week", "Monday at 09:00"),
-)
+# What the snooze prompt offers, in this order; each is shown only while it is in the future.
+PRESET_WORDS = ("1h", "3h", "tonight", "tomorrow", "next week")
+EXAMPLE_DAYS = 7  # the example ISO date in hints: a week from today
 
 _RELATIVE = re.compile(r"^(\d{1,4})\s*(m|min|mins|h|hr|hrs|d|day|days|w|wk|wks)$")  # ≤ 9999 units
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -36,14 +33,45 @@ def parse_snooze(text: str, now: int, tz: tzinfo) -> int:
     """The moment ``text`` names, as Unix seconds, strictly after ``now``."""
     words = text.strip().lower()
     if not words:
-        raise SnoozeError("say when: 2h, tonight, tomorrow 9:00, mon, or 2024-05-01 14:00")
+        raise SnoozeError(f"say when: {examples(now, tz)}")
     local_now = datetime.fromtimestamp(now, tz)
     moment = _relative(words, now) or _named(words, local_now) or _iso(words, tz)
     if moment is None:
-        raise SnoozeError(f"cannot read {text!r}: try 2h, tonight, tomorrow 9:00, mon, 2024-05-01")
+        raise SnoozeError(f"cannot read {text!r}: try {examples(now, tz)}")
     if moment <= now:
         raise SnoozeError(f"{text!r} is in the past; snooze needs a future time")
     return moment
+
+
+def examples(now: int, tz: tzinfo) -> str:
+    """What a person could type, with an ISO example a week from today."""
+    day = datetime.fromtimestamp(now, tz).date() + timedelta(days=EXAMPLE_DAYS)
+    return f"2h, tomorrow 9:00, fri, {day.isoformat()} 14:00"
+
+
+def presets(now: int, tz: tzinfo) -> tuple[tuple[str, str], ...]:
+    """The ready answers still in the future at ``now``, each with the moment it means."""
+    offered = []
+    for words in PRESET_WORDS:
+        try:
+            moment = parse_snooze(words, now, tz)
+        except SnoozeError:  # "tonight" after 18:00
+            continue
+        offered.append((words, describe(moment, now, tz)))
+    return tuple(offered)
+
+
+def describe(moment: int, now: int, tz: tzinfo) -> str:
+    """A moment as a person reads it next to "now": ``today 18:00``, ``tomorrow 09:00``,
+    ``Mon 7 Dec 09:00``."""
+    when, today = datetime.fromtimestamp(moment, tz), datetime.fromtimestamp(now, tz).date()
+    if when.date() == today:
+        day = "today"
+    elif when.date() == today + timedelta(days=1):
+        day = "tomorrow"
+    else:
+        day = f"{when:%a} {when.day} {when:%b}"
+    return f"{day} {when:%H:%M}"
 
 
 def _relative(words: str, now: int) -> int | None:
@@ -122,7 +150,7 @@ def _iso(words: str, tz: tzinfo) -> int | None:
         moment = datetime.fromisoformat(words.upper() if "t" in words else words)
     except ValueError:
         return None
-    if len(words) <= len("2024-05-01"):  # a bare date means that morning
+    if len(words) <= len("yyyy-mm-dd"):  # a bare date means that morning
         moment = datetime.combine(moment.date(), MORNING)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)

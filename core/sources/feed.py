@@ -34,6 +34,7 @@ from core.sources.base import (
     SourceError,
     SourceState,
 )
+from core.sources.hackernews import hnrss_comment
 
 # Per-field bounds, in characters. A mention is read by a person and scored by sentiment models
 # whose cost grows with length; 64 KB is a long article, and anything beyond it is a dump that
@@ -329,6 +330,7 @@ def _mention(entry: Any, options: ParseOptions, now: int) -> Mention | None:
     guid = _identifier(entry.get("id"))
     if not (title or text or url or guid):
         return None
+    title, text = hnrss_comment(title, text) or (title, text)
     author_url = _link(_get(entry.get("author_detail"), "href"), options.url)
     return Mention(
         platform="feed", title=title, text=text, url=url, guid=guid,

@@ -9,6 +9,7 @@ Engagement: ``num_comments`` (conversation) and ``points`` (applause); HN has no
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
@@ -28,6 +29,8 @@ ALGOLIA = "https://hn.algolia.com"
 ITEM_URL = "https://news.ycombinator.com/item?id="
 USER_URL = "https://news.ycombinator.com/user?id="
 PAGE_SIZE = 100  # hits per page; Algolia allows up to 1000 but 100 keeps each body small
+# How hnrss titles a comment; the feed adapter hands such entries to ``comment_fields``.
+HNRSS_COMMENT_TITLE = re.compile(r'^New comment by \S+ in "(?P<story>.*)"$', re.S)
 # Algolia allows 10,000 requests an hour per IP; five pages (500 hits) a poll is far inside
 # that and more than HN produces for one query between polls minutes apart.
 MAX_PAGES = 5
@@ -110,12 +113,17 @@ def _hit(hit: object, options: ParseOptions) -> Mention | None:
         return None
     comment = "comment" in [t for t in J.items(hit, "_tags") if isinstance(t, str)]
     author = J.plain(J.string(hit, "author"))
+    if comment:
+        title, text = comment_fields(J.plain(J.string(hit, "story_title")),
+                                     J.from_html(J.string(hit, "comment_text")))
+    else:
+        title, text = J.plain(J.string(hit, "title")), J.from_html(J.string(hit, "story_text"))
     return Mention(
         platform="hackernews",
         platform_id=object_id,
         url=_url(hit, object_id, comment),
-        title=J.plain(J.string(hit, "story_title" if comment else "title")),
-        text=J.from_html(J.string(hit, "comment_text" if comment else "story_text")),
+        title=title,
+        text=text,
         author=author,
         author_id=author or None,
         author_url=USER_URL + author if author.replace("_", "").replace("-", "").isalnum()
@@ -125,6 +133,20 @@ def _hit(hit: object, options: ParseOptions) -> Mention | None:
         in_reply_to=J.ident(hit, "parent_id") if comment else None,
         owned=options.owned,
     )
+
+
+def comment_fields(story_title: str, comment_text: str) -> tuple[str, str]:
+    """Title and text of a comment: it has no title of its own, so its words lead (the list
+    shows them, not "New comment by … in …"); the story it answers follows as context, which
+    keeps a listening query that names the story matching."""
+    context = f"\n\n(on \u201c{story_title}\u201d)" if story_title.strip() else ""
+    return "", comment_text + context
+
+
+def hnrss_comment(title: str, text: str) -> tuple[str, str] | None:
+    """``comment_fields`` for an hnrss entry titled "New comment by X in "Story"", else None."""
+    found = HNRSS_COMMENT_TITLE.match(title)
+    return comment_fields(found.group("story"), text) if found else None
 
 
 def _url(hit: object, object_id: str, comment: bool) -> str:

@@ -15,10 +15,10 @@ from tui.widgets.status_line import StatusLine
 
 async def test_status_counts_failures_as_failed_statuses_says(make_app: AppFactory, db: Path,
                                                               posted: Posted) -> None:
-    """It should count every FAILED_STATUSES outcome as failed, naming the throttled ones."""
+    """It should name every FAILED_STATUSES outcome: errors as failed, throttled as waiting."""
     assert {PollStatus.ERROR, PollStatus.THROTTLED} == FAILED_STATUSES
 
-    async def poll_once() -> list[PollOutcome]:
+    async def poll_once(due_only: bool = True) -> list[PollOutcome]:
         return [PollOutcome("blog", PollStatus.OK), PollOutcome("hn", PollStatus.ERROR, "boom"),
                 PollOutcome("reddit", PollStatus.THROTTLED, "HTTP 429", retry_after=60),
                 PollOutcome("feed", PollStatus.NOT_MODIFIED)]
@@ -30,8 +30,8 @@ async def test_status_counts_failures_as_failed_statuses_says(make_app: AppFacto
                 break
             await pilot.pause(0.02)
         line = str(app.screen.query_one(StatusLine).render())
-        assert "polled 4 sources at " in line
-        assert "2 failed (1 throttled)" in line
+        assert "polled 3 sources at " in line and ", 1 failed" in line
+        assert "1 source waits for its server's Retry-After until" in line
 
 
 async def _palette_hits(pilot: Pilot[None], typed: str) -> list[str]:
@@ -56,8 +56,10 @@ async def test_palette_offers_the_current_screens_actions(make_app: AppFactory,
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "Inbox: Mark done" in await _palette_hits(pilot, "Mark done")
-        assert "App: Poll sources now" in await _palette_hits(pilot, "Poll sources")
+        assert "App: Poll every source now (Retry-After still holds)" in await _palette_hits(
+            pilot, "Poll every")
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Inbox: Mark done" not in await _palette_hits(pilot, "Mark done")
-        assert "App: Poll sources now" in await _palette_hits(pilot, "Poll sources")
+        assert "App: Poll every source now (Retry-After still holds)" in await _palette_hits(
+            pilot, "Poll every")

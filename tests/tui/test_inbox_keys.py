@@ -268,11 +268,11 @@ async def test_remapped_keys_from_config(make_app: AppFactory, db: Path,
 
 async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path,
                                                  posted: Posted) -> None:
-    """It should poll on p and tell how many mentions arrived."""
-    calls = []
+    """It should poll due sources on start, every source on p, and tell what arrived."""
+    calls: list[bool] = []
 
-    async def poll_once() -> list[PollOutcome]:
-        calls.append(1)
+    async def poll_once(due_only: bool) -> list[PollOutcome]:
+        calls.append(due_only)
         insert(db, [M(title="Arrived", priority=100.0)])
         return [PollOutcome("blog", PollStatus.OK, new=1)]
 
@@ -284,7 +284,7 @@ async def test_poll_key_runs_the_injected_poller(make_app: AppFactory, db: Path,
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(calls) == 2
+        assert calls == [True, False]
         assert any("1 new mention" in notice for notice in posted.notices())
 
 

@@ -70,7 +70,7 @@ async def test_one_poll_round_is_one_refresh(make_app: AppFactory, db: Path,
                                              posted: Posted) -> None:
     """It should reread the screen once per poll round, though the round committed through
     another connection (the poller's), which moves data_version as another process would."""
-    async def poll_once() -> list[PollOutcome]:
+    async def poll_once(due_only: bool = True) -> list[PollOutcome]:
         insert(db, [M(title="Polled in", priority=100.0)])  # a commit on another connection
         return [PollOutcome("blog", PollStatus.OK, new=1)]
 

@@ -8,12 +8,14 @@ what a stranger wrote.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
+from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,7 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
+from core.inbox.snooze import SnoozeError, examples, parse_snooze, presets
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
     BUILTIN_VIEWS,
@@ -37,11 +39,13 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from core.wording import plural
+from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
-from tui.screens.prompts import ChoiceScreen, PromptScreen
-from tui.signals import DataChanged, PollState, signals_of
+from tui.screens.prompts import ChoiceScreen, LinkScreen, PromptScreen
+from tui.signals import ChangeOrigin, DataChanged, PollState, signals_of
 from tui.widgets.cells import one_line
 from tui.widgets.detail import DetailPane
 from tui.widgets.mention_list import MentionList
@@ -62,9 +66,12 @@ class InboxScreen(Screen[None]):
     AREA = "Inbox"
 
     def __init__(self, inbox: Inbox, *, clock: Callable[[], float], tz: tzinfo, db_path: Path,
-                 team: Sequence[str] = (), saved_searches: Sequence[tuple[str, str]] = ()
-                 ) -> None:
+                 team: Sequence[tuple[str, str]] = (),  # (handle, name) of each member
+                 saved_searches: Sequence[tuple[str, str]] = (), hold_top: bool = False,
+                 browser: str = "") -> None:
         super().__init__()
+        self._browser = browser  # [ui] browser: the command o opens links with
+        self._hold_top = hold_top  # keep the cursor on the first row until the first poll
         self.inbox, self._clock, self._tz, self.db_path = inbox, clock, tz, db_path
         self.team = list(team)
         self._saved = [search_view(query, name) for name, query in saved_searches]
@@ -74,13 +81,15 @@ class InboxScreen(Screen[None]):
         self.health: list[SourceHealth] = []
         self._selection = 0
         self._stale = False
+        self._selection_capped = False
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
         with Horizontal(id="inbox-body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="inbox-main"):
-                yield MentionList(self.inbox, self._clock, self._tz, id="mentions")
+                yield MentionList(self.inbox, self._clock, self._tz, hold_top=self._hold_top,
+                                  id="mentions")
                 yield DetailPane(self._tz, id="detail")
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -105,18 +114,23 @@ class InboxScreen(Screen[None]):
         signals.poll_state.subscribe(self, self._on_poll_state)
 
     async def _on_data_changed(self, change: DataChanged) -> None:
-        """Reread what is shown (once per announcement), then say what arrived."""
+        """Reread what is shown (once per announcement), then say what arrived. After a poll
+        round the cursor is free to stay on its mention (it held the top during the first)."""
         if self.is_current:
             await self.refresh_all()
             self.post_message(ScreenRefreshed("inbox", change.origin.value))
         else:
             self._stale = True
+        if change.origin is ChangeOrigin.POLL:
+            self.mentions.release_top()
         if change.new:
             self.notify_arrival(change.new, change.sources)
 
     def _on_poll_state(self, state: PollState) -> None:
         self.poll_state = state.text
         self.show_status()
+        if state.round_over and not state.outcomes:  # the round failed as a whole
+            self.mentions.release_top()
 
     async def on_screen_resume(self) -> None:
         """Back on top (a dialog closed, another screen left): catch up if anything changed."""
@@ -127,7 +141,9 @@ class InboxScreen(Screen[None]):
     # -- refreshing ------------------------------------------------------------------------
 
     async def _load_views(self) -> None:
-        sources = [source_view(i, name) for i, name in await self.inbox.sources()]
+        named = await self.inbox.sources()
+        self.mentions.source_names = tuple(name for _, name in named)
+        sources = [source_view(i, name) for i, name in named]
         searches = [self._search] if self._search else []
         self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
@@ -171,7 +187,8 @@ class InboxScreen(Screen[None]):
     def show_status(self) -> None:
         """Redraw the status line."""
         self.query_one(StatusLine).show(poll=self.poll_state, health=self.health,
-                                        db_path=self.db_path, selection=self._selection)
+                                        db_path=self.db_path, selection=self._selection,
+                                        capped=self._selection_capped)
 
     async def on_cursor_moved(self, message: CursorMoved) -> None:
         """Show the mention under the cursor in the detail pane."""
@@ -184,37 +201,74 @@ class InboxScreen(Screen[None]):
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""
         self._selection = message.count
+        self._selection_capped = message.capped
         self.show_status()
 
     async def on_view_chosen(self, message: ViewChosen) -> None:
         """A click in the sidebar."""
         await self.action_show_view(message.key)
 
-    # -- movement --------------------------------------------------------------------------
+    # -- movement (in the reader, the same keys scroll the text) --------------------------
+
+    @property
+    def reading(self) -> bool:
+        """Whether the full-screen reader is open (Enter)."""
+        return self.has_class("-reading")
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane, which is also the reader."""
+        return self.query_one(DetailPane)
 
     async def action_cursor_down(self) -> None:
-        """Next mention."""
-        await self.mentions.move(1)
+        """Next mention; a line further in the reader."""
+        if self.reading:
+            self.detail.scroll_down(animate=False)
+        else:
+            await self.mentions.move(1)
 
     async def action_cursor_up(self) -> None:
-        """Previous mention."""
-        await self.mentions.move(-1)
+        """Previous mention; a line back in the reader."""
+        if self.reading:
+            self.detail.scroll_up(animate=False)
+        else:
+            await self.mentions.move(-1)
 
     async def action_next_page(self) -> None:
-        """A page further."""
-        await self.mentions.page(1)
+        """A page further, in the list or the reader."""
+        if self.reading:
+            self.detail.scroll_page_down(animate=False)
+        else:
+            await self.mentions.page(1)
 
     async def action_prev_page(self) -> None:
-        """A page back."""
-        await self.mentions.page(-1)
+        """A page back, in the list or the reader."""
+        if self.reading:
+            self.detail.scroll_page_up(animate=False)
+        else:
+            await self.mentions.page(-1)
 
     async def action_top(self) -> None:
-        """First mention."""
-        await self.mentions.home()
+        """First mention; the start of the text in the reader."""
+        if self.reading:
+            self.detail.scroll_home(animate=False)
+        else:
+            await self.mentions.home()
 
     async def action_bottom(self) -> None:
-        """Last mention."""
-        await self.mentions.end()
+        """Last mention; the end of the text in the reader."""
+        if self.reading:
+            self.detail.scroll_end(animate=False)
+        else:
+            await self.mentions.end()
+
+    def action_detail_down(self) -> None:
+        """Scroll the detail pane a page down without leaving the list."""
+        self.detail.scroll_page_down(animate=False)
+
+    def action_detail_up(self) -> None:
+        """Scroll the detail pane a page up."""
+        self.detail.scroll_page_up(animate=False)
 
     async def action_view(self, number: int) -> None:
         """Jump to view 1-9, or 0 for the tenth (All)."""
@@ -252,20 +306,43 @@ class InboxScreen(Screen[None]):
         """Read the mention full screen; again to go back."""
         self.toggle_class("-reading")
 
+    def action_close_reader(self) -> None:
+        """Leave the reader; outside it the key is not ours (q then quits)."""
+        if not self.reading:
+            raise SkipAction()
+        self.remove_class("-reading")
+
     def action_open_link(self) -> None:
-        """Open the link in a browser (http and https only)."""
+        """Open the link with the configured browser; with none, show it to copy."""
         row = self.mentions.current
-        if row and row.url and row.url.startswith(("https://", "http://")):
-            self.app.open_url(row.url)
-        else:
+        if not (row and row.url and row.url.startswith(("https://", "http://"))):
             self.notify("This mention has no web link.", severity="warning", markup=False)
+            return
+        argv = browser_argv(self._browser, os.environ, row.url)
+        if argv is not None:
+            self.run_worker(self._open_with(argv, row.url), group="browser")
+        elif has_desktop(os.environ):
+            self.app.open_url(row.url)
+            self.notify("Opening the link in the default browser.", markup=False)
+        else:
+            self.app.push_screen(LinkScreen(row.url, "No browser here: set [ui] browser in the "
+                                            "config or $BROWSER, or copy the link."))
+
+    async def _open_with(self, argv: list[str], url: str) -> None:
+        self.notify(f"Opening the link with {one_line(argv[0])}.", markup=False)
+        problem = await run_browser(argv)
+        if problem is not None:
+            self.app.push_screen(LinkScreen(url, f"The browser did not open it: {problem}."))
 
     def action_copy_link(self) -> None:
-        """Copy the link (OSC 52: the terminal must allow it)."""
+        """Send the link to the terminal's clipboard (OSC 52), saying that the terminal decides."""
         row = self.mentions.current
-        if row and row.url:
-            self.app.copy_to_clipboard(row.url)
-            self.notify("Link copied.", markup=False)
+        if not (row and row.url):
+            self.notify("This mention has no link.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(row.url)
+        # "sent", not "copied": the terminal decides, and cannot tell us, whether it took it.
+        self.notify("Link sent to the terminal's clipboard (OSC 52).", markup=False)
 
     # -- triage ----------------------------------------------------------------------------
 
@@ -280,12 +357,11 @@ class InboxScreen(Screen[None]):
         if target is None:
             return
         result = await run(target)
-        if self.mentions.selected or self.mentions.all_selected:
+        if self.mentions.has_selection:
             self.mentions.clear_selection()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
-        noun = "mention" if result.changed == 1 else "mentions"
-        self.notify(f"{verb} {result.changed} {noun}. u undoes.", markup=False)
+        self.notify(f"{verb} {plural(result.changed, 'mention')}. u undoes.", markup=False)
 
     def _actor(self) -> str:
         return self.inbox.me
@@ -317,8 +393,9 @@ class InboxScreen(Screen[None]):
                 return str(error)
             return None
 
-        prompt = PromptScreen("Snooze until (2h, tonight, tomorrow 9:00, mon, 2024-06-03 14:00)",
-                              placeholder="2h", presets=PRESETS, check=check)
+        prompt = PromptScreen(f"Snooze until ({examples(self.now(), self._tz)})",
+                              placeholder="2h", presets=presets(self.now(), self._tz),
+                              check=check)
         self.app.push_screen(prompt, self._snooze_chosen)
 
     async def _snooze_chosen(self, text: str | None) -> None:
@@ -328,9 +405,11 @@ class InboxScreen(Screen[None]):
                                                         now=self.now()), "Snoozed:")
 
     def action_assign(self) -> None:
-        """Pick a team member (or yourself, or nobody)."""
-        choices = [(self.inbox.me, f"me ({self.inbox.me})")]
-        choices += [(name, name) for name in self.team if name != self.inbox.me]
+        """Pick a team member (yourself first, once), or nobody."""
+        me = self.inbox.me
+        names = dict(self.team)
+        choices = [(me, f"{names.get(me, me)} (me)")]
+        choices += [(handle, name) for handle, name in self.team if handle != me]
         choices.append(("", "nobody (unassign)"))
         self.app.push_screen(ChoiceScreen("Assign to", choices), self._assign_chosen)
 
@@ -382,13 +461,16 @@ class InboxScreen(Screen[None]):
         self.mentions.toggle_select()
         self.run_worker(self.mentions.move(1), exclusive=True, group="move")
 
-    def action_select_all(self) -> None:
-        """Everything in the view."""
-        self.mentions.select_all()
+    async def action_select_all(self) -> None:
+        """Everything the view shows now (later arrivals are not selected)."""
+        await self.mentions.select_all()
 
     def action_clear_selection(self) -> None:
-        """Select nothing."""
-        self.mentions.clear_selection()
+        """Close the reader if it is open, else select nothing."""
+        if self.reading:
+            self.remove_class("-reading")
+        else:
+            self.mentions.clear_selection()
 
     async def action_undo(self) -> None:
         """Undo my last action, a bulk one as a whole."""
@@ -398,7 +480,8 @@ class InboxScreen(Screen[None]):
         if result is None:
             self.notify("Nothing to undo.", markup=False)
         else:
-            self.notify(f"Undid {result.action} on {result.changed} mentions.", markup=False)
+            self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
+                        markup=False)
 
     # -- finding ---------------------------------------------------------------------------
 
@@ -442,6 +525,16 @@ class InboxScreen(Screen[None]):
         await self.mentions.show(self.mentions.view, filters, self.mentions.order)
         await self.refresh_counts()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The sidebar's width bound is a share of the screen's."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.styles.width = sidebar.wanted_width(event.size.width)
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide the sidebar to give the list its width, or show it again."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
     async def action_toggle_order(self) -> None:
         """Most urgent first, or newest first."""
         order = Order.NEWEST if self.mentions.order is Order.TRIAGE else Order.TRIAGE
@@ -450,9 +543,9 @@ class InboxScreen(Screen[None]):
 
     def notify_arrival(self, count: int, sources: Sequence[str]) -> None:
         """The "N new mentions" notice (source names are not markup)."""
-        noun = "mention" if count == 1 else "mentions"
-        where = f" from {one_line(', '.join(sources))}" if sources else ""
-        self.notify(Text(f"{count} new {noun}{where}").plain, markup=False)
+        where = f" from {one_line(', '.join(sources))}" if 0 < len(sources) <= 2 else \
+            f" from {len(sources)} sources" if sources else ""  # a short toast, not a list
+        self.notify(f"{plural(count, 'new mention')}{where}", markup=False)
 
 
 def _needs_text(problem: str) -> Callable[[str], str | None]:

@@ -1,4 +1,5 @@
-"""Small modal screens that ask one thing: a line of text, or one choice from a list.
+"""Small modal screens that ask one thing: a line of text, or one choice from a list; and one
+that shows a link to copy when no browser can open it.
 
 Snooze, tag, note, search and filter are prompts (a line, checked before the modal closes, so
 a typo shows its error in place); assign and category are choices. Labels may hold config or
@@ -100,4 +101,40 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Escape: close without a choice."""
+        self.dismiss(None)
+
+
+class LinkScreen(ModalScreen[None]):
+    """A link on a line of its own, selected, for a terminal where no browser can open it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="link-close"),
+    ]
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__()
+        self._url, self._reason = url, reason
+
+    def compose(self) -> ComposeResult:
+        """Why, then the URL in a field whose text can be selected and copied."""
+        with Vertical(classes="dialog"):
+            yield Static(Text("Open this link yourself"), classes="dialog-title")
+            yield Static(Text(one_line(self._reason)), id="link-reason")
+            yield Input(self._url, id="link-url")
+            yield Static(Text("Select it with the mouse (Shift+drag in most terminals) or "
+                              "Ctrl+C; Esc or Enter closes."), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """Select the whole URL, ready to copy."""
+        field = self.query_one("#link-url", Input)
+        field.focus()
+        field.select_all()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter closes."""
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        """Escape closes."""
         self.dismiss(None)

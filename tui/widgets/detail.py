@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.inbox.triage import Detail, HistoryEntry
+from core.wording import author_name
 from tui.widgets.cells import block, glyph, long_time, matched_names, one_line
 
 
@@ -47,8 +48,9 @@ class DetailPane(VerticalScroll, can_focus=False):
     def _text(self, d: Detail) -> Text:
         row = d.row
         text = Text()
-        text.append(one_line(row.title) or "(no title)", self._style("title"))
-        text.append("\n")
+        if row.title:  # a comment or a toot has none: its text below says it all
+            text.append(one_line(row.title), self._style("title"))
+            text.append("\n")
         for label, value in self._facts(d):
             text.append(f"{label}: ", self._style("label"))
             text.append_text(value)
@@ -61,7 +63,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def _facts(self, d: Detail) -> list[tuple[str, Text]]:
         row = d.row
-        facts = [("From", Text(f"{one_line(row.author) or '?'} on {one_line(row.source)}")),
+        facts = [("From", Text(f"{one_line(author_name(row.author))} on {one_line(row.source)}")),
                  ("When", Text(long_time(d.published_at or row.sort_at, self._tz))),
                  ("Link", Text(one_line(row.url or "none"), self._style("link"))),
                  ("Sentiment", self._sentiment(d)),
@@ -104,10 +106,32 @@ class DetailPane(VerticalScroll, can_focus=False):
             return
         text.append("\n\nHistory\n", self._style("label"))
         for entry in history:
-            change = one_line(", ".join(f"{k}={v}" for k, v in entry.after.items()))
             undone = " (undone)" if entry.undone else ""
             text.append(f"{long_time(entry.at, self._tz)} {one_line(entry.actor)} "
-                        f"{entry.action} {change}{undone}\n")
+                        f"{one_line(history_words(entry, self._tz))}{undone}\n")
+
+
+# Actions whose log entry needs no detail to read well.
+PLAIN_ACTIONS = {"done": "marked it done", "reopen": "put it back to new", "star": "starred it",
+                 "unstar": "unstarred it", "note": "added a note", "undo": "undid an action"}
+
+
+def history_words(entry: HistoryEntry, tz: tzinfo) -> str:
+    """A logged action as a sentence ("snoozed it until …", "assigned it to bo"), never the
+    stored column names and values."""
+    after = entry.after
+    if entry.action == "snooze":
+        until = after.get("snoozed_until")
+        return f"snoozed it until {long_time(until if isinstance(until, int) else None, tz)}"
+    if entry.action == "assign":
+        who = after.get("assignee")
+        return f"assigned it to {who}" if who else "unassigned it"
+    if entry.action == "category":
+        category = after.get("category")
+        return f"set the category to {category}" if category else "cleared the category"
+    if entry.action == "tag":
+        return f"tagged it {after.get('tag')}"
+    return PLAIN_ACTIONS.get(entry.action, entry.action.replace("_", " "))
 
 
 def _engagement(d: Detail) -> str:

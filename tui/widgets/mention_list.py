@@ -6,7 +6,9 @@ keeps one window of rows (``rows``, at most the widget's height) fetched from SQ
 just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
 literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
-arrive live without moving it.
+arrive live without moving it. One exception: while the app's first poll is still bringing
+mentions in (``hold_top``) and the person has not moved, the cursor stays on the first row, so
+the most urgent mentions of that first poll are not left above it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from textual.widget import Widget
 from core.inbox.triage import Ids, Inbox, InView, Row, Target
 from core.inbox.views import Filters, Order, View, builtin_view
 from tui.messages import CursorMoved, SelectionChanged
-from tui.widgets.cells import glyph, matched_names, one_line, short_time
+from tui.widgets.cells import glyph, one_line, short_time
+from tui.widgets.columns import Column, plan
 
 EMPTY = "Nothing here. Views: 1-9 and 0, [ and ]; / searches; f filters."
 
@@ -42,7 +45,7 @@ class MentionList(Widget, can_focus=True):
     }
 
     def __init__(self, inbox: Inbox, clock: Callable[[], float], tz: tzinfo,
-                 *, id: str | None = None) -> None:
+                 *, hold_top: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
         self._clock = clock
@@ -53,9 +56,12 @@ class MentionList(Widget, can_focus=True):
         self.rows: list[Row] = []
         self.cursor = 0
         self.selected: set[int] = set()
-        self.all_selected = False
+        self.everything: InView | None = None  # select-all: the view as it was when selected
         self._at_top = True  # rows[0] is the first row of the view
+        self._pinned = hold_top  # cursor held on the first row (see the module docstring)
         self._shown_id: int | None = None
+        self.source_names: tuple[str, ...] = ()  # every source, for a steady source column
+        self._layout: tuple[object, list[tuple[Column, int]]] | None = None
 
     # -- state -----------------------------------------------------------------------------
 
@@ -75,8 +81,8 @@ class MentionList(Widget, can_focus=True):
 
     def target(self) -> Target | None:
         """What an action applies to: the selection, else the mention under the cursor."""
-        if self.all_selected:
-            return InView(self.view, self.filters)
+        if self.everything is not None:
+            return self.everything
         if self.selected:
             return Ids(tuple(sorted(self.selected)))
         return Ids((self.current.id,)) if self.current else None
@@ -87,7 +93,7 @@ class MentionList(Widget, can_focus=True):
         """Switch to a view from its top, clearing the selection."""
         self.view, self.filters, self.order = view, filters, order
         self.selected.clear()
-        self.all_selected = False
+        self.everything = None
         self.post_message(SelectionChanged(0))
         await self.home()
 
@@ -122,13 +128,18 @@ class MentionList(Widget, can_focus=True):
     def _set_rows(self, rows: list[Row], keep: int | None) -> None:
         ids = [r.id for r in rows]
         self.rows = rows
-        self.cursor = ids.index(keep) if keep in ids else min(self.cursor, max(0, len(rows) - 1))
+        if self._pinned and self._at_top:
+            self.cursor = 0
+        else:
+            self.cursor = ids.index(keep) if keep in ids else \
+                min(self.cursor, max(0, len(rows) - 1))
         self._changed()
 
     # -- movement --------------------------------------------------------------------------
 
     async def move(self, delta: int) -> None:
         """Move the cursor by ``delta`` rows, scrolling the window when it leaves it."""
+        self._pinned = False
         target = self.cursor + delta
         if not self.rows or 0 <= target < len(self.rows):
             self.cursor = max(0, min(target, len(self.rows) - 1))
@@ -140,6 +151,7 @@ class MentionList(Widget, can_focus=True):
 
     async def page(self, direction: int) -> None:
         """Scroll a page; the cursor keeps its screen row (or goes to the end when none left)."""
+        self._pinned = False
         if direction > 0:
             await self._scroll_down(self.page_size, keep_screen_row=True)
         else:
@@ -154,6 +166,7 @@ class MentionList(Widget, can_focus=True):
         """The bottom of the view."""
         self.rows = await self._window(last=True)
         self.cursor, self._at_top = max(0, len(self.rows) - 1), False
+        self._pinned = False
         self._changed()
 
     async def _scroll_down(self, count: int, *, keep_screen_row: bool) -> None:
@@ -183,31 +196,46 @@ class MentionList(Widget, can_focus=True):
 
     # -- selection -------------------------------------------------------------------------
 
+    def release_top(self) -> None:
+        """The first poll is in: from now on the cursor stays on its mention."""
+        self._pinned = False
+
     def toggle_select(self) -> None:
         """Select or unselect the mention under the cursor."""
         if self.current is None:
             return
-        self.all_selected = False
+        self._pinned = False
+        self.everything = None
         self.selected.symmetric_difference_update({self.current.id})
         self._selection_changed(len(self.selected))
 
-    def select_all(self) -> None:
-        """Select everything in the view under the current filters (however many)."""
-        self.all_selected = True
+    async def select_all(self) -> None:
+        """Select everything the view shows now under the current filters (however many);
+        mentions that arrive later are not part of it."""
+        self._pinned = False
+        everything = InView(self.view, self.filters, up_to=await self.inbox.newest_id())
+        self.everything = everything
         self.selected.clear()
-        self._selection_changed(-1)
+        count, capped = await self.inbox.count_selected(everything, now=self.now())
+        self._selection_changed(count, capped)
+
+    @property
+    def has_selection(self) -> bool:
+        """Whether an action would apply to a selection rather than the current mention."""
+        return bool(self.selected) or self.everything is not None
 
     def clear_selection(self) -> None:
         """Select nothing."""
-        self.all_selected = False
+        self.everything = None
         self.selected.clear()
         self._selection_changed(0)
 
-    def _selection_changed(self, count: int) -> None:
-        self.post_message(SelectionChanged(count))
+    def _selection_changed(self, count: int, capped: bool = False) -> None:
+        self.post_message(SelectionChanged(count, capped))
         self.refresh()
 
     def _changed(self) -> None:
+        self._layout = None  # the rows may be others: size the columns again
         current = self.current.id if self.current else None
         if current != self._shown_id:
             self._shown_id = current
@@ -234,15 +262,15 @@ class MentionList(Widget, can_focus=True):
         return self.get_component_rich_style(f"mention-list--{name}", partial=True)
 
     def _row_text(self, row: Row, width: int, is_cursor: bool) -> Text:
-        picked = self.all_selected or row.id in self.selected
+        picked = row.id in self.selected or self._in_everything(row)
         text = Text(no_wrap=True, end="")
         text.append("✓" if picked else " ")
         text.append("★" if row.starred else " ", self._style("star"))
         text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
         text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
                     self._style("dim"))
-        for cell, size in self._columns(row, width):
-            text.append(set_cell_size(cell, size) + " ")
+        for column, size in self._plan(width):
+            text.append(set_cell_size(column.value(row), size) + " ")
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
             text.stylize(self._style("dim"))
@@ -252,21 +280,19 @@ class MentionList(Widget, can_focus=True):
             text.stylize(self._style("cursor"))
         return text
 
+    def _in_everything(self, row: Row) -> bool:
+        bound = self.everything.up_to if self.everything else None
+        return bound is not None and row.id <= bound
+
     def _sentiment_style(self, label: str) -> Style:
         return self._style(label) if label in ("negative", "positive") else Style()
 
-    @staticmethod
-    def _columns(row: Row, width: int) -> list[tuple[str, int]]:
-        """Source, author, then the columns that wider terminals have room for."""
-        columns = [(one_line(row.source), 8 if width < 100 else 12),
-                   (one_line(row.author), 12 if width < 100 else 16)]
-        if width >= 70:  # room for the category beside a readable snippet
-            columns.append((row.category or "", 9))
-        if width >= 110:
-            columns.append((matched_names(row.matched), 14))
-        if width >= 90:
-            columns.append((f"@{row.assignee}" if row.assignee else "", 8))
-        return [(one_line(cell), size) for cell, size in columns]
+    def _plan(self, width: int) -> list[tuple[Column, int]]:
+        """Column widths for the rows on screen, worked out once per window and width."""
+        key = (width, self.source_names)
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, plan(self.rows, width, self.source_names))
+        return self._layout[1]
 
     @staticmethod
     def _snippet(row: Row) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -21,6 +21,10 @@ from tui.widgets.cells import one_line
 
 NUMBERED = 10  # keys 1-9 then 0 jump to the first ten views
 LABEL_CELLS = 24  # before the first layout: the sidebar's .tcss width less its border
+COUNT_CELLS = 4  # the widest count shown: "999", "12k", "1k+"
+# Width bounds: narrower cuts "Needs reply"; wider than 40 cells, or than a quarter of the
+# screen, takes the list's room for names that are rarely read in full.
+MIN_WIDTH, MAX_WIDTH, MAX_SHARE = 18, 40, 0.25
 
 
 class Sidebar(OptionList):
@@ -35,6 +39,7 @@ class Sidebar(OptionList):
     def set_views(self, views: Sequence[View], current: str) -> None:
         """Show these views (built-ins, sources, searches), highlighting ``current``."""
         self.views = list(views)
+        self.styles.width = self.wanted_width(self.app.size.width)
         self.clear_options()
         self.add_options([Option(self._prompt(i, v), id=v.key) for i, v in enumerate(views)])
         self.highlight_view(current)
@@ -50,6 +55,12 @@ class Sidebar(OptionList):
         """Counts sit at the right edge, so a new width redraws every prompt."""
         for i, view in enumerate(self.views):
             self.replace_option_prompt(view.key, self._prompt(i, view))
+
+    def wanted_width(self, screen_width: int) -> int:
+        """Wide enough for the longest view name and its count, within the bounds above."""
+        longest = max((cell_len(one_line(v.label)) for v in self.views), default=0)
+        wanted = 2 + longest + 1 + COUNT_CELLS + 1  # number, name, gap, count, border
+        return max(MIN_WIDTH, min(wanted, MAX_WIDTH, int(screen_width * MAX_SHARE)))
 
     def highlight_view(self, key: str) -> None:
         """Mark the view on screen."""
