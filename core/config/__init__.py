@@ -41,6 +41,7 @@ from core.config.sections import (
     _reserved,
     _searches,
     _team,
+    _templates,
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
@@ -122,6 +123,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         team=_team(root.table("team")),
         keys=_keys(root.table("keys")),
         searches=_searches(root),
+        templates=_templates(root),
         reserved=_reserved(root),
     )
 

@@ -89,6 +89,16 @@ class SavedSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyTemplate:
+    """A reply template from ``[templates]``: ``name = "text"``, or a ``[templates.NAME]``
+    table with ``text`` and its own variables (``product = "Northwind Dark"``)."""
+
+    name: str
+    text: str
+    values: tuple[tuple[str, str], ...] = ()  # custom variables: (name, value)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -101,6 +111,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
+    templates: tuple[ReplyTemplate, ...] = ()
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -14,6 +14,7 @@ from core.config.model import (
     NetworkConfig,
     PollerConfig,
     Product,
+    ReplyTemplate,
     SavedSearch,
     TeamConfig,
     TeamMember,
@@ -317,6 +318,45 @@ def _key_binding(t: _Table, action: str, value: object) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# [templates]: reply templates
+# ---------------------------------------------------------------------------------------------
+
+_TEMPLATE_VARIABLE = re.compile(r"^[a-z_][a-z0-9_]*$")  # what a {slot} in the text can name
+
+
+def _templates(root: _Table) -> tuple[ReplyTemplate, ...]:
+    if "templates" not in root.data:
+        return ()
+    t = root.table("templates")
+    found = []
+    for name, value in t.data.items():
+        if isinstance(value, str):
+            found.append(ReplyTemplate(name=name, text=value))
+        elif isinstance(value, dict):
+            template = _template_table(t.table(name), name)
+            if template is not None:
+                found.append(template)
+        else:
+            t.fail(name, f"expected the template text, or a table with text = \"…\", "
+                         f"got {_describe(value)}")
+    return tuple(found)
+
+
+def _template_table(t: _Table, name: str) -> ReplyTemplate | None:
+    text = t.required_str("text", "the template text")
+    values = []
+    for key, value in t.data.items():
+        if key == "text":
+            continue
+        if not _TEMPLATE_VARIABLE.match(key) or not isinstance(value, str):
+            t.fail(key, "expected a variable the text can use, such as product = \"Dark roast\" "
+                        f"(lower-case name, string value), got {_describe(value)}")
+        else:
+            values.append((key, value))
+    return ReplyTemplate(name=name, text=text, values=tuple(values)) if text else None
+
+
+# ---------------------------------------------------------------------------------------------
 # Reserved sections: shape only, kept raw
 # ---------------------------------------------------------------------------------------------
 
@@ -325,7 +365,6 @@ def _reserved(root: _Table) -> dict[str, Any]:
     checks: dict[str, Callable[[_Table], None]] = {
         "categories": _check_categories,
         "routing": lambda t: _check_map(t, STR, 'a team name such as "support"'),
-        "templates": lambda t: _check_map(t, STR, "the template text"),
         "outcomes": lambda t: _check_map(t, NUMBER, "its value as a number"),
         "alerts": lambda t: None,
     }

@@ -32,6 +32,8 @@ BUCKET_PREDICATES: dict[str, str] = {
     "questions": "m.status = 'new' AND m.category = 'question'",
     "ideas": "m.status = 'new' AND m.category = 'idea'",
     "competitors": f"m.status = 'new' AND {COMPETITOR}",
+    # Mentions with a draft being worked on; counted by triggers on replies (0004_replies.sql).
+    "drafts": "m.id IN (SELECT mention_id FROM replies WHERE state IN ('open', 'unknown'))",
 }
 
 
@@ -105,6 +107,7 @@ BUILTIN_VIEWS: tuple[View, ...] = (
     SNOOZED,
     _bucket_view("done", "Done", hides_snoozed=False),
     _bucket_view("all", "All", hides_snoozed=False),
+    _bucket_view("drafts", "Drafts", hides_snoozed=False),
 )
 
 
