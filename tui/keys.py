@@ -57,6 +57,9 @@ TRIAGE = (
     KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
+    KeySpec("reply", "r", "reply", "Reply: open the mention's draft", show=True, short="Reply"),
+    KeySpec("replied-elsewhere", "R", "replied_elsewhere",
+            "Mark replied elsewhere (it leaves Needs reply)"),
 )
 
 FIND = (
@@ -75,9 +78,22 @@ APP = (
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
+# The reply editor's keys: none that the text area uses for editing (ctrl+d deletes there).
+REPLY = (
+    KeySpec("reply-send", "ctrl+s", "send", "Send the reply (or copy it to post by hand)",
+            show=True, short="Send"),
+    KeySpec("reply-template", "ctrl+t", "template", "Insert a template", show=True,
+            short="Template"),
+    KeySpec("reply-delete", "ctrl+g", "delete_draft", "Delete the draft (asks; u undoes)",
+            show=True, short="Delete"),
+    KeySpec("reply-close", "escape", "close", "Close; the draft is kept", show=True,
+            short="Close"),
+)
+
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
+REPLY_KEYS: tuple[KeySpec, ...] = REPLY
 APP_KEYS: tuple[KeySpec, ...] = APP
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS, *REPLY_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 

@@ -1,0 +1,230 @@
+"""The reply editor with Pilot: drafts saved as typed, templates, counter, tone, sending."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from core.config import Config
+from core.config.model import Brand, NetworkConfig, ReplyTemplate
+from core.model import SourceConfig
+from tests.loopback import LoopbackServer, Reply
+from tests.tui.conftest import AppFactory, Posted
+from tui.app import ListenpostApp
+from tui.screens.inbox import InboxScreen
+from tui.screens.prompts import ChoiceScreen
+from tui.screens.reply import ReplyScreen
+from tui.screens.reply_dialogs import TemplatePicker, VariablesForm
+from tui.widgets.sidebar import Sidebar
+
+SIZE = (100, 30)
+WAIT_STEPS = 300  # pilot pauses of 20 ms: a 6 s bound on conditions that take about 1 s
+
+
+def shown(app: ListenpostApp, widget_id: str) -> str:
+    """What a Static of the current screen shows, as plain text."""
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+def draft_in_db(db: Path, mention_id: int = 1) -> str | None:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT text FROM replies WHERE mention_id = ? AND state IN"
+                           " ('open', 'unknown')", (mention_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def replied_at(db: Path, mention_id: int = 1) -> int | None:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT replied_at FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    return row[0]
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Pause until ``condition()`` holds, failing after WAIT_STEPS pauses."""
+    for _ in range(WAIT_STEPS):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
+
+
+def drafts_entry(app: ListenpostApp) -> str:
+    """The Drafts line of the sidebar as shown."""
+    sidebar = app.screen.query_one(Sidebar)
+    index = [v.label for v in sidebar.views].index("Drafts")
+    return str(sidebar.get_option_at_index(index).prompt).rstrip()
+
+
+async def open_editor(app: ListenpostApp, pilot: Pilot[None]) -> ReplyScreen:
+    await pilot.pause()
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen)
+                   and shown(app, "reply-count") != "")
+    assert isinstance(app.screen, ReplyScreen)
+    return app.screen
+
+
+async def test_reply_shows_the_mention_and_keeps_the_draft_on_escape(
+        make_app: AppFactory, db: Path) -> None:
+    """It should show author, platform and link, save the draft, close with Escape, list it
+    under Drafts, and reopen it on r."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        assert "author0 · feed · blog" in shown(app, "reply-who")
+        assert shown(app, "reply-link") == "https://example.com/0"
+        assert "Body of mention 00." in shown(app, "reply-said")
+        await pilot.press(*"Thanks")
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)
+        assert draft_in_db(db) == "Thanks"
+        await wait_for(pilot, lambda: drafts_entry(app).endswith(" 1"))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#reply-draft").text == "Thanks")
+
+
+async def test_draft_survives_the_app_stopping_mid_typing(make_app: AppFactory, db: Path) -> None:
+    """It should save within about a second while typing, with no Escape, so a new app run
+    reopens the draft."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press(*"half a rep")
+        await wait_for(pilot, lambda: draft_in_db(db) == "half a rep")
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        editor = await open_editor(again, pilot)
+        assert editor.draft.text == "half a rep"
+
+
+async def test_template_with_a_missing_variable_asks_for_it(make_app: AppFactory) -> None:
+    """It should fill known variables, use fallbacks, and ask for the rest in a form."""
+    templates = (ReplyTemplate("order", "Hi {first_name|there}, {brand} here: order {order}?"),)
+    app = make_app(Config(brand=Brand(name="Acme"), templates=templates))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot)
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TemplatePicker))
+        await pilot.press(*"ord", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VariablesForm))
+        assert "{order}" in "".join(str(s.render()) for s in app.screen.query("Static"))
+        await pilot.press("enter")  # empty: refused in place
+        assert "{order} needs a value" in shown(app, "variables-error")
+        await pilot.press(*"A-17", "enter")
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert editor.draft.text == "Hi author0, Acme here: order A-17?"
+
+
+async def test_template_fallback_when_the_name_is_a_handle(make_app: AppFactory,
+                                                           db: Path) -> None:
+    """It should write the fallback when the author has no first name."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE mentions SET author = '@maja@social.test' WHERE id = 1")
+    app = make_app(Config(templates=(ReplyTemplate("hi", "Hi {first_name|there}!"),)))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot)
+        await pilot.press("ctrl+t", "enter")
+        await wait_for(pilot, lambda: editor.draft.text == "Hi there!")
+
+
+async def test_bluesky_counter_counts_graphemes_at_and_past_the_limit(
+        make_app: AppFactory, db: Path) -> None:
+    """It should count an emoji with a skin tone once and say when the draft is too long."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE mentions SET platform = 'bluesky' WHERE id = 1")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot)
+        editor.draft.insert("\U0001f44d\U0001f3fd" * 300)
+        await wait_for(pilot, lambda: shown(app, "reply-count") == "300/300 graphemes")
+        editor.draft.insert("!")
+        await wait_for(pilot, lambda: "301/300 graphemes, 1 over" in shown(app, "reply-count"))
+        await pilot.press("ctrl+s")
+        assert "1 over the limit" in shown(app, "reply-status")
+        assert isinstance(app.screen, ReplyScreen)
+
+
+async def test_negative_reply_to_a_negative_mention_warns(make_app: AppFactory) -> None:
+    """It should show the draft's tone, and a warning when it reads negative too."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot)
+        editor.draft.insert("That is a terrible, stupid complaint.")
+        await wait_for(pilot, lambda: "reads negative" in shown(app, "reply-tone"))
+        editor.draft.load_text("Thank you, we are glad to help and will fix it today!")
+        await wait_for(pilot, lambda: "tone: positive" in shown(app, "reply-tone"))
+        assert "reads negative" not in shown(app, "reply-tone")
+
+
+async def test_delete_asks_once_and_undo_restores(make_app: AppFactory, db: Path,
+                                                  posted: Posted) -> None:
+    """It should ask before deleting, delete, and bring the draft back with u."""
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press(*"to delete")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        assert draft_in_db(db) is None
+        assert any("Draft deleted" in n for n in posted.notices())
+        await pilot.press("u")
+        await wait_for(pilot, lambda: draft_in_db(db) == "to delete")
+
+
+async def test_send_elsewhere_copies_exactly_the_draft_and_confirms(
+        make_app: AppFactory, db: Path) -> None:
+    """It should copy the draft (OSC 52), show the URL to answer at, and on confirmation mark
+    the mention replied."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press(*"We hear you")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert app.clipboard == "We hear you"
+        assert "https://example.com/0" in "".join(str(s.render())
+                                                  for s in app.screen.query("Static"))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        assert replied_at(db) is not None and draft_in_db(db) is None
+
+
+async def test_replied_elsewhere_key(make_app: AppFactory, db: Path) -> None:
+    """It should mark the current mention replied with R."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await wait_for(pilot, lambda: replied_at(db) is not None)
+
+
+async def test_failed_post_keeps_the_draft_and_says_why(
+        make_app: AppFactory, db: Path, loopback: LoopbackServer, posted: Posted) -> None:
+    """It should post through the mention's Mastodon source and, on a 422, keep the draft
+    with the reason shown."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE mentions SET platform = 'mastodon', platform_id = '1090' WHERE id = 1")
+        conn.execute("UPDATE sources SET kind = 'mastodon' WHERE name = 'blog'")
+    loopback.route("/api/v1/statuses", Reply(422, json.dumps(
+        {"error": "Validation failed: Text character limit of 500 exceeded"}).encode()))
+    source = SourceConfig(name="blog", kind="mastodon", url=loopback.url("/"), token="t0k3n-xyz")
+    config = Config(sources=(source,), network=NetworkConfig(allow_private_addresses=True))
+    app = make_app(config)
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await open_editor(app, pilot)
+        assert "posts this as a reply on mastodon" in shown(app, "reply-status")
+        await pilot.press(*"On it")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Last send failed" in shown(app, "reply-status"))
+        assert "would not accept this reply (HTTP 422)" in shown(app, "reply-status")
+        assert isinstance(app.screen, ReplyScreen) and draft_in_db(db) == "On it"
+        assert replied_at(db) is None
+    (call,) = loopback.hits("/api/v1/statuses")
+    assert json.loads(call.body) == {"status": "On it", "in_reply_to_id": "1090"}
