@@ -29,7 +29,7 @@ from textual.widgets import Footer, Static, TextArea
 from core.config import Config
 from core.config.model import ReplyTemplate
 from core.model import SourceConfig
-from core.replies.drafts import Replies, Reply, ReplyTarget, Sent
+from core.replies.drafts import Replies, Reply, ReplyTarget, Sent, clean_draft
 from core.replies.limits import count, limit_for
 from core.replies.send import Failed, Posted, can_post, post_reply
 from core.replies.templates import mention_values, missing, render
@@ -96,7 +96,7 @@ class ReplyScreen(Screen[None]):
         self.reply = await self.replies.live(self.mention_id)
         if self.reply is not None:
             self._saved_text = self.reply.text
-        self.draft.load_text(self.reply.text if self.reply else _opening(self.target))
+        self.draft.load_text(clean_draft(self.reply.text) if self.reply else _opening(self.target))
         self.draft.move_cursor(self.draft.document.end)
         self.draft.focus()
         self._measure()
@@ -270,7 +270,7 @@ class ReplyScreen(Screen[None]):
                         severity="warning", markup=False)
 
     def _copy_to_post_by_hand(self, target: ReplyTarget, reply: Reply) -> None:
-        self.app.copy_to_clipboard(reply.text)
+        self.app.copy_to_clipboard(clean_draft(reply.text))  # a row another tool wrote, too
         where = target.url or "the mention's page"
         choices = [("posted", "I have posted it: mark it sent"), ("", "Not yet: keep the draft")]
         self.app.push_screen(ChoiceScreen(f"Copied the reply. Post it at:\n{where}", choices),
