@@ -86,6 +86,23 @@ async def run_export(
     return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
 
 
+async def run_replies_report(
+    config: Config, db_path: Path, request: ExportRequest
+) -> ExitCode:
+    """Write the replies report (``--report drafts``): open drafts and sent replies touched
+    since ``request.since``. Replies are not polled, so nothing is fetched."""
+    from core.export.drafts import gather, render_replies
+    from core.replies.drafts import Replies
+
+    now = generated_at()
+    async with await Store.open(db_path) as store:
+        report = await gather(Replies(store.db, store.transaction), brand=config.brand.name,
+                              since=request.since, until=now, generated_at=now)
+    with open_output(request.out) as out:
+        out.write(render_replies(report, request.fmt))
+    return ExitCode.OK
+
+
 async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:
     """Poll every source once into the database and write nothing else (cron, between TUIs)."""
     async with await Store.open(db_path) as store:

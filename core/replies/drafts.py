@@ -174,9 +174,10 @@ class Replies:
         return reply
 
     async def between(self, since: int | None, until: int | None) -> list[Reply]:
-        """Open, unknown and sent replies last touched in [since, until), oldest first."""
+        """Open, unknown and sent replies last touched from ``since`` to ``until`` (both
+        included; None: no bound), oldest first."""
         sql = (f"SELECT {_COLUMNS} FROM replies r WHERE r.state != 'deleted'"
-               " AND r.updated_at >= ? AND r.updated_at < ? ORDER BY r.updated_at, r.id")
+               " AND r.updated_at >= ? AND r.updated_at <= ? ORDER BY r.updated_at, r.id")
         rows = await self._fetch(sql, (since or 0, until if until is not None else 2**62))
         return [Reply(*row) for row in rows]
 
