@@ -62,6 +62,15 @@ def test_config_templates_are_typed() -> None:
         parse_config("[templates]\nworse = 3\n")
 
 
+def test_config_reply_limits() -> None:
+    """It should read [reply_limits] per platform and refuse unknown platforms and bad sizes."""
+    assert parse_config("[reply_limits]\nreddit = 10000\n").reply_limits == {"reddit": 10000}
+    with pytest.raises(ConfigError, match=r"reply_limits\.redit: expected a platform"):
+        parse_config("[reply_limits]\nredit = 10\n")
+    with pytest.raises(ConfigError, match=r"reply_limits\.reddit: expected the longest reply"):
+        parse_config('[reply_limits]\nreddit = "long"\n')
+
+
 # --- limits -----------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from core.config.sections import (
     _named_queries,
     _network,
     _poller,
+    _reply_limits,
     _reserved,
     _searches,
     _team,
@@ -124,6 +125,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         keys=_keys(root.table("keys")),
         searches=_searches(root),
         templates=_templates(root),
+        reply_limits=_reply_limits(root),
         reserved=_reserved(root),
     )
 

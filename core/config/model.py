@@ -112,6 +112,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
     templates: tuple[ReplyTemplate, ...] = ()
+    reply_limits: dict[str, int] = field(default_factory=dict)  # platform -> characters
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -356,6 +356,26 @@ def _template_table(t: _Table, name: str) -> ReplyTemplate | None:
     return ReplyTemplate(name=name, text=text, values=tuple(values)) if text else None
 
 
+_PLATFORMS = ("feed", "mastodon", "reddit", "hackernews", "bluesky")  # what a mention is from
+_MAX_REPLY_LIMIT = 1_000_000  # longer than any platform's post; a typo beyond it is a mistake
+
+
+def _reply_limits(root: _Table) -> dict[str, int]:
+    if "reply_limits" not in root.data:
+        return {}
+    t = root.table("reply_limits")
+    limits = {}
+    for platform, value in t.data.items():
+        if platform not in _PLATFORMS:
+            t.fail(platform, f"expected a platform: {', '.join(_PLATFORMS)}")
+        elif not INT.accepts(value) or not 1 <= value <= _MAX_REPLY_LIMIT:
+            t.fail(platform, f"expected the longest reply in characters, a whole number from 1 "
+                             f"to {_MAX_REPLY_LIMIT}, got {_describe(value)}")
+        else:
+            limits[platform] = int(value)
+    return limits
+
+
 # ---------------------------------------------------------------------------------------------
 # Reserved sections: shape only, kept raw
 # ---------------------------------------------------------------------------------------------

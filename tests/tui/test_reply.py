@@ -149,6 +149,16 @@ async def test_bluesky_counter_counts_graphemes_at_and_past_the_limit(
         assert isinstance(app.screen, ReplyScreen)
 
 
+async def test_configured_limit_counts_for_other_platforms(make_app: AppFactory) -> None:
+    """It should count against [reply_limits] for a platform with no limit of its own."""
+    app = make_app(Config(reply_limits={"feed": 10}))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        assert shown(app, "reply-count") == "0/10 characters"
+        await pilot.press(*"eleven char")
+        await wait_for(pilot, lambda: "11/10 characters, 1 over" in shown(app, "reply-count"))
+
+
 async def test_negative_reply_to_a_negative_mention_warns(make_app: AppFactory) -> None:
     """It should show the draft's tone, and a warning when it reads negative too."""
     app = make_app()

@@ -123,7 +123,7 @@ class ReplyScreen(Screen[None]):
         if self.target is None:
             return
         text = self.draft.text
-        measured = count(text, limit_for(self.target.platform))
+        measured = count(text, limit_for(self.target.platform, self.config.reply_limits))
         line = Text(measured.describe())
         if measured.over:
             line.stylize("bold red")
@@ -226,7 +226,7 @@ class ReplyScreen(Screen[None]):
         assert self.target is not None
         if not self.draft.text.strip():
             return "Write the reply first."
-        measured = count(self.draft.text, limit_for(self.target.platform))
+        measured = count(self.draft.text, limit_for(self.target.platform, self.config.reply_limits))
         if measured.over:
             return f"{measured.over} over the limit ({measured.describe()}): shorten it first."
         return None
