@@ -57,7 +57,7 @@ TRIAGE = (
     KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
-    KeySpec("reply", "r", "reply", "Reply: open the mention's draft", show=True, short="Reply"),
+    KeySpec("reply", "r", "reply", "Reply: open the mention's draft"),
     KeySpec("replied-elsewhere", "R", "replied_elsewhere",
             "Mark replied elsewhere (it leaves Needs reply)"),
 )
