@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from core.config import ConfigError, parse_config
+from core.config.model import TeamConfig, TeamMember
 from core.inbox.triage import Ids, Inbox
 from core.inbox.views import Filters, builtin_view
+from core.replies.approval import needs_approval, waiting_line
 from core.replies.drafts import Replies, Sent
 from core.replies.limits import Limit, Unit, count, graphemes, limit_for
 from core.replies.templates import TemplateError, mention_values, missing, render
@@ -215,3 +217,44 @@ async def test_failure_keeps_the_draft_and_unknown_is_still_live(db: Path) -> No
 
 def _no_filters() -> Filters:
     return Filters()
+
+
+# --- approval -----------------------------------------------------------------------------------
+
+
+def test_who_needs_approval() -> None:
+    """It should require approval for everyone with [team] approval, else per member."""
+    members = (TeamMember("Ana Lund", "ana"), TeamMember("Jonas Berg", "jonas", approval=True))
+    assert needs_approval(TeamConfig(members=members, approval=True), "ana")
+    assert not needs_approval(TeamConfig(members=members), "ana")
+    assert needs_approval(TeamConfig(members=members), "jonas")
+    assert not needs_approval(TeamConfig(), "anyone")
+    config = parse_config('[team]\napproval = true\n[[team.members]]\nname = "A"\nhandle = "a"\n'
+                          'approval = true\n')
+    assert config.team.approval and config.team.members[0].approval
+
+
+async def test_approval_steps_are_logged_and_not_undone(db: Path) -> None:
+    """It should move a draft to pending and back with a note, log each step, count it under
+    Awaiting approval, and leave those steps out of undo."""
+    async with await Store.open(db) as store:
+        replies, inbox = Replies(store.db, store.transaction), Inbox(store.db, store.transaction,
+                                                                      me="ana")
+        draft = await replies.save(1, "Draft", actor="ana", now=T0)
+        await replies.request_approval(draft.id, actor="ana", now=T0 + 1)
+        waiting = await replies.live(1)
+        assert waiting is not None and (waiting.state, waiting.requested_by) == ("pending", "ana")
+        assert await inbox.count(builtin_view("approval"), now=T0) == 1
+        assert await inbox.count(DRAFTS, now=T0) == 1
+        pair = TeamConfig(members=(TeamMember("Ana", "ana"), TeamMember("Bo", "bo")))
+        assert waiting_line(waiting, pair) == "Waiting for approval by Bo (asked by ana)."
+        await replies.send_back(draft.id, "softer, please", actor="bo", now=T0 + 2)
+        back = await replies.live(1)
+        assert back is not None and (back.state, back.reviewed_by, back.review_note) == (
+            "open", "bo", "softer, please")
+        assert await inbox.count(builtin_view("approval"), now=T0) == 0
+        assert await inbox.undo_last("ana", now=T0 + 3) is None
+        assert await inbox.undo_last("bo", now=T0 + 3) is None
+        detail = await inbox.detail(1)
+        assert detail is not None
+        assert [h.action for h in detail.history] == ["sent_back", "approval_request"]

@@ -38,7 +38,8 @@ async def files(tmp_path: Path) -> tuple[Path, Path]:
                   url="https://forum.example/t/9"),
                 M(title="Refund?", author="Kim [x](evil)", url="https://forum.example/t/10"),
                 M(title="Old thread", author="Old", url="https://forum.example/t/1"),
-                M(title="Deleted one", author="Del")])
+                M(title="Deleted one", author="Del"),
+                M(title="Needs a careful answer", author="Press")])
     async with await Store.open(db) as store:
         replies = Replies(store.db, store.transaction)
         sent = await replies.save(1, "Sorry, Maja: a new burr set is on its way.", actor="ana",
@@ -52,6 +53,8 @@ async def files(tmp_path: Path) -> tuple[Path, Path]:
         await replies.save(4, "Too old for the period", actor="ana", now=T0 - 3 * DAY)
         gone = await replies.save(5, "never mind", actor="ana", now=T0 + 500)
         await replies.delete(gone.id, actor="ana", now=T0 + 600)
+        careful = await replies.save(6, "We take this seriously.", actor="jonas", now=T0 + 700)
+        await replies.request_approval(careful.id, actor="jonas", now=T0 + 800)
     config = tmp_path / "c.toml"
     config.write_text('[brand]\nname = "Northwind"\n', encoding="utf-8")
     return config, db
@@ -60,7 +63,8 @@ async def files(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.mark.parametrize("fmt", ["json", "md"])
 def test_drafts_report_matches_golden_file(files: tuple[Path, Path], tmp_path: Path,
                                            fmt: str) -> None:
-    """It should list the period's sent, unknown and open replies (not deleted or older ones)
+    """It should list the period's sent, unknown, waiting and open replies (not deleted or
+    older ones)
     exactly as the golden file says, and the same bytes on a second run."""
     config, db = files
     out = tmp_path / f"replies.{fmt}"

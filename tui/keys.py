@@ -88,6 +88,8 @@ REPLY = (
             show=True, short="Delete"),
     KeySpec("reply-close", "escape", "close", "Close; the draft is kept", show=True,
             short="Close"),
+    KeySpec("reply-send-back", "ctrl+b", "send_back",
+            "Send a reply waiting for approval back to its writer, with a note"),
 )
 
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)

@@ -70,6 +70,7 @@ class TeamMember:
 
     name: str
     handle: str
+    approval: bool = False  # this member's replies wait for another member's approval
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class TeamConfig:
 
     members: tuple[TeamMember, ...] = field(default=(), metadata={"item": TeamMember})
     me: str | None = None
+    approval: bool = False  # every reply waits for another member's approval before it is sent
 
 
 @dataclass(frozen=True, slots=True)

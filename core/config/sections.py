@@ -254,7 +254,7 @@ def _team(t: _Table) -> TeamConfig:
         handles = ", ".join(m.handle for m in members) or "none yet; add [[team.members]]"
         t.fail("me", f"expected the handle of a team member ({handles}), got '{me}'")
         me = None
-    return TeamConfig(members=tuple(members), me=me)
+    return TeamConfig(members=tuple(members), me=me, approval=t.value("approval", BOOL, False))
 
 
 def _member(m: _Table, seen: set[str]) -> TeamMember | None:
@@ -269,7 +269,8 @@ def _member(m: _Table, seen: set[str]) -> TeamMember | None:
     if handle in seen:
         m.fail("handle", f"handle '{handle}' is already used by another member")
         return None
-    return TeamMember(name=name, handle=handle) if name and handle else None
+    approval = m.value("approval", BOOL, False)
+    return TeamMember(name=name, handle=handle, approval=approval) if name and handle else None
 
 
 def _searches(root: _Table) -> tuple[SavedSearch, ...]:

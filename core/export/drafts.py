@@ -19,7 +19,7 @@ from core.replies.drafts import Replies, Reply, ReplyTarget
 REPORT_FORMATS = ("json", "md")
 # Section order and titles of the Markdown report, by reply state.
 SECTIONS = (("sent", "Sent"), ("unknown", "Outcome unknown (look before sending again)"),
-            ("open", "Open drafts"))
+            ("pending", "Waiting for approval"), ("open", "Open drafts"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ def _entry(reply: Reply, target: ReplyTarget | None) -> dict[str, object]:
         "updated_at": iso(reply.updated_at), "last_error": reply.last_error,
         "sent_by": reply.sent_by, "sent_at": iso(reply.sent_at), "sent_via": reply.sent_via,
         "post_id": reply.post_id, "post_url": reply.post_url,
+        "approval_requested_by": reply.requested_by, "reviewed_by": reply.reviewed_by,
+        "review_note": reply.review_note,
         "mention": None if target is None else {
             "id": target.mention_id, "platform": target.platform, "source": target.source_name,
             "author": target.author, "url": target.url, "title": target.title,
@@ -89,6 +91,12 @@ def _line(reply: Reply, target: ReplyTarget | None) -> str:
     line = f"- {when} · {who} · to {to}{link(target.url if target else None)}: {escape(reply.text)}"
     if reply.post_url and reply.post_url != (target.url if target else None):
         line += f" → sent{link(reply.post_url)}"
+    if reply.state == "pending":
+        line += f" — asked by {escape(reply.requested_by or '?')}"
+    elif reply.reviewed_by:
+        verb = "sent back by" if reply.review_note else "approved by"
+        note = f": {escape(reply.review_note)}" if reply.review_note else ""
+        line += f" — {verb} {escape(reply.reviewed_by)}{note}"
     if reply.last_error:
         line += f" — {escape(reply.last_error)}"
     return line

@@ -39,8 +39,9 @@ Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
 # Columns a triage action may change, and so the only ones undo will write back.
 TRIAGE_COLUMNS = ("status", "starred", "snoozed_until", "assignee", "category", "replied_at")
-# Logged actions undo never reverses: an undo itself, and a reply already posted.
-NOT_UNDOABLE = ("undo", "reply")
+# Logged actions undo never reverses: an undo itself, a reply already posted, and the steps of
+# a reply's approval (core.replies.drafts), which the next step answers instead.
+NOT_UNDOABLE = ("undo", "reply", "approval_request", "approve", "sent_back")
 SNIPPET_CHARS = 300  # enough for the widest list row; the detail pane reads the full text
 SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than "1000+" is worth
 SILENT_AFTER = 86400  # a source with no successful poll for a day needs a person to look

@@ -32,8 +32,11 @@ BUCKET_PREDICATES: dict[str, str] = {
     "questions": "m.status = 'new' AND m.category = 'question'",
     "ideas": "m.status = 'new' AND m.category = 'idea'",
     "competitors": f"m.status = 'new' AND {COMPETITOR}",
-    # Mentions with a draft being worked on; counted by triggers on replies (0004_replies.sql).
-    "drafts": "m.id IN (SELECT mention_id FROM replies WHERE state IN ('open', 'unknown'))",
+    # Mentions with a draft being worked on, and those waiting for a member's approval;
+    # counted by triggers on replies (0004_replies.sql).
+    "drafts": "m.id IN (SELECT mention_id FROM replies"
+              " WHERE state IN ('open', 'pending', 'unknown'))",
+    "approval": "m.id IN (SELECT mention_id FROM replies WHERE state = 'pending')",
 }
 
 
@@ -108,6 +111,7 @@ BUILTIN_VIEWS: tuple[View, ...] = (
     _bucket_view("done", "Done", hides_snoozed=False),
     _bucket_view("all", "All", hides_snoozed=False),
     _bucket_view("drafts", "Drafts", hides_snoozed=False),
+    _bucket_view("approval", "Awaiting approval", hides_snoozed=False),
 )
 
 

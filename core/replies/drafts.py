@@ -24,13 +24,14 @@ from core.inbox.triage import _next_batch
 
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
-LIVE_STATES = ("open", "unknown")  # a draft still being worked on; one per mention at most
+# A draft still being worked on (one per mention at most), as SQL: see 0004_replies.sql.
+_LIVE = "('open', 'pending', 'unknown')"
 MAX_DRAFT_CHARS = 20_000  # far past any platform's limit; keeps a pasted novel out of the DB
 MAX_ERROR_CHARS = 500  # one line in the editor
 
 _COLUMNS = ("r.id, r.mention_id, r.state, r.text, r.drafted_by, r.created_at, r.updated_at,"
             " r.idempotency_key, r.last_error, r.sent_by, r.sent_at, r.sent_via, r.post_id,"
-            " r.post_url")
+            " r.post_url, r.requested_by, r.reviewed_by, r.review_note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Reply:
     sent_via: str | None
     post_id: str | None
     post_url: str | None
+    requested_by: str | None  # who asked for approval
+    reviewed_by: str | None  # who approved it, or sent it back
+    review_note: str | None  # why it was sent back
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,7 @@ class Replies:
     async def live(self, mention_id: int) -> Reply | None:
         """The mention's draft being worked on (open, or sent with an unknown outcome)."""
         rows = await self._fetch(f"SELECT {_COLUMNS} FROM replies r WHERE r.mention_id = ?"
-                                 " AND r.state IN ('open', 'unknown')", (mention_id,))
+                                 f" AND r.state IN {_LIVE}", (mention_id,))
         return Reply(*rows[0]) if rows else None
 
     async def get(self, reply_id: int) -> Reply | None:
@@ -115,7 +119,7 @@ class Replies:
         async with self._transaction() as db:
             cursor = await db.execute(
                 "UPDATE replies SET text = ?, updated_at = ? WHERE mention_id = ?"
-                " AND state IN ('open', 'unknown')", (text, now, mention_id))
+                f" AND state IN {_LIVE}", (text, now, mention_id))
             if cursor.rowcount == 0:
                 await db.execute(
                     "INSERT INTO replies(mention_id, text, drafted_by, created_at, updated_at,"
@@ -138,6 +142,35 @@ class Replies:
                 await db.execute("UPDATE replies SET state = 'deleted', updated_at = ?"
                                  " WHERE id = ?", (now, reply_id))
             return batch
+
+    async def request_approval(self, reply_id: int, *, actor: str, now: int) -> None:
+        """Mark an open draft as waiting for another member's approval (logged)."""
+        await self._review(reply_id, "approval_request", "pending", actor, now,
+                           requested_by=actor, review_note=None)
+
+    async def send_back(self, reply_id: int, note: str, *, actor: str, now: int) -> None:
+        """An approver returns a waiting draft to its writer with a note (logged)."""
+        await self._review(reply_id, "sent_back", "open", actor, now, reviewed_by=actor,
+                           review_note=sanitize(note)[:MAX_ERROR_CHARS])
+
+    async def approve(self, reply_id: int, *, actor: str, now: int) -> None:
+        """An approver approves a waiting draft, just before sending it (logged)."""
+        await self._review(reply_id, "approve", "pending", actor, now, reviewed_by=actor)
+
+    async def _review(self, reply_id: int, action: str, state: str, actor: str, now: int,
+                      **columns: str | None) -> None:
+        assert set(columns) <= {"requested_by", "reviewed_by", "review_note"}, columns
+        sets = "".join(f", {name} = :{name}" for name in columns)
+        async with self._transaction() as db:
+            await db.execute(f"UPDATE replies SET state = :state, updated_at = :now{sets}"
+                             " WHERE id = :id", {"state": state, "now": now, "id": reply_id,
+                                                 **columns})
+            batch = await _next_batch(db)
+            after = json.dumps({"reply_id": reply_id, "note": columns.get("review_note")})
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT ?, ?, ?, mention_id, ?, NULL, ? FROM replies WHERE id = ?",
+                (now, actor, action, batch, after, reply_id))
 
     async def record_failure(self, reply_id: int, message: str) -> None:
         """A send that did not post: the draft stays open with the reason."""

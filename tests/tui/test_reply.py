@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from core.config import Config
-from core.config.model import Brand, NetworkConfig, ReplyTemplate
+from core.config.model import Brand, NetworkConfig, ReplyTemplate, TeamConfig, TeamMember
 from core.model import SourceConfig
 from tests.loopback import LoopbackServer, Reply
 from tests.tui.conftest import AppFactory, Posted
@@ -33,7 +33,7 @@ def shown(app: ListenpostApp, widget_id: str) -> str:
 def draft_in_db(db: Path, mention_id: int = 1) -> str | None:
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT text FROM replies WHERE mention_id = ? AND state IN"
-                           " ('open', 'unknown')", (mention_id,)).fetchone()
+                           " ('open', 'pending', 'unknown')", (mention_id,)).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -52,10 +52,10 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     raise AssertionError("condition never held")
 
 
-def drafts_entry(app: ListenpostApp) -> str:
-    """The Drafts line of the sidebar as shown."""
+def drafts_entry(app: ListenpostApp, label: str = "Drafts") -> str:
+    """A line of the sidebar as shown (Drafts unless told)."""
     sidebar = app.screen.query_one(Sidebar)
-    index = [v.label for v in sidebar.views].index("Drafts")
+    index = [v.label for v in sidebar.views].index(label)
     return str(sidebar.get_option_at_index(index).prompt).rstrip()
 
 
@@ -238,3 +238,65 @@ async def test_failed_post_keeps_the_draft_and_says_why(
         assert replied_at(db) is None
     (call,) = loopback.hits("/api/v1/statuses")
     assert json.loads(call.body) == {"status": "On it", "in_reply_to_id": "1090"}
+
+
+def team(me: str, *, approval: bool = True) -> Config:
+    members = (TeamMember("Ana Lund", "ana"), TeamMember("Bo Dahl", "bo"))
+    return Config(team=TeamConfig(members=members, me=me, approval=approval))
+
+
+def reply_row(db: Path) -> tuple[str, str | None, str | None, str | None, str | None]:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT state, requested_by, reviewed_by, review_note, sent_by"
+                           " FROM replies WHERE mention_id = 1 AND state != 'deleted'").fetchone()
+    return row
+
+
+async def test_approval_round_trip(make_app: AppFactory, db: Path, posted: Posted) -> None:
+    """It should send a reply for approval, let another member send it back with a note, show
+    the note to its writer, and let the other member approve and send it."""
+    app = make_app(team("ana"))
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press(*"We fixed it", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        assert reply_row(db)[:2] == ("pending", "ana")
+        assert any("Sent for approval" in n for n in posted.notices())
+        await wait_for(pilot, lambda: drafts_entry(app, "Awaiting approval").endswith(" 1"))
+    app = make_app(team("bo"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        assert "Waiting for approval by Bo Dahl (asked by ana)" in shown(app, "reply-status")
+        await pilot.press("ctrl+b")
+        await pilot.press(*"add the tracking link", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        assert reply_row(db)[0:4] == ("open", "ana", "bo", "add the tracking link")
+    app = make_app(team("ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        assert "Sent back by bo: add the tracking link" in shown(app, "reply-status")
+        await pilot.press(*" (tracking: T-1)", "ctrl+s")
+        await wait_for(pilot, lambda: reply_row(db)[0] == "pending")
+    app = make_app(team("bo"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press("ctrl+s")  # approve and send: here, copy and confirm
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert app.clipboard == "We fixed it (tracking: T-1)"
+        await pilot.press("1")
+        await wait_for(pilot, lambda: reply_row(db)[0] == "sent")
+        assert reply_row(db)[2] == "bo" and reply_row(db)[4] == "bo"
+        assert replied_at(db) is not None
+
+
+async def test_the_writer_cannot_approve_their_own_reply(make_app: AppFactory, db: Path) -> None:
+    """It should keep a waiting reply waiting when its writer presses send again."""
+    app = make_app(team("ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(app, pilot)
+        await pilot.press(*"Hello", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        await open_editor(app, pilot)
+        await pilot.press("ctrl+s")
+        assert "Waiting for approval by Bo Dahl" in shown(app, "reply-status")
+        assert reply_row(db)[0] == "pending" and isinstance(app.screen, ReplyScreen)

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Static, TextArea
 from core.config import Config
 from core.config.model import ReplyTemplate
 from core.model import SourceConfig
+from core.replies.approval import needs_approval, waiting_line, waits_for_someone_else
 from core.replies.drafts import Replies, Reply, ReplyTarget, Sent, clean_draft
 from core.replies.limits import count, limit_for
 from core.replies.send import Failed, Posted, can_post, post_reply
@@ -37,7 +38,7 @@ from core.replies.tone import tone_of
 from tui.commands import ScreenCommands
 from tui.keys import REPLY_KEYS, bindings
 from tui.messages import ReplySendFinished
-from tui.screens.prompts import ChoiceScreen
+from tui.screens.prompts import ChoiceScreen, PromptScreen
 from tui.screens.reply_dialogs import TemplatePicker, VariablesForm
 from tui.widgets.cells import block, glyph, one_line
 
@@ -215,12 +216,27 @@ class ReplyScreen(Screen[None]):
         if problem or self.reply is None:
             self._say(problem or "Write the reply first.", error=True)
             return
+        team = self.config.team
         if self.reply.state == "unknown":
             self._ask_unknown(self.reply)
-        elif can_post(self.target, self._source()):
-            self._post(self.reply)
+        elif self.reply.state == "pending":
+            if waits_for_someone_else(self.reply, self._me) and needs_approval(team, self._me):
+                self._say(waiting_line(self.reply, team))
+                return
+            await self.replies.approve(self.reply.id, actor=self._me, now=self.now())
+            self._deliver(self.target, self.reply)
+        elif needs_approval(team, self._me):
+            await self.replies.request_approval(self.reply.id, actor=self._me, now=self.now())
+            self.notify("Sent for approval; it is under Awaiting approval.", markup=False)
+            self.dismiss()
         else:
-            self._copy_to_post_by_hand(self.target, self.reply)
+            self._deliver(self.target, self.reply)
+
+    def _deliver(self, target: ReplyTarget, reply: Reply) -> None:
+        if can_post(target, self._source()):
+            self._post(reply)
+        else:
+            self._copy_to_post_by_hand(target, reply)
 
     def _unsendable(self) -> str | None:
         assert self.target is not None
@@ -303,6 +319,26 @@ class ReplyScreen(Screen[None]):
         self.notify(f"Replied: {one_line(where)}", markup=False)
         self.dismiss()
 
+    def action_send_back(self) -> None:
+        """An approver returns a waiting reply to its writer, with a note."""
+        reply = self.reply
+        if reply is None or reply.state != "pending" or reply.requested_by == self._me:
+            self.notify("Only a reply waiting for your approval can be sent back.",
+                        markup=False)
+            return
+        prompt = PromptScreen(f"Send back to {reply.requested_by} with a note",
+                              placeholder="what should change?",
+                              check=lambda text: None if text.strip() else "write a note")
+        self.app.push_screen(prompt, self._sent_back)
+
+    async def _sent_back(self, note: str | None) -> None:
+        if note and note.strip() and self.reply is not None:
+            await self._save()
+            await self.replies.send_back(self.reply.id, note.strip(), actor=self._me,
+                                         now=self.now())
+            self.notify(f"Sent back to {self.reply.requested_by}.", markup=False)
+            self.dismiss()
+
     # -- status ----------------------------------------------------------------------------
 
     async def _reload_state(self) -> None:
@@ -313,6 +349,10 @@ class ReplyScreen(Screen[None]):
         reply = self.reply
         if reply is not None and reply.state == "unknown":
             self._say(f"May have been posted: {reply.last_error or ''}", error=True)
+        elif reply is not None and reply.state == "pending":
+            self._say(waiting_line(reply, self.config.team))
+        elif reply is not None and reply.review_note:
+            self._say(f"Sent back by {reply.reviewed_by}: {reply.review_note}", error=True)
         elif reply is not None and reply.last_error:
             self._say(f"Last send failed: {reply.last_error}", error=True)
         else:

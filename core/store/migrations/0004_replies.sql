@@ -1,12 +1,14 @@
 -- Schema version 4: reply drafts and sent replies (core/replies).
 --
 -- One row per reply to a mention, from the first keystroke of its draft to the post it became.
--- state: 'open' (a draft, perhaps after a failed send: last_error says why), 'unknown' (a send
--- whose outcome we could not learn, e.g. a timeout after the request left: never re-sent without
--- a person), 'sent' (posted, or posted by hand and confirmed), 'deleted' (kept so delete can be
--- undone). At most one live ('open' or 'unknown') reply per mention, so reopening a mention
--- reopens its draft. idempotency_key is made with the draft and reused by every attempt, so a
--- retry cannot post twice where the platform honours it (Mastodon's Idempotency-Key).
+-- state: 'open' (a draft, perhaps after a failed send: last_error says why, or sent back by an
+-- approver: review_note says why), 'pending' (waiting for another member's approval),
+-- 'unknown' (a send whose outcome we could not learn, e.g. a timeout after the request left:
+-- never re-sent without a person), 'sent' (posted, or posted by hand and confirmed), 'deleted'
+-- (kept so delete can be undone). At most one live ('open', 'pending' or 'unknown') reply per
+-- mention, so reopening a mention reopens its draft. idempotency_key is made with the draft and
+-- reused by every attempt, so a retry cannot post twice where the platform honours it
+-- (Mastodon's Idempotency-Key).
 
 CREATE TABLE replies (
     id              INTEGER PRIMARY KEY,
@@ -22,25 +24,44 @@ CREATE TABLE replies (
     sent_at         INTEGER,
     sent_via        TEXT,          -- 'mastodon' | 'bluesky' | 'elsewhere' (posted by hand)
     post_id         TEXT,          -- the platform's id of our post
-    post_url        TEXT           -- where our post (or the thread we answered in) can be read
+    post_url        TEXT,          -- where our post (or the thread we answered in) can be read
+    requested_by    TEXT,          -- who asked for approval (state 'pending')
+    reviewed_by     TEXT,          -- who approved it, or sent it back
+    review_note     TEXT           -- why it was sent back
 );
-CREATE UNIQUE INDEX replies_live ON replies(mention_id) WHERE state IN ('open', 'unknown');
+CREATE UNIQUE INDEX replies_live ON replies(mention_id)
+    WHERE state IN ('open', 'pending', 'unknown');
 CREATE INDEX replies_by_time ON replies(updated_at);
 
--- The sidebar's Drafts count, kept like every other bucket (see 0002_inbox.sql).
-CREATE TRIGGER replies_count_insert AFTER INSERT ON replies
-WHEN new.state IN ('open', 'unknown') BEGIN
-    INSERT INTO inbox_counts(bucket, n) VALUES ('drafts', 1)
-    ON CONFLICT(bucket) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER replies_count_delete AFTER DELETE ON replies
-WHEN old.state IN ('open', 'unknown') BEGIN
-    INSERT INTO inbox_counts(bucket, n) VALUES ('drafts', -1)
-    ON CONFLICT(bucket) DO UPDATE SET n = n - 1;
-END;
-CREATE TRIGGER replies_count_update AFTER UPDATE OF state ON replies
-WHEN (old.state IN ('open', 'unknown')) != (new.state IN ('open', 'unknown')) BEGIN
+-- The sidebar's Drafts and Awaiting approval counts, kept like every other bucket (see
+-- 0002_inbox.sql): a row image leaves its buckets (-1) and the new one joins them (+1).
+CREATE TRIGGER replies_count_insert AFTER INSERT ON replies BEGIN
     INSERT INTO inbox_counts(bucket, n)
-    VALUES ('drafts', CASE WHEN new.state IN ('open', 'unknown') THEN 1 ELSE -1 END)
+    SELECT bucket, 1 FROM (
+        SELECT 'drafts' AS bucket WHERE new.state IN ('open', 'pending', 'unknown')
+        UNION ALL SELECT 'approval' WHERE new.state = 'pending'
+    ) WHERE true
+    ON CONFLICT(bucket) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER replies_count_delete AFTER DELETE ON replies BEGIN
+    INSERT INTO inbox_counts(bucket, n)
+    SELECT bucket, -1 FROM (
+        SELECT 'drafts' AS bucket WHERE old.state IN ('open', 'pending', 'unknown')
+        UNION ALL SELECT 'approval' WHERE old.state = 'pending'
+    ) WHERE true
+    ON CONFLICT(bucket) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER replies_count_update AFTER UPDATE OF state ON replies BEGIN
+    INSERT INTO inbox_counts(bucket, n)
+    SELECT bucket, -1 FROM (
+        SELECT 'drafts' AS bucket WHERE old.state IN ('open', 'pending', 'unknown')
+        UNION ALL SELECT 'approval' WHERE old.state = 'pending'
+    ) WHERE true
+    ON CONFLICT(bucket) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO inbox_counts(bucket, n)
+    SELECT bucket, 1 FROM (
+        SELECT 'drafts' AS bucket WHERE new.state IN ('open', 'pending', 'unknown')
+        UNION ALL SELECT 'approval' WHERE new.state = 'pending'
+    ) WHERE true
     ON CONFLICT(bucket) DO UPDATE SET n = n + excluded.n;
 END;
