@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from textual.pilot import Pilot
 from core.config import Config
 from core.config.model import Brand, NetworkConfig, ReplyTemplate, TeamConfig, TeamMember
 from core.model import SourceConfig
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, Request
 from tests.tui.conftest import AppFactory, Posted
 from tui.app import ListenpostApp
 from tui.screens.inbox import InboxScreen
@@ -300,3 +301,40 @@ async def test_the_writer_cannot_approve_their_own_reply(make_app: AppFactory, d
         await pilot.press("ctrl+s")
         assert "Waiting for approval by Bo Dahl" in shown(app, "reply-status")
         assert reply_row(db)[0] == "pending" and isinstance(app.screen, ReplyScreen)
+
+
+async def test_unknown_outcome_is_never_resent_without_asking(
+        make_app: AppFactory, db: Path, loopback: LoopbackServer) -> None:
+    """It should mark a send that timed out as unknown, ask on the next Ctrl+S instead of
+    posting, and on "send it again" post once more with the same Idempotency-Key."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE mentions SET platform = 'mastodon', platform_id = '1090' WHERE id = 1")
+        conn.execute("UPDATE sources SET kind = 'mastodon' WHERE name = 'blog'")
+    release = threading.Event()
+
+    def statuses(request: Request) -> Reply:
+        if len(loopback.hits("/api/v1/statuses")) == 1:
+            release.wait(10)  # bounded: the first answer comes after the client gave up
+        return Reply(200, json.dumps({"id": "999", "url": "https://m.test/@nw/999"}).encode())
+
+    loopback.route("/api/v1/statuses", statuses)
+    source = SourceConfig(name="blog", kind="mastodon", url=loopback.url("/"), token="t0k3n-xyz")
+    network = NetworkConfig(allow_private_addresses=True, timeout=0.5)
+    app = make_app(Config(sources=(source,), network=network))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_editor(app, pilot)
+            await pilot.press(*"On it", "ctrl+s")
+            await wait_for(pilot, lambda: "May have been posted" in shown(app, "reply-status"))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+            assert len(loopback.hits("/api/v1/statuses")) == 1
+            await pilot.press("2")  # "It was not: send it again"
+            await wait_for(pilot, lambda: replied_at(db) is not None)
+    finally:
+        release.set()
+    keys = {r.headers["idempotency-key"] for r in loopback.hits("/api/v1/statuses")}
+    assert len(loopback.hits("/api/v1/statuses")) == 2 and len(keys) == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT post_id FROM replies WHERE mention_id = 1").fetchone() == (
+            "999",)
