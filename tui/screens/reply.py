@@ -32,7 +32,7 @@ from core.model import SourceConfig
 from core.replies.approval import needs_approval, waiting_line, waits_for_someone_else
 from core.replies.drafts import Replies, Reply, ReplyTarget, Sent, clean_draft
 from core.replies.limits import count, limit_for
-from core.replies.send import Failed, Posted, can_post, post_reply
+from core.replies.send import Failed, Outcome, Posted, Unknown, can_post, post_reply
 from core.replies.templates import mention_values, missing, render
 from core.replies.tone import tone_of
 from tui.commands import ScreenCommands
@@ -262,9 +262,15 @@ class ReplyScreen(Screen[None]):
 
         source = self._source()
         assert self.target is not None and source is not None
-        async with Fetcher(network_policy(self.config)) as fetcher:
-            outcome = await post_reply(self.target, reply.text, reply.idempotency_key,
-                                       source=source, fetcher=fetcher, now=self.now())
+        outcome: Outcome
+        try:
+            async with Fetcher(network_policy(self.config)) as fetcher:
+                outcome = await post_reply(self.target, reply.text, reply.idempotency_key,
+                                           source=source, fetcher=fetcher, now=self.now())
+        except Exception as error:  # noqa: BLE001 -- a bug must not lose the draft or the app
+            # It may have failed after the post left, so it is treated as possibly posted.
+            outcome = Unknown(f"the send stopped with an internal error ({type(error).__name__}:"
+                              f" {error}); look at the thread before sending again")
         self.post_message(ReplySendFinished(reply.id, outcome))
 
     async def on_reply_send_finished(self, message: ReplySendFinished) -> None:
