@@ -259,6 +259,7 @@ async def test_approval_round_trip(make_app: AppFactory, db: Path, posted: Poste
     app = make_app(team("ana"))
     async with app.run_test(size=SIZE, message_hook=posted) as pilot:
         await open_editor(app, pilot)
+        assert "Ctrl+S asks another member to approve" in shown(app, "reply-status")
         await pilot.press(*"We fixed it", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
         assert reply_row(db)[:2] == ("pending", "ana")

@@ -366,6 +366,8 @@ class ReplyScreen(Screen[None]):
 
     def _how_it_sends(self) -> str:
         assert self.target is not None
+        if needs_approval(self.config.team, self._me):
+            return "Ctrl+S asks another member to approve this reply before it is sent."
         if can_post(self.target, self._source()):
             return f"Ctrl+S posts this as a reply on {self.target.platform}."
         return "Ctrl+S copies the reply to post by hand, then asks when it is posted."
