@@ -74,6 +74,23 @@ async def run_export(
     return exit_code(outcomes, request.expected_failures)
 
 
+async def run_replies_report(
+    config: Config, db_path: Path, request: ExportRequest
+) -> ExitCode:
+    """Write the replies report (``--report drafts``): open drafts and sent replies touched
+    since ``request.since``. Replies are not polled, so nothing is fetched."""
+    from core.export.drafts import gather, render_replies
+    from core.replies.drafts import Replies
+
+    now = generated_at()
+    async with await Store.open(db_path) as store:
+        report = await gather(Replies(store.db, store.transaction), brand=config.brand.name,
+                              since=request.since, until=now, generated_at=now)
+    with open_output(request.out) as out:
+        out.write(render_replies(report, request.fmt))
+    return ExitCode.OK
+
+
 def exit_code(outcomes: list[PollOutcome], expected_failures: frozenset[str]) -> ExitCode:
     """1 when a source failed that was not expected to (the demo's broken one is), else 0."""
     unexpected = [o for o in failed(outcomes) if o.source not in expected_failures]

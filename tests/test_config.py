@@ -21,7 +21,8 @@ from core.config import (
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
-FREE_FORM = ("keys", "routing", "templates", "outcomes", "alerts", "categories.rules")
+FREE_FORM = ("keys", "routing", "templates", "outcomes", "alerts", "categories.rules",
+             "reply_limits")
 
 FEED = '[[sources]]\nkind = "feed"\nname = "Blog"\nurl = "https://blog.example/feed"\n'
 BRAND = '[brand]\nname = "Northwind Coffee"\n'

@@ -13,11 +13,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
 from core.export import FORMATS
+
+if TYPE_CHECKING:
+    from core.headless import ExportRequest
 
 DESCRIPTION = """\
 A keyboard-driven listening post: polls feeds and platform APIs for what people say about
@@ -31,6 +34,8 @@ examples:
   listenpost --export today.md --since 24h
                                       poll once, write a Markdown daily report
   listenpost --export - --format json --no-poll | jq .summary
+  listenpost --export replies.md --report drafts --since 24h
+                                      a day's open drafts and sent replies, for review
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
@@ -72,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--since",
         metavar="WHEN",
         help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)",
+    )
+    parser.add_argument(
+        "--report",
+        choices=("mentions", "drafts"),
+        default="mentions",
+        help="with --export: what to export; drafts lists open drafts and sent replies "
+        "(json or md; --since sets the period, nothing is polled)",
     )
     parser.add_argument(
         "--no-poll",
@@ -135,6 +147,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
+    if args.report != "mentions" and not args.export:
+        return usage(err, "--report goes with --export")
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -214,10 +228,23 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
                             expected_failures=expected)
     try:
+        if args.report == "drafts":
+            return replies_report(request, config, db_path, err)
         return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def replies_report(request: ExportRequest, config: Config, db_path: Path,
+                   err: TextIO) -> ExitCode:
+    from core.export.drafts import REPORT_FORMATS
+    from core.headless import run_replies_report
+
+    if request.fmt not in REPORT_FORMATS:
+        return usage(err, f"--report drafts writes {' or '.join(REPORT_FORMATS)}, not "
+                          f"{request.fmt}")
+    return asyncio.run(run_replies_report(config, db_path, request))
 
 
 def poll_once(config: Config, db_path: Path, err: TextIO,

@@ -60,6 +60,9 @@ TRIAGE = (
             "Clear the selection (in the reader: close it)"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
+    KeySpec("reply", "r", "reply", "Reply: open the mention's draft"),
+    KeySpec("replied-elsewhere", "R", "replied_elsewhere",
+            "Mark replied elsewhere (it leaves Needs reply)"),
 )
 
 READ = (
@@ -87,9 +90,24 @@ APP = (
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
+# The reply editor's keys: none that the text area uses for editing (ctrl+d deletes there).
+REPLY = (
+    KeySpec("reply-send", "ctrl+s", "send", "Send the reply (or copy it to post by hand)",
+            show=True, short="Send"),
+    KeySpec("reply-template", "ctrl+t", "template", "Insert a template", show=True,
+            short="Template"),
+    KeySpec("reply-delete", "ctrl+g", "delete_draft", "Delete the draft (asks; u undoes)",
+            show=True, short="Delete"),
+    KeySpec("reply-close", "escape", "close", "Close; the draft is kept", show=True,
+            short="Close"),
+    KeySpec("reply-send-back", "ctrl+b", "send_back",
+            "Send a reply waiting for approval back to its writer, with a note"),
+)
+
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND, *READ)
+REPLY_KEYS: tuple[KeySpec, ...] = REPLY
 APP_KEYS: tuple[KeySpec, ...] = APP
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS, *REPLY_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from core.model import PollOutcome
+from core.replies.send import Outcome
 
 
 @dataclass
@@ -65,3 +66,11 @@ class ScreenRefreshed(Message, bubble=False):
 
     screen: str
     origin: str
+
+
+@dataclass
+class ReplySendFinished(Message):
+    """A reply's send attempt ended (``core.replies.send`` outcome: posted, failed, unknown)."""
+
+    reply_id: int
+    outcome: Outcome

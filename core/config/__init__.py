@@ -41,10 +41,12 @@ from core.config.sections import (
     _named_queries,
     _network,
     _poller,
+    _reply_limits,
     _report,
     _reserved,
     _searches,
     _team,
+    _templates,
     _ui,
 )
 from core.config.sources import _sources
@@ -136,6 +138,8 @@ def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) 
         searches=_searches(root),
         report=_report(root.table("report")),
         ui=_ui(root.table("ui")),
+        templates=_templates(root),
+        reply_limits=_reply_limits(root),
         reserved=_reserved(root),
     )
 

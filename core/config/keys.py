@@ -34,7 +34,8 @@ _ARRAY_SECTIONS: dict[str, type] = {
     "searches": SavedSearch,
 }
 _MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
-TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS)
+REPLY_LIMITS = "reply_limits"  # platform = the longest reply it takes, in characters
+TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS, REPLY_LIMITS)
 _CATEGORY_KEYS = ("rules",)
 
 
@@ -51,7 +52,7 @@ def _all_option_keys() -> tuple[str, ...]:
 
 def known_key_paths() -> frozenset[str]:
     """Every key path the loader accepts, such as ``sources.interval`` or ``team.members.name``."""
-    paths: set[str] = set(_MAP_SECTIONS)
+    paths: set[str] = set(_MAP_SECTIONS) | {REPLY_LIMITS}
     paths.update(f"categories.{key}" for key in _CATEGORY_KEYS)
     for section, cls in {**_TABLE_SECTIONS, **_ARRAY_SECTIONS}.items():
         paths.update(_dataclass_paths(section, cls))

@@ -53,6 +53,7 @@ class TeamMember:
 
     name: str
     handle: str
+    approval: bool = False  # this member's replies wait for another member's approval
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class TeamConfig:
 
     members: tuple[TeamMember, ...] = field(default=(), metadata={"item": TeamMember})
     me: str | None = None
+    approval: bool = False  # every reply waits for another member's approval before it is sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,16 @@ class SavedSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyTemplate:
+    """A reply template from ``[templates]``: ``name = "text"``, or a ``[templates.NAME]``
+    table with ``text`` and its own variables (``product = "Northwind Dark"``)."""
+
+    name: str
+    text: str
+    values: tuple[tuple[str, str], ...] = ()  # custom variables: (name, value)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -100,6 +112,8 @@ class Config:
     searches: tuple[SavedSearch, ...] = ()
     report: ReportConfig = field(default_factory=ReportConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    templates: tuple[ReplyTemplate, ...] = ()
+    reply_limits: dict[str, int] = field(default_factory=dict)  # platform -> characters
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -15,6 +15,7 @@ from core.config.model import (
     NetworkPolicy,
     PollerConfig,
     Product,
+    ReplyTemplate,
     ReportConfig,
     SavedSearch,
     TeamConfig,
@@ -271,7 +272,7 @@ def _team(t: _Table) -> TeamConfig:
         handles = ", ".join(m.handle for m in members) or "none yet; add [[team.members]]"
         t.fail("me", f"expected the handle of a team member ({handles}), got '{me}'")
         me = None
-    return TeamConfig(members=tuple(members), me=me)
+    return TeamConfig(members=tuple(members), me=me, approval=t.value("approval", BOOL, False))
 
 
 def _ui(t: _Table) -> UiConfig:
@@ -291,7 +292,8 @@ def _member(m: _Table, seen: set[str]) -> TeamMember | None:
     if handle in seen:
         m.fail("handle", f"handle '{handle}' is already used by another member")
         return None
-    return TeamMember(name=name, handle=handle) if name and handle else None
+    approval = m.value("approval", BOOL, False)
+    return TeamMember(name=name, handle=handle, approval=approval) if name and handle else None
 
 
 def _report(t: _Table) -> ReportConfig:
@@ -366,6 +368,65 @@ def _key_binding(t: _Table, action: str, value: object) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# [templates]: reply templates
+# ---------------------------------------------------------------------------------------------
+
+_TEMPLATE_VARIABLE = re.compile(r"^[a-z_][a-z0-9_]*$")  # what a {slot} in the text can name
+
+
+def _templates(root: _Table) -> tuple[ReplyTemplate, ...]:
+    if "templates" not in root.data:
+        return ()
+    t = root.table("templates")
+    found = []
+    for name, value in t.data.items():
+        if isinstance(value, str):
+            found.append(ReplyTemplate(name=name, text=value))
+        elif isinstance(value, dict):
+            template = _template_table(t.table(name), name)
+            if template is not None:
+                found.append(template)
+        else:
+            t.fail(name, f"expected the template text, or a table with text = \"…\", "
+                         f"got {_describe(value)}")
+    return tuple(found)
+
+
+def _template_table(t: _Table, name: str) -> ReplyTemplate | None:
+    text = t.required_str("text", "the template text")
+    values = []
+    for key, value in t.data.items():
+        if key == "text":
+            continue
+        if not _TEMPLATE_VARIABLE.match(key) or not isinstance(value, str):
+            t.fail(key, "expected a variable the text can use, such as product = \"Dark roast\" "
+                        f"(lower-case name, string value), got {_describe(value)}")
+        else:
+            values.append((key, value))
+    return ReplyTemplate(name=name, text=text, values=tuple(values)) if text else None
+
+
+_PLATFORMS = ("feed", "mastodon", "reddit", "hackernews", "bluesky")  # what a mention is from
+_MAX_REPLY_LIMIT = 1_000_000  # longer than any platform's post; a typo beyond it is a mistake
+
+
+def _reply_limits(root: _Table) -> dict[str, int]:
+    if "reply_limits" not in root.data:
+        return {}
+    t = root.table("reply_limits")
+    limits = {}
+    for platform, value in t.data.items():
+        if platform not in _PLATFORMS:
+            t.fail(platform, f"expected a platform: {', '.join(_PLATFORMS)}")
+        elif not INT.accepts(value) or not 1 <= value <= _MAX_REPLY_LIMIT:
+            t.fail(platform, f"expected the longest reply in characters, a whole number from 1 "
+                             f"to {_MAX_REPLY_LIMIT}, got {_describe(value)}")
+        else:
+            limits[platform] = int(value)
+    return limits
+
+
+# ---------------------------------------------------------------------------------------------
 # Reserved sections: shape only, kept raw
 # ---------------------------------------------------------------------------------------------
 
@@ -374,7 +435,6 @@ def _reserved(root: _Table) -> dict[str, Any]:
     checks: dict[str, Callable[[_Table], None]] = {
         "categories": _check_categories,
         "routing": lambda t: _check_map(t, STR, 'a team name such as "support"'),
-        "templates": lambda t: _check_map(t, STR, "the template text"),
         "outcomes": lambda t: _check_map(t, NUMBER, "its value as a number"),
         "alerts": lambda t: None,
     }

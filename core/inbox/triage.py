@@ -39,7 +39,10 @@ from core.inbox.views import (
 Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
 # Columns a triage action may change, and so the only ones undo will write back.
-TRIAGE_COLUMNS = ("status", "starred", "snoozed_until", "assignee", "category")
+TRIAGE_COLUMNS = ("status", "starred", "snoozed_until", "assignee", "category", "replied_at")
+# Logged actions undo never reverses: an undo itself, a reply already posted, and the steps of
+# a reply's approval (core.replies.drafts), which the next step answers instead.
+NOT_UNDOABLE = ("undo", "reply", "approval_request", "approve", "sent_back")
 SNIPPET_CHARS = 300  # enough for the widest list row; the detail pane reads the full text
 SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than "1000+" is worth
 SILENT_AFTER = 86400  # a source with no successful poll for a day needs a person to look
@@ -328,6 +331,13 @@ class Inbox:
         """Correct the feedback category."""
         return await self._update(target, {"category": category}, "category", actor, now)
 
+    async def mark_replied(self, target: Target, replied: bool, *, actor: str,
+                           now: int) -> ActionResult:
+        """Replied elsewhere (it leaves Needs reply), or not replied after all."""
+        name = "replied" if replied else "unreplied"
+        return await self._update(target, {"replied_at": now if replied else None}, name,
+                                  actor, now)
+
     async def add_tag(self, target: Target, tag: str, *, actor: str, now: int) -> ActionResult:
         """Tag every target mention that does not carry the tag yet."""
         async with self._transaction() as db:
@@ -365,7 +375,8 @@ class Inbox:
         async with self._transaction() as db:
             batch = await _scalar(
                 db, "SELECT max(batch) FROM actions WHERE actor = :actor AND undone = 0"
-                " AND action != 'undo'", {"actor": actor})
+                " AND action NOT IN (SELECT value FROM json_each(:final))",
+                {"actor": actor, "final": json.dumps(NOT_UNDOABLE)})
             if batch is None:
                 return None
             action = str(await _scalar(db, "SELECT action FROM actions WHERE batch = :b LIMIT 1",
@@ -497,6 +508,11 @@ async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:
     if action == "tag":
         await db.execute("DELETE FROM tags WHERE (mention_id, tag) IN (SELECT mention_id,"
                          " json_extract(after, '$.tag') FROM actions WHERE batch = :b)",
+                         {"b": batch})
+        return
+    if action == "draft_delete":  # core.replies.drafts: the draft comes back
+        await db.execute("UPDATE replies SET state = 'open' WHERE id IN (SELECT"
+                         " json_extract(after, '$.reply_id') FROM actions WHERE batch = :b)",
                          {"b": batch})
         return
     if action == "note":

@@ -24,6 +24,15 @@ NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
 
 # Bucket name -> predicate over alias m, derived from the one bucket table.
 BUCKET_PREDICATES: dict[str, str] = {b.key: b.condition.sql("m") for b in BUCKETS}
+# Mentions with a draft being worked on, and those waiting for a member's approval: counted by
+# triggers on replies (core/store/migrations, the replies migration), not on mentions.
+REPLY_BUCKETS: dict[str, tuple[str, str]] = {
+    "drafts": ("Drafts", "m.id IN (SELECT mention_id FROM replies"
+                         " WHERE state IN ('open', 'pending', 'unknown'))"),
+    "approval": ("Awaiting approval",
+                 "m.id IN (SELECT mention_id FROM replies WHERE state = 'pending')"),
+}
+BUCKET_PREDICATES.update({key: sql for key, (_, sql) in REPLY_BUCKETS.items()})
 
 
 class Order(StrEnum):
@@ -72,7 +81,8 @@ class View:
 
 
 def _bucket_view(key: str, hides_snoozed: bool = True) -> View:
-    return View(key, bucket(key).label, BUCKET_PREDICATES[key], (), hides_snoozed, key)
+    label = REPLY_BUCKETS[key][0] if key in REPLY_BUCKETS else bucket(key).label
+    return View(key, label, BUCKET_PREDICATES[key], (), hides_snoozed, key)
 
 
 # Driven by mentions_snoozed, which holds only the few snoozed mentions: written plainly, the
@@ -96,6 +106,8 @@ BUILTIN_VIEWS: tuple[View, ...] = (
     SNOOZED,
     _bucket_view("done", hides_snoozed=False),
     _bucket_view("all", hides_snoozed=False),
+    _bucket_view("drafts", hides_snoozed=False),
+    _bucket_view("approval", hides_snoozed=False),
 )
 
 

@@ -51,7 +51,10 @@ def trigger_sql() -> dict[str, str]:
 
 def recount_sql() -> list[str]:
     """Statements that recompute every bucket from the mentions themselves."""
-    statements = ["DELETE FROM inbox_counts"]
+    # Only the buckets this table defines: others (the replies' drafts) keep their own triggers.
+    keys = ", ".join(f"'{b.key}'" for b in BUCKETS)
+    statements = [f"DELETE FROM inbox_counts WHERE bucket IN ({keys})"
+                  f" OR bucket LIKE '{SOURCE_BUCKET_PREFIX}%'"]
     statements += [f"INSERT INTO inbox_counts(bucket, n) SELECT '{b.key}', count(*)"
                    f" FROM mentions m WHERE {b.condition.sql('m')}" for b in BUCKETS]
     statements.append(f"INSERT INTO inbox_counts(bucket, n) SELECT '{SOURCE_BUCKET_PREFIX}'"

@@ -74,6 +74,7 @@ SCREENS: list[Visit] = [
     Visit("detail pane", (b"j", b"j", b"j", ENTER, ENTER), _has("Sentiment:")),
     Visit("help", (b"?", ESCAPE), _has("Snooze until a time")),
     Visit("assign chooser", (b"a", ESCAPE), _has("nobody (unassign)")),
+    Visit("reply editor", (b"r", ESCAPE), _has("Ctrl+S copies the reply")),
     Visit("inbox list, paged to the end", (PAGE_DOWN,), _has(LAST), settle=0.12,
           until=_has(LAST)),
 ]

@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from core.config import Config
 from core.inbox.snooze import SnoozeError, examples, parse_snooze, presets
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
@@ -39,12 +40,14 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from core.replies.drafts import Replies
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
 from tui.screens.prompts import ChoiceScreen, LinkScreen, PromptScreen
+from tui.screens.reply import ReplyScreen
 from tui.signals import ChangeOrigin, DataChanged, PollState, signals_of
 from tui.widgets.cells import one_line
 from tui.widgets.detail import DetailPane
@@ -482,6 +485,30 @@ class InboxScreen(Screen[None]):
         else:
             self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
                         markup=False)
+
+    # -- replying --------------------------------------------------------------------------
+
+    def action_reply(self) -> None:
+        """Open the reply editor on the current mention (its draft, if it has one)."""
+        row = self.mentions.current
+        if row is None:
+            self.notify("No mention to reply to in this view.", severity="warning", markup=False)
+            return
+        app = self.app
+        store = app.store  # type: ignore[attr-defined]
+        editor = ReplyScreen(row.id, Replies(store.db, store.transaction),
+                             config=getattr(app, "config", None) or Config(), clock=self._clock,
+                             tz=self._tz, me=self.inbox.me)
+        self.app.push_screen(editor, self._reply_closed)
+
+    async def _reply_closed(self, _: None) -> None:
+        await self.refresh_all()
+        await self._show_detail(self.mentions.current.id if self.mentions.current else None)
+
+    async def action_replied_elsewhere(self) -> None:
+        """Mark replied without writing the reply here (it leaves Needs reply)."""
+        await self._act(lambda t: self.inbox.mark_replied(t, True, actor=self._actor(),
+                                                          now=self.now()), "Replied elsewhere:")
 
     # -- finding ---------------------------------------------------------------------------
 
