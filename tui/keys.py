@@ -64,7 +64,7 @@ FIND = (
             short="Search"),
     KeySpec("filter", "f", "filter", "Filter by source, sentiment, category, language…"),
     KeySpec("clear-filter", "F", "clear_filter", "Clear the filter"),
-    KeySpec("order", "O", "toggle_order", "Order: most urgent first / newest first"),
+    KeySpec("order", "O", "toggle_order", "Order: most urgent / newest / oldest first"),
     *(KeySpec(f"view-{n}", str(n), f"view({n})", f"Jump to view {n}", palette=False)
       for n in range(10)),
 )

@@ -25,9 +25,12 @@ from typing import Any
 import aiosqlite
 
 from core.inbox.views import (
+    ASCENDING,
     BUCKET_PREDICATES,
+    KEYED_BUCKETS,
     NOT_SNOOZED,
     ORDER_COLUMNS,
+    TRIAGE,
     Filters,
     Order,
     View,
@@ -170,10 +173,11 @@ class Inbox:
         columns = ORDER_COLUMNS[order]
         backwards = (before is not None or last) and after is None
         anchor = before if backwards else after
+        upwards = backwards != (order in ASCENDING)  # reading towards larger keys
         if anchor is not None:
-            where += f" AND ({_tuple(order, view)}) {'>' if backwards else '<'} ({_marks(columns)})"
+            where += f" AND ({_tuple(order, view)}) {'>' if upwards else '<'} ({_marks(columns)})"
             params.update({f"k_{c}": v for c, v in zip(columns, anchor.key(order), strict=True)})
-        sort = _sort(order, view, "ASC" if backwards else "DESC")
+        sort = _sort(order, view, "ASC" if upwards else "DESC")
         sql = f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where} ORDER BY {sort} LIMIT :limit"
         params["limit"] = limit
         rows = [_row(r) for r in await self._fetch(sql, params)]
@@ -187,10 +191,11 @@ class Inbox:
         order = order_of(view, order)
         source, where, params = self._listing(view, filters, now)
         columns = ORDER_COLUMNS[order]
-        where += f" AND ({_tuple(order, view)}) <= ({_marks(columns)})"
+        ascending = order in ASCENDING
+        where += f" AND ({_tuple(order, view)}) {'>=' if ascending else '<='} ({_marks(columns)})"
         params.update({f"k_{c}": v for c, v in zip(columns, first.key(order), strict=True)})
         sql = (f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where}"
-               f" ORDER BY {_sort(order, view, 'DESC')} LIMIT :limit")
+               f" ORDER BY {_sort(order, view, 'ASC' if ascending else 'DESC')} LIMIT :limit")
         params["limit"] = limit
         return [_row(r) for r in await self._fetch(sql, params)]
 
@@ -457,8 +462,10 @@ async def rebuild_counts(db: aiosqlite.Connection) -> None:
     for bucket, predicate in BUCKET_PREDICATES.items():
         await db.execute("INSERT INTO inbox_counts(bucket, n) SELECT :b, count(*)"
                          f" FROM mentions m WHERE {predicate}", {"b": bucket})
-    await db.execute("INSERT INTO inbox_counts(bucket, n) SELECT 'source:' || source_id,"
-                     " count(*) FROM mentions WHERE status = 'new' GROUP BY source_id")
+    for prefix, column in KEYED_BUCKETS.items():
+        await db.execute(f"INSERT INTO inbox_counts(bucket, n) SELECT '{prefix}:' || {column},"
+                         f" count(*) FROM mentions m WHERE {TRIAGE} AND {column} IS NOT NULL"
+                         f" GROUP BY {column}")
 
 
 async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:

@@ -1,10 +1,12 @@
 """The inbox's views and filters as SQL predicates over ``mentions`` (aliased ``m``).
 
 A view is a named slice of the inbox (New, Negative, one source, a search…). Each one is a
-predicate plus the sidebar bucket that counts it (see migrations/0002_inbox.sql, whose
-triggers must agree with ``BUCKET_PREDICATES`` here). Filters narrow any view further and are
-parsed from a one-line, keyboard-friendly syntax such as ``source:hn sentiment:negative
-since:2d``. Everything here is pure: SQL text and parameters in, no database touched.
+predicate plus the sidebar bucket that counts it (see migrations/0004_owned_out_of_triage.sql,
+whose triggers must agree with ``BUCKET_PREDICATES`` and ``KEYED_BUCKETS`` here). The brand's
+own posts (``owned``) never enter a triage view: they are not for answering but for metrics.
+Filters narrow any view further and are parsed from a one-line, keyboard-friendly syntax
+such as ``source:hn sentiment:negative since:2d``. Everything here is pure: SQL text and
+parameters in, no database touched.
 """
 
 from __future__ import annotations
@@ -16,23 +18,27 @@ from enum import StrEnum
 
 NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
 COMPETITOR = "(m.matched LIKE 'competitor:%' OR instr(m.matched, char(10) || 'competitor:') > 0)"
+# Waiting for a person: new, and not the brand's own post. Every triage view starts here.
+TRIAGE = "m.status = 'new' AND m.owned = 0"
 NEEDS_REPLY = (
-    "m.status = 'new' AND m.replied_at IS NULL AND m.owned = 0"
+    f"{TRIAGE} AND m.replied_at IS NULL"
     " AND (m.category IN ('question', 'complaint') OR m.sentiment_label = 'negative')"
 )
 
-# Bucket name -> predicate; the triggers of 0002_inbox.sql keep the same membership.
+# Bucket name -> predicate; the triggers of 0004_owned_out_of_triage.sql keep the same membership.
 BUCKET_PREDICATES: dict[str, str] = {
     "all": "1",
-    "new": "m.status = 'new'",
+    "new": TRIAGE,
     "done": "m.status = 'done'",
     "starred": "m.starred = 1",
     "needs_reply": NEEDS_REPLY,
-    "negative": "m.status = 'new' AND m.sentiment_label = 'negative'",
-    "questions": "m.status = 'new' AND m.category = 'question'",
-    "ideas": "m.status = 'new' AND m.category = 'idea'",
-    "competitors": f"m.status = 'new' AND {COMPETITOR}",
+    "negative": f"{TRIAGE} AND m.sentiment_label = 'negative'",
+    "questions": f"{TRIAGE} AND m.category = 'question'",
+    "ideas": f"{TRIAGE} AND m.category = 'idea'",
+    "competitors": f"{TRIAGE} AND {COMPETITOR}",
 }
+# Buckets named by a column's value ("source:3", "assignee:ana"), counting triage mentions.
+KEYED_BUCKETS: dict[str, str] = {"source": "m.source_id", "assignee": "m.assignee"}
 
 
 class Order(StrEnum):
@@ -41,14 +47,26 @@ class Order(StrEnum):
 
     TRIAGE = "triage"
     NEWEST = "newest"
+    OLDEST = "oldest"
     STORED = "stored"
 
 
 ORDER_COLUMNS: dict[Order, tuple[str, ...]] = {
     Order.TRIAGE: ("priority", "sort_at", "id"),
     Order.NEWEST: ("sort_at", "id"),
+    Order.OLDEST: ("sort_at", "id"),
     Order.STORED: ("id",),
 }
+# Orders that list their smallest key first (the rest list the largest first).
+ASCENDING: frozenset[Order] = frozenset({Order.OLDEST})
+# What ``O`` steps through, in turn.
+ORDER_CYCLE: tuple[Order, ...] = (Order.TRIAGE, Order.NEWEST, Order.OLDEST)
+
+
+def next_order(order: Order) -> Order:
+    """The order after ``order`` in ``ORDER_CYCLE`` (the first for one outside it)."""
+    step = ORDER_CYCLE.index(order) + 1 if order in ORDER_CYCLE else 0
+    return ORDER_CYCLE[step % len(ORDER_CYCLE)]
 
 
 def order_of(view: View, order: Order) -> Order:
@@ -116,9 +134,15 @@ def builtin_view(key: str) -> View:
     raise KeyError(key)
 
 
+def mine_view(me: str) -> View:
+    """New mentions assigned to ``me`` (counted by the ``assignee:`` bucket)."""
+    pred = f"{TRIAGE} AND m.assignee = :view_me"
+    return View("mine", "Mine", pred, (("view_me", me),), True, f"assignee:{me}")
+
+
 def source_view(source_id: int, name: str) -> View:
     """New mentions from one source."""
-    pred = "m.status = 'new' AND m.source_id = :view_source"
+    pred = f"{TRIAGE} AND m.source_id = :view_source"
     return View(f"source:{source_id}", name, pred, (("view_source", source_id),), True,
                 f"source:{source_id}")
 

@@ -181,8 +181,10 @@ async def test_views_by_number_and_brackets(make_app: AppFactory) -> None:
         await pilot.press("0")
         assert screen(app).mentions.view.key == "all"
         await pilot.press("right_square_bracket")
+        assert screen(app).mentions.view.key == "mine"  # after All, before the sources
+        await pilot.press("right_square_bracket")
         assert screen(app).mentions.view.key.startswith("source:")
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         assert screen(app).mentions.view.key == "done"
 
 

@@ -30,6 +30,8 @@ from core.inbox.views import (
     Order,
     View,
     describe_filters,
+    mine_view,
+    next_order,
     order_of,
     parse_filters,
     search_view,
@@ -126,7 +128,8 @@ class InboxScreen(Screen[None]):
     async def _load_views(self) -> None:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
         searches = [self._search] if self._search else []
-        self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches]
+        mine = mine_view(self.inbox.me)
+        self.views = [*BUILTIN_VIEWS, mine, *sources, *self._saved, *searches]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
     async def refresh_all(self) -> None:
@@ -145,7 +148,9 @@ class InboxScreen(Screen[None]):
 
     async def _wanted_views(self) -> list[View]:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
-        return [*BUILTIN_VIEWS, *sources, *self._saved, *([self._search] if self._search else [])]
+        mine = mine_view(self.inbox.me)
+        return [*BUILTIN_VIEWS, mine, *sources, *self._saved,
+                *([self._search] if self._search else [])]
 
     async def refresh_counts(self) -> None:
         """The sidebar numbers and the list's title."""
@@ -163,6 +168,8 @@ class InboxScreen(Screen[None]):
             title += " · newest stored first"
         elif self.mentions.order is Order.NEWEST:
             title += " · newest first"
+        elif self.mentions.order is Order.OLDEST:
+            title += " · oldest first"
         self.mentions.border_title = Content(one_line(title))
 
     def show_status(self) -> None:
@@ -439,8 +446,8 @@ class InboxScreen(Screen[None]):
         await self.refresh_counts()
 
     async def action_toggle_order(self) -> None:
-        """Most urgent first, or newest first."""
-        order = Order.NEWEST if self.mentions.order is Order.TRIAGE else Order.TRIAGE
+        """Most urgent first, then newest first, then oldest first."""
+        order = next_order(self.mentions.order)
         await self.mentions.show(self.mentions.view, self.mentions.filters, order)
         await self.refresh_counts()
 
