@@ -33,13 +33,16 @@ from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
+from tui.widgets.cells import one_line
 
 if TYPE_CHECKING:
     from core.config import Config
     from core.polling.poller import Poller
 
 PollRunner = Callable[[], Awaitable[Sequence[PollOutcome]]]
+SourcePoller = Callable[[str], Awaitable[PollOutcome]]  # polls the source with this name now
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
@@ -57,8 +60,10 @@ class ListenpostApp(App[None]):
                  poll_runner: PollRunner | None = None, clock: Callable[[], float] = time.time,
                  tz: tzinfo | None = None, poll_interval: float = POLL_INTERVAL,
                  watch_interval: float = WATCH_INTERVAL,
-                 saved_searches: Sequence[tuple[str, str]] = ()) -> None:
+                 saved_searches: Sequence[tuple[str, str]] = (),
+                 source_poller: SourcePoller | None = None) -> None:
         super().__init__()
+        self.source_poller = source_poller
         self.store_path, self.config = Path(store_path), config
         self.poll_runner, self.clock = poll_runner, clock
         self.tz = tz or _local_tz()
@@ -86,8 +91,11 @@ class ListenpostApp(App[None]):
             self.exit(return_code=int(ExitCode.STORE), message=str(error))
             return
         self.inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
+        if self.config is not None and self.config.sources:  # listed before their first poll
+            await self.store.sync_sources(self.config.sources)
         self._apply_keymap()
         self.add_mode("inbox", self._make_inbox)
+        self.add_mode("sources", self._make_sources)
         await self.switch_mode("inbox")
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
@@ -102,6 +110,10 @@ class ListenpostApp(App[None]):
                                         db_path=self.store_path, team=team,
                                         saved_searches=self._saved)
         return self.inbox_screen
+
+    def _make_sources(self) -> SourcesScreen:
+        assert self.inbox is not None
+        return SourcesScreen(self.inbox, clock=self.clock, tz=self.tz)
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -127,15 +139,27 @@ class ListenpostApp(App[None]):
         elif self._polling:
             self.notify("Already polling.", markup=False)
         else:
-            self._polling = True
-            self.signals.poll_state.publish(PollState("polling…"))
-            self._poll()
+            self._start_poll(self.poll_runner, "polling…")
+
+    def poll_source(self, name: str) -> None:
+        """Poll one source now (the Sources screen's key), unless a round is already running."""
+        if self.source_poller is None:
+            self.notify("Polling is off here: no sources are configured.", markup=False)
+        elif self._polling:
+            self.notify("Already polling.", markup=False)
+        else:
+            poll_one = self.source_poller
+            self._start_poll(lambda: _one(poll_one(name)), f"polling {one_line(name)}…")
+
+    def _start_poll(self, run: PollRunner, words: str) -> None:
+        self._polling = True
+        self.signals.poll_state.publish(PollState(words))
+        self._poll(run)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self) -> None:
-        assert self.poll_runner is not None
+    async def _poll(self, run: PollRunner) -> None:
         try:
-            outcomes = list(await self.poll_runner())
+            outcomes = list(await run())
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -203,6 +227,10 @@ class ListenpostApp(App[None]):
         self._close_messages_no_wait()
 
 
+async def _one(outcome: Awaitable[PollOutcome]) -> list[PollOutcome]:
+    return [await outcome]
+
+
 def _local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
@@ -218,12 +246,20 @@ class ConfigPoller:
 
     async def __call__(self) -> Sequence[PollOutcome]:
         """Poll the sources that are due."""
+        self._poller = await self._open()
+        return await self._poller.poll_once(due_only=True)
+
+    async def poll_source(self, name: str) -> PollOutcome:
+        """Poll one named source now, due or not."""
+        return await (await self._open()).poll_named(name)
+
+    async def _open(self) -> Poller:
         if self._poller is None:
             from core.headless import open_poller
 
             store = await self._stack.enter_async_context(await Store.open(self._db_path))
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
-        return await self._poller.poll_once(due_only=True)
+        return self._poller
 
     async def aclose(self) -> None:
         """Close the poller and its connection."""
@@ -234,6 +270,7 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     """Run the inbox on ``db_path`` polling ``config``'s sources; the exit code for the CLI."""
     runner = ConfigPoller(config, db_path) if config.sources else None
     searches = [(s.name, s.query) for s in config.searches]
-    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches)
+    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
+                        source_poller=runner.poll_source if runner else None)
     app.run()
     return ExitCode.STORE if app.return_code else ExitCode.OK

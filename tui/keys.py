@@ -71,13 +71,24 @@ FIND = (
 
 APP = (
     KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
+    KeySpec("sources", "S", "app.switch_mode('sources')", "Sources: health, errors, poll one"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
+SOURCES = (
+    KeySpec("poll-source", "r", "poll_source", "Poll this source now", show=True,
+            short="Poll this"),
+    KeySpec("back-to-inbox", "escape,i", "app.switch_mode('inbox')", "Back to the inbox",
+            show=True, short="Inbox"),
+    KeySpec("source-down", "j", "cursor_down", "Next source", palette=False),
+    KeySpec("source-up", "k", "cursor_up", "Previous source", palette=False),
+)
+
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
+SOURCES_KEYS: tuple[KeySpec, ...] = SOURCES
 APP_KEYS: tuple[KeySpec, ...] = APP
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *SOURCES_KEYS, *APP_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import aiosqlite
 
+from core.inbox.sources import SILENT_AFTER, SourceOverview, sources_overview
 from core.inbox.views import (
     ASCENDING,
     BUCKET_PREDICATES,
@@ -44,7 +45,6 @@ Transaction = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 TRIAGE_COLUMNS = ("status", "starred", "snoozed_until", "assignee", "category")
 SNIPPET_CHARS = 300  # enough for the widest list row; the detail pane reads the full text
 SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than "1000+" is worth
-SILENT_AFTER = 86400  # a source with no successful poll for a day needs a person to look
 HISTORY_LIMIT = 50  # the detail pane shows the latest actions; older ones stay in the table
 ROW_WIDTH = 16  # columns in _ROW_COLUMNS
 
@@ -255,6 +255,10 @@ class Inbox:
             elif polled_at is not None and (ok_at is None or now - ok_at > SILENT_AFTER):
                 found.append(SourceHealth(name, "silent", "no successful poll for a day"))
         return found
+
+    async def sources_overview(self, *, now: int) -> list[SourceOverview]:
+        """Every source's state and latest polls, for the Sources screen."""
+        return await sources_overview(self._db, now=now)
 
     async def sources(self) -> list[tuple[int, str]]:
         """(id, name) of every source, for the per-source views."""

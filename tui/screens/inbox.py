@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
+from core.inbox.sources import calm_health
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
     BUILTIN_VIEWS,
@@ -71,6 +72,7 @@ class InboxScreen(Screen[None]):
         self.views: list[View] = list(BUILTIN_VIEWS)
         self.poll_state = "not polled yet"
         self.health: list[SourceHealth] = []
+        self.calm = "sources not read yet"
         self._selection = 0
         self._stale = False
 
@@ -139,6 +141,7 @@ class InboxScreen(Screen[None]):
         await self.mentions.reload()
         await self.refresh_counts()
         self.health = await self.inbox.health(now=self.now())
+        self.calm = calm_health(await self.inbox.sources_overview(now=self.now()))
         self.show_status()
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
@@ -175,7 +178,8 @@ class InboxScreen(Screen[None]):
     def show_status(self) -> None:
         """Redraw the status line."""
         self.query_one(StatusLine).show(poll=self.poll_state, health=self.health,
-                                        db_path=self.db_path, selection=self._selection)
+                                        db_path=self.db_path, selection=self._selection,
+                                        calm=self.calm)
 
     async def on_cursor_moved(self, message: CursorMoved) -> None:
         """Show the mention under the cursor in the detail pane."""

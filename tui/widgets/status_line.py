@@ -26,8 +26,9 @@ class StatusLine(Static):
     """One row at the bottom of the inbox."""
 
     def show(self, *, poll: str, health: list[SourceHealth], db_path: Path,
-             selection: int) -> None:
-        """Redraw from the current state."""
+             selection: int, calm: str = "sources ok") -> None:
+        """Redraw from the current state; ``calm`` is said when no source is unhealthy (see
+        ``core.inbox.sources.calm_health``: never "sources ok" before a source has polled)."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(one_line(poll))
         if selection:
@@ -42,6 +43,6 @@ class StatusLine(Static):
                 text.append(label + one_line(", ".join(names)), style)
                 shown = True
         if not shown:
-            text.append(" │ sources ok")
+            text.append(f" │ {calm}")
         text.append(" │ " + one_line(str(db_path)), "dim")
         self.update(text)
