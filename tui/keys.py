@@ -52,6 +52,8 @@ TRIAGE = (
     KeySpec("category", "c", "category", "Set the category"),
     KeySpec("tag", "t", "tag", "Add a tag"),
     KeySpec("note", "n", "note", "Add a note"),
+    KeySpec("remove-tag", "T", "remove_tag", "Remove a tag"),
+    KeySpec("edit-note", "E", "edit_note", "Edit a note"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),

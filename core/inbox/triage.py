@@ -25,6 +25,7 @@ from typing import Any
 import aiosqlite
 
 from core.inbox.sources import SILENT_AFTER, SourceOverview, sources_overview
+from core.inbox.tags import check_tag
 from core.inbox.views import (
     ASCENDING,
     BUCKET_PREDICATES,
@@ -109,6 +110,16 @@ class Detail:
     tags: tuple[str, ...]
     notes: tuple[tuple[int, str, str], ...]  # (created_at, author, body)
     history: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One note on a mention, with the id an edit names."""
+
+    id: int
+    created_at: int
+    author: str
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +312,9 @@ class Inbox:
         return await self._update(target, {"category": category}, "category", actor, now)
 
     async def add_tag(self, target: Target, tag: str, *, actor: str, now: int) -> ActionResult:
-        """Tag every target mention that does not carry the tag yet."""
+        """Tag every target mention that does not carry the tag yet (TagError for a tag that
+        breaks the rules of ``core.inbox.tags``)."""
+        tag = check_tag(tag)
         async with self._transaction() as db:
             batch = await _next_batch(db)
             where, params = self._target(target, now)
@@ -314,6 +327,45 @@ class Inbox:
             await db.execute("INSERT INTO tags(mention_id, tag) SELECT mention_id, :tag"
                              " FROM actions WHERE batch = :batch", {"tag": tag, "batch": batch})
             return ActionResult("tag", batch, await _batch_size(db, batch))
+
+    async def remove_tag(self, target: Target, tag: str, *, actor: str,
+                         now: int) -> ActionResult:
+        """Take the tag off every target mention that carries it."""
+        async with self._transaction() as db:
+            batch = await _next_batch(db)
+            where, params = self._target(target, now)
+            params.update(tag=tag, at=now, actor=actor, batch=batch)
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT :at, :actor, 'untag', m.id, :batch, json_object('tag', :tag), NULL"
+                f" FROM mentions m WHERE {where} AND EXISTS"
+                " (SELECT 1 FROM tags t WHERE t.mention_id = m.id AND t.tag = :tag)", params)
+            await db.execute("DELETE FROM tags WHERE tag = :tag AND mention_id IN"
+                             " (SELECT mention_id FROM actions WHERE batch = :batch)",
+                             {"tag": tag, "batch": batch})
+            return ActionResult("untag", batch, await _batch_size(db, batch))
+
+    async def notes(self, mention_id: int) -> tuple[Note, ...]:
+        """The notes on one mention, oldest first, with the ids ``edit_note`` takes."""
+        rows = await self._fetch("SELECT id, created_at, author, body FROM notes"
+                                 " WHERE mention_id = :id ORDER BY id", {"id": mention_id})
+        return tuple(Note(int(i), int(at), str(who), str(body)) for i, at, who, body in rows)
+
+    async def edit_note(self, note_id: int, body: str, *, actor: str, now: int) -> ActionResult:
+        """Rewrite a note's text (logged with the old text, so undo puts it back)."""
+        async with self._transaction() as db:
+            batch = await _next_batch(db)
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT :at, :actor, 'note_edit', mention_id, :batch,"
+                " json_object('note_id', id, 'body', body),"
+                " json_object('note_id', id, 'body', :body) FROM notes"
+                " WHERE id = :id AND body IS NOT :body",
+                {"at": now, "actor": actor, "batch": batch, "id": note_id, "body": body})
+            await db.execute("UPDATE notes SET body = :body WHERE id = :id AND EXISTS"
+                             " (SELECT 1 FROM actions WHERE batch = :batch)",
+                             {"body": body, "id": note_id, "batch": batch})
+            return ActionResult("note_edit", batch, await _batch_size(db, batch))
 
     async def add_note(self, target: Target, body: str, *, actor: str, now: int) -> ActionResult:
         """Attach a note to every target mention."""
@@ -447,9 +499,7 @@ class Inbox:
         return tuple(str(r[0]) for r in rows)
 
     async def _notes(self, mention_id: int) -> tuple[tuple[int, str, str], ...]:
-        rows = await self._fetch("SELECT created_at, author, body FROM notes"
-                                 " WHERE mention_id = :id ORDER BY id", {"id": mention_id})
-        return tuple((int(a), str(b), str(c)) for a, b, c in rows)
+        return tuple((n.created_at, n.author, n.body) for n in await self.notes(mention_id))
 
     async def _history(self, mention_id: int) -> tuple[HistoryEntry, ...]:
         rows = await self._fetch(
@@ -482,6 +532,18 @@ async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:
     if action == "note":
         await db.execute("DELETE FROM notes WHERE id IN (SELECT json_extract(after, '$.note_id')"
                          " FROM actions WHERE batch = :b)", {"b": batch})
+        return
+    if action == "untag":
+        await db.execute("INSERT OR IGNORE INTO tags(mention_id, tag) SELECT mention_id,"
+                         " json_extract(before, '$.tag') FROM actions WHERE batch = :b",
+                         {"b": batch})
+        return
+    if action == "note_edit":
+        await db.execute("UPDATE notes SET body = (SELECT json_extract(a.before, '$.body')"
+                         " FROM actions a WHERE a.batch = :b"
+                         " AND json_extract(a.before, '$.note_id') = notes.id)"
+                         " WHERE id IN (SELECT json_extract(before, '$.note_id') FROM actions"
+                         " WHERE batch = :b)", {"b": batch})
         return
     sample = await _scalar(db, "SELECT before FROM actions WHERE batch = :b LIMIT 1", {"b": batch})
     columns = [c for c in json.loads(str(sample)) if c in TRIAGE_COLUMNS]

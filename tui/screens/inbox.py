@@ -23,7 +23,15 @@ from textual.widgets import Footer
 
 from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
 from core.inbox.sources import calm_health
-from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
+from core.inbox.tags import MAX_TAG, check_tag, tag_problem
+from core.inbox.triage import (
+    SEARCH_COUNT_CAP,
+    ActionResult,
+    Inbox,
+    Note,
+    SourceHealth,
+    Target,
+)
 from core.inbox.views import (
     BUILTIN_VIEWS,
     FilterError,
@@ -365,14 +373,58 @@ class InboxScreen(Screen[None]):
                 t, category or None, actor=self._actor(), now=self.now()), "Category set:")
 
     def action_tag(self) -> None:
-        """Ask for a tag, then add it."""
-        check = _needs_text("a tag cannot be empty")
-        self.app.push_screen(PromptScreen("Tag", placeholder="tag", check=check), self._tag_chosen)
+        """Ask for a tag (one word, see core.inbox.tags), then add it."""
+        prompt = PromptScreen(f"Tag (one word: letters, digits, - _ .; up to {MAX_TAG})",
+                              placeholder="tag", check=tag_problem)
+        self.app.push_screen(prompt, self._tag_chosen)
 
     async def _tag_chosen(self, tag: str | None) -> None:
-        if tag and tag.strip():
-            await self._act(lambda t: self.inbox.add_tag(t, tag.strip(), actor=self._actor(),
+        if tag and not tag_problem(tag):
+            await self._act(lambda t: self.inbox.add_tag(t, check_tag(tag), actor=self._actor(),
                                                          now=self.now()), "Tagged:")
+
+    async def action_remove_tag(self) -> None:
+        """Pick one of the current mention's tags and take it off (the selection's too)."""
+        row = self.mentions.current
+        detail = await self.inbox.detail(row.id) if row else None
+        if detail is None or not detail.tags:
+            self.notify("This mention has no tags; t adds one.", markup=False)
+            return
+        choices = [(tag, tag) for tag in detail.tags]
+        self.app.push_screen(ChoiceScreen("Remove which tag", choices), self._untag_chosen)
+
+    async def _untag_chosen(self, tag: str | None) -> None:
+        if tag:
+            await self._act(lambda t: self.inbox.remove_tag(t, tag, actor=self._actor(),
+                                                            now=self.now()), "Tag removed:")
+
+    async def action_edit_note(self) -> None:
+        """Rewrite one of the current mention's notes (picked first when it has several)."""
+        row = self.mentions.current
+        notes = {str(n.id): n for n in (await self.inbox.notes(row.id) if row else ())}
+        if not notes:
+            self.notify("This mention has no notes; n adds one.", markup=False)
+        elif len(notes) == 1:
+            self._ask_note_text(next(iter(notes.values())))
+        else:
+            choices = [(key, f"{n.author}: {n.body}") for key, n in notes.items()]
+            self.app.push_screen(ChoiceScreen("Edit which note", choices),
+                                 lambda key: self._ask_note_text(notes[key]) if key else None)
+
+    def _ask_note_text(self, note: Note) -> None:
+        prompt = PromptScreen("Edit note", value=note.body,
+                              check=_needs_text("a note cannot be empty"))
+        self.app.push_screen(prompt, lambda body: self._note_edited(note.id, body))
+
+    async def _note_edited(self, note_id: int, body: str | None) -> None:
+        if not body or not body.strip():
+            return
+        result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
+                                            now=self.now())
+        await self.refresh_all()
+        await self._show_detail(self.mentions.current.id if self.mentions.current else None)
+        self.notify("Note edited. u undoes." if result.changed else "Note unchanged.",
+                    markup=False)
 
     def action_note(self) -> None:
         """Ask for a note, then attach it."""
