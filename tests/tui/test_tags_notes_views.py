@@ -98,3 +98,17 @@ async def test_mine_lists_what_I_take_and_O_reaches_oldest_first(make_app: AppFa
         await pilot.press("1", "O", "O")
         await until(pilot, lambda: "oldest first" in str(listing.border_title))
         assert listing.rows[0].title == "Mention 11"
+
+
+async def test_snoozed_rows_show_when_they_wake(make_app: AppFactory) -> None:
+    """It should show each row's wake-up time in the Snoozed view."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", *"2h", "enter")  # the clock is 01:00 UTC: wakes at 03:00
+        await pilot.press("8")
+        await until(pilot, lambda: inbox(app).mentions.view.key == "snoozed")
+        listing = inbox(app).mentions
+        await until(pilot, lambda: len(listing.rows) == 1)
+        line = "".join(segment.text for segment in listing.render_line(0))
+        assert "wakes 03:00" in line and "Mention 00" in line
