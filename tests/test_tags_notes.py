@@ -33,7 +33,7 @@ def logged(db: Path) -> list[tuple[str, str | None, str | None]]:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("", "cannot be empty"),
-    ("a" * (MAX_TAG + 1), f"at most {MAX_TAG} characters; this one has {MAX_TAG + 1}"),
+    ("a" * (MAX_TAG + 1), f"at most {MAX_TAG} characters, not {MAX_TAG + 1}"),
     ("two words", "a space is not allowed"),
     ("vip,urgent", "a comma is not allowed"),
     ("#vip", "'#' is not allowed"),

@@ -24,12 +24,11 @@ def check_tag(text: str) -> str:
     if not tag:
         raise TagError("a tag cannot be empty")
     if len(tag) > MAX_TAG:
-        raise TagError(f"a tag is at most {MAX_TAG} characters; this one has {len(tag)} "
-                       "(longer words belong in a note: n)")
+        raise TagError(f"a tag is at most {MAX_TAG} characters, not {len(tag)} "
+                       "(longer text belongs in a note)")
     bad = next((c for c in tag if not _WORD.fullmatch(c)), None)
-    if bad is not None:
-        raise TagError(f"a tag is one word of letters, digits, '-', '_' or '.'; "
-                       f"{_name(bad)} is not allowed")
+    if bad is not None:  # what is wrong first: a prompt at 80 columns shows about 70 characters
+        raise TagError(f"{_name(bad)} is not allowed in a tag (one word: letters, digits, - _ .)")
     return tag
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from core.config import Config, parse_config
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
-from tests.tui.conftest import AppFactory, Clock, Posted
+from tests.tui.conftest import AppFactory, Clock, Posted, until
 from tests.tui.inbox_db import T0, create_db
 from tui.app import ConfigPoller, ListenpostApp
 from tui.messages import PollFinished
@@ -39,14 +37,6 @@ def table_rows(app: ListenpostApp) -> list[list[str]]:
 def detail(app: ListenpostApp) -> str:
     return shown(app.screen.query_one("#source-detail", Static))
 
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 400) -> None:
-    """Wait for ``condition`` (a bounded loop: a failure is reported, never a hang)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
 
 
 def fail_hn(db: Path) -> None:

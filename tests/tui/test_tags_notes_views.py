@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import AppFactory, Posted
+from tests.tui.conftest import AppFactory, Posted, until
 from tui.app import ListenpostApp
 from tui.screens.inbox import InboxScreen
 from tui.screens.prompts import ChoiceScreen, PromptScreen
@@ -24,14 +22,6 @@ def inbox(app: ListenpostApp) -> InboxScreen:
 def detail_text(app: ListenpostApp) -> str:
     return str(inbox(app).query_one("#detail-body", Static).content)
 
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 300) -> None:
-    """Wait for ``condition`` (a bounded loop: a failure is reported, never a hang)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
 
 
 async def test_a_bad_tag_is_refused_in_the_prompt_then_removed_and_undone(

@@ -242,8 +242,8 @@ class MentionList(Widget, can_focus=True):
         text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
                     self._style("dim"))
         if row.snoozed_until and row.snoozed_until > self.now():  # in the Snoozed view
-            text.append(f"wakes {wake_label(row.snoozed_until, self.now(), self._tz)} ",
-                        self._style("star"))
+            wake = set_cell_size(wake_label(row.snoozed_until, self.now(), self._tz), 9)
+            text.append(f"wakes {wake} ", self._style("star"))
         for cell, size in self._columns(row, width):
             text.append(set_cell_size(cell, size) + " ")
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
@@ -278,7 +278,8 @@ class MentionList(Widget, can_focus=True):
 
 
 def wake_label(until: int, now: int, tz: tzinfo) -> str:
-    """When a snooze ends: ``18:00`` today, ``Tue 09:00`` within the week, ``Dec 24`` later."""
+    """When a snooze ends: ``18:00`` today, ``Tue 09:00`` within the week, ``Dec 24`` later
+    (at most 9 cells, the width the list gives it)."""
     when, today = datetime.fromtimestamp(until, tz), datetime.fromtimestamp(now, tz)
     days = (when.date() - today.date()).days
     if days == 0:
