@@ -9,7 +9,7 @@
 --
 -- A new per-person bucket 'assignee:NAME' (new, not owned, assigned to NAME) serves the "Mine"
 -- view's count the way 'source:N' serves a source's, without a GROUP BY at a million rows; its
--- window reads the partial index below, which costs ingest nothing (new rows are unassigned).
+-- window reads the partial indexes below, which cost ingest nothing (new rows are unassigned).
 --
 -- SQLite cannot alter a trigger: the three are dropped and created again, then every count is
 -- recomputed once from the rows.
@@ -20,6 +20,10 @@ DROP TRIGGER inbox_counts_update;
 
 CREATE INDEX mentions_assigned
     ON mentions(assignee, status, priority DESC, sort_at DESC, id DESC) WHERE assignee IS NOT NULL;
+-- Mine newest or oldest first: without it the planner walked every mention by time for a few
+-- hundred assigned ones (50 ms at 200k mentions, so about 0.25 s at 1M).
+CREATE INDEX mentions_assigned_by_time
+    ON mentions(assignee, sort_at DESC, id DESC) WHERE assignee IS NOT NULL;
 
 CREATE TRIGGER inbox_counts_insert AFTER INSERT ON mentions BEGIN
     INSERT INTO inbox_counts(bucket, n)
