@@ -24,7 +24,8 @@ from core.store import Store
 from core.store.migrate import APPLICATION_ID, load_migrations
 from tests.tui.inbox_db import T0, M, create_db, insert, open_inbox
 
-TRIAGE_VIEWS = ("new", "needs_reply", "negative", "questions", "ideas", "competitors")
+TRIAGE_VIEWS = ("new", "needs_reply", "negative", "questions", "ideas", "competitors",
+                "snoozed")
 
 
 def mixed(n: int, seed: int = 3) -> list[M]:
@@ -70,6 +71,7 @@ async def test_owned_posts_enter_no_triage_view(db: Path) -> None:
     owned = ids[::3]
     make_owned(db, owned)
     async with open_inbox(db) as inbox:
+        await inbox.snooze(Ids(tuple(ids[:6])), T0 + 600, actor="ana", now=T0 - 60)
         views = [*BUILTIN_VIEWS, *[source_view(i, n) for i, n in await inbox.sources()]]
         counts = await inbox.counts(views, now=T0)
         for view in views:

@@ -107,7 +107,8 @@ def _bucket_view(key: str, label: str, hides_snoozed: bool = True) -> View:
 # "+m.status" keeps it off the status indexes.
 SNOOZED = View(
     "snoozed", "Snoozed",
-    "m.id IN (SELECT id FROM mentions WHERE snoozed_until > :now) AND +m.status = 'new'",
+    "m.id IN (SELECT id FROM mentions WHERE snoozed_until > :now) AND +m.status = 'new'"
+    " AND m.owned = 0",
     (), False, None,
 )
 

@@ -16,7 +16,7 @@ from tui.keys import APP, FIND, MOVE, SOURCES, TRIAGE, KeySpec, key_label
 
 GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Move", MOVE), ("Triage (the selection, else the current mention)", TRIAGE),
-    ("Find", FIND), ("Sources screen (S)", SOURCES), ("App", APP),
+    ("Find", FIND), ("On the Sources screen", SOURCES), ("App", APP),
 )
 
 
