@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.inbox.sources import NOT_POLLED, SILENT, calm_health
+from core.inbox.sources import NOT_POLLED, OVERVIEW_QUERY, SILENT, calm_health
 from tests.tui.inbox_db import T0, M, create_db, insert, open_inbox
 
 LONG_ERROR = "HTTP 500 from https://forum.example/feed.xml: " + "the server said no. " * 20
@@ -77,3 +77,10 @@ async def test_calm_health_never_says_ok_before_a_poll(tmp_path: Path) -> None:
             con.execute("UPDATE sources SET last_status = 'ok', last_polled_at = ?,"
                         " last_ok_at = ?", (T0, T0))
         assert calm_health(await inbox.sources_overview(now=T0)) == "sources ok"
+
+
+async def test_the_last_failure_is_found_through_its_index(db: Path) -> None:
+    """It should find each source's last failed poll through polls_failed, not every poll."""
+    with sqlite3.connect(db) as con:
+        plan = " / ".join(str(r[3]) for r in con.execute(f"EXPLAIN QUERY PLAN {OVERVIEW_QUERY}"))
+    assert "polls_failed" in plan, plan

@@ -65,10 +65,10 @@ class SourceOverview:
         return self.status in FAILED_STATUSES
 
 
-# The store keeps the latest POLL_HISTORY polls per source, so finding the last failure scans
-# at most that many rows of polls_by_source per source.
+# The last failure is read through the partial index polls_failed (migration 0004), whose
+# condition is this very IN list; a test checks the planner uses it.
 _FAILED = ", ".join(f"'{status.value}'" for status in sorted(FAILED_STATUSES))
-_QUERY = f"""
+OVERVIEW_QUERY = f"""
 SELECT s.id, s.name, s.kind, s.url, s.owned, s.last_status, s.last_polled_at, s.last_ok_at,
        s.error_count, s.next_poll_at, s.throttled_until,
        p.started_at, p.duration_ms, p.new, p.new + p.duplicates + p.updated,
@@ -86,7 +86,7 @@ ORDER BY s.name
 
 async def sources_overview(db: aiosqlite.Connection, *, now: int) -> list[SourceOverview]:
     """Every active source, by name, with its state and latest polls (``now`` decides silent)."""
-    async with db.execute(_QUERY) as cursor:
+    async with db.execute(OVERVIEW_QUERY) as cursor:
         rows = list(await cursor.fetchall())
     return [_overview(row, now) for row in rows]
 

@@ -26,7 +26,7 @@ class StatusLine(Static):
     """One row at the bottom of the inbox."""
 
     def show(self, *, poll: str, health: list[SourceHealth], db_path: Path,
-             selection: int, calm: str = "sources ok") -> None:
+             selection: int, calm: str) -> None:
         """Redraw from the current state; ``calm`` is said when no source is unhealthy (see
         ``core.inbox.sources.calm_health``: never "sources ok" before a source has polled)."""
         text = Text(no_wrap=True, overflow="ellipsis")
