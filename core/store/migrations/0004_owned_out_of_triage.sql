@@ -12,7 +12,7 @@
 -- window reads the partial indexes below, which cost ingest nothing (new rows are unassigned).
 --
 -- SQLite cannot alter a trigger: the three are dropped and created again, then every count is
--- recomputed once from the rows.
+-- recomputed once from the rows. Last, an index of failed polls for the Sources screen.
 
 DROP TRIGGER inbox_counts_insert;
 DROP TRIGGER inbox_counts_delete;
