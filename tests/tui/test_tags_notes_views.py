@@ -65,7 +65,7 @@ async def test_a_note_is_edited_in_place_and_the_edit_undone(make_app: AppFactor
         await until(pilot, lambda: "call back tomorow" in detail_text(app))
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.press("end", "left", "left", "r", "enter")
+        await pilot.press("left", "left", "r", "enter")  # the cursor starts at the end
         await until(pilot, lambda: "call back tomorrow" in detail_text(app))
         assert "Note edited. u undoes." in posted.notices()
         await pilot.press("u")

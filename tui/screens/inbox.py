@@ -412,7 +412,7 @@ class InboxScreen(Screen[None]):
                                  lambda key: self._ask_note_text(notes[key]) if key else None)
 
     def _ask_note_text(self, note: Note) -> None:
-        prompt = PromptScreen("Edit note", value=note.body,
+        prompt = PromptScreen("Edit note", value=note.body, select_on_focus=False,
                               check=_needs_text("a note cannot be empty"))
         self.app.push_screen(prompt, lambda body: self._note_edited(note.id, body))
 
