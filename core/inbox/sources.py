@@ -51,6 +51,7 @@ class SourceOverview:
     url: str
     owned: bool
     status: str  # a PollStatus value, SILENT, or NOT_POLLED
+    message: str  # what its latest poll said ("" when all went well)
     last_ok_at: int | None
     next_poll_at: int | None
     error_count: int  # consecutive failures
@@ -70,7 +71,7 @@ class SourceOverview:
 _FAILED = ", ".join(f"'{status.value}'" for status in sorted(FAILED_STATUSES))
 OVERVIEW_QUERY = f"""
 SELECT s.id, s.name, s.kind, s.url, s.owned, s.last_status, s.last_polled_at, s.last_ok_at,
-       s.error_count, s.next_poll_at, s.throttled_until,
+       s.error_count, s.next_poll_at, s.throttled_until, coalesce(s.last_message, ''),
        p.started_at, p.duration_ms, p.new, p.new + p.duplicates + p.updated,
        e.started_at, e.status, e.message
 FROM sources s
@@ -95,23 +96,24 @@ def _overview(r: sqlite3.Row, now: int) -> SourceOverview:
     polled_at, ok_at, errors, next_at = r[6], r[7], int(r[8]), r[9]
     status = source_status(r[5], polled_at, ok_at, now)
     backoff = next_at - polled_at if errors and next_at and polled_at else None
-    last_poll = LastPoll(int(r[11]), int(r[12]), int(r[13]), int(r[14])) if r[11] else None
-    last_error = LastError(int(r[15]), str(r[16]), str(r[17])) if r[15] else None
-    return SourceOverview(int(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), status, ok_at,
-                          next_at, errors, backoff, r[10], last_poll, last_error)
+    last_poll = LastPoll(int(r[12]), int(r[13]), int(r[14]), int(r[15])) if r[12] else None
+    last_error = LastError(int(r[16]), str(r[17]), str(r[18])) if r[16] else None
+    return SourceOverview(int(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), status,
+                          str(r[11]), ok_at, next_at, errors, backoff, r[10], last_poll,
+                          last_error)
 
 
 def source_status(last_status: str | None, polled_at: int | None, ok_at: int | None,
-                  now: int) -> str:
+                  now: int) -> str:  # the one definition of a source's state
     """A source's state in one word: its last poll's status, or silent when nothing has come
     through for SILENT_AFTER although it is polled, or NOT_POLLED before its first poll."""
-    if polled_at is None or last_status is None:
+    if polled_at is None:
         return NOT_POLLED
     if last_status in FAILED_STATUSES:
         return last_status
     if ok_at is None or now - ok_at > SILENT_AFTER:
         return SILENT
-    return last_status
+    return last_status or PollStatus.OK
 
 
 STATUS_WORDS: dict[str, str] = {

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from core.inbox.sources import SILENT_AFTER, SourceOverview, sources_overview
+from core.inbox.sources import SILENT, SourceOverview, sources_overview
 from core.inbox.tags import check_tag
 from core.inbox.views import (
     ASCENDING,
@@ -48,6 +48,10 @@ SNIPPET_CHARS = 300  # enough for the widest list row; the detail pane reads the
 SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than "1000+" is worth
 HISTORY_LIMIT = 50  # the detail pane shows the latest actions; older ones stay in the table
 ROW_WIDTH = 16  # columns in _ROW_COLUMNS
+
+# A source's state (core.inbox.sources) -> how the status line names it, when it should.
+_HEALTH_STATES = {"error": "failing", "throttled": "throttled", SILENT: "silent"}
+_SILENT_WORDS = "no successful poll for a day"
 
 _ROW_COLUMNS = (
     "m.id, m.sort_at, m.priority, (SELECT name FROM sources WHERE id = m.source_id), m.author,"
@@ -253,19 +257,10 @@ class Inbox:
                       await self._history(mention_id))
 
     async def health(self, *, now: int) -> list[SourceHealth]:
-        """Sources failing now or silent for longer than SILENT_AFTER."""
-        rows = await self._fetch(
-            "SELECT name, last_status, last_message, error_count, last_ok_at, last_polled_at"
-            " FROM sources ORDER BY name", {})
-        found = []
-        for name, status, message, errors, ok_at, polled_at in rows:
-            if status == "throttled":
-                found.append(SourceHealth(name, "throttled", message or status))
-            elif errors and status == "error":
-                found.append(SourceHealth(name, "failing", message or status))
-            elif polled_at is not None and (ok_at is None or now - ok_at > SILENT_AFTER):
-                found.append(SourceHealth(name, "silent", "no successful poll for a day"))
-        return found
+        """Sources failing now or silent for longer than SILENT_AFTER, in the states
+        ``core.inbox.sources.source_status`` gives them."""
+        return [SourceHealth(s.name, _HEALTH_STATES[s.status], s.message or _SILENT_WORDS)
+                for s in await self.sources_overview(now=now) if s.status in _HEALTH_STATES]
 
     async def sources_overview(self, *, now: int) -> list[SourceOverview]:
         """Every source's state and latest polls, for the Sources screen."""
