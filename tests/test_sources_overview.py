@@ -84,3 +84,14 @@ async def test_the_last_failure_is_found_through_its_index(db: Path) -> None:
     with sqlite3.connect(db) as con:
         plan = " / ".join(str(r[3]) for r in con.execute(f"EXPLAIN QUERY PLAN {OVERVIEW_QUERY}"))
     assert "polls_failed" in plan, plan
+
+
+async def test_health_names_failing_sources_the_config_still_has(db: Path) -> None:
+    """It should name failing, throttled and silent sources, but not one the config dropped."""
+    async with open_inbox(db) as inbox:
+        before = [(h.name, h.state) for h in await inbox.health(now=T0 + 60)]
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE sources SET active = 0 WHERE name = 'forum'")
+        after = [(h.name, h.state) for h in await inbox.health(now=T0 + 60)]
+    assert before == [("forum", "failing"), ("quiet", "silent"), ("slow", "throttled")]
+    assert after == [("quiet", "silent"), ("slow", "throttled")]
