@@ -35,7 +35,9 @@ from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
+from tui.widgets.cells import one_line
 from tui.widgets.status_line import poll_summary
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from core.polling.poller import Poller
 
 PollRunner = Callable[[bool], Awaitable[Sequence[PollOutcome]]]  # argument: due_only
+Round = Callable[[], Awaitable[Sequence[PollOutcome]]]  # one round, ready to run
+SourcePoller = Callable[[str], Awaitable[PollOutcome]]  # polls the source with this name now
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
@@ -60,8 +64,10 @@ class ListenpostApp(App[None]):
                  poll_runner: PollRunner | None = None, clock: Callable[[], float] = time.time,
                  tz: tzinfo | None = None, poll_interval: float = POLL_INTERVAL,
                  watch_interval: float = WATCH_INTERVAL,
-                 saved_searches: Sequence[tuple[str, str]] = ()) -> None:
+                 saved_searches: Sequence[tuple[str, str]] = (),
+                 source_poller: SourcePoller | None = None) -> None:
         super().__init__()
+        self.source_poller = source_poller
         self.store_path, self.config = Path(store_path), config
         self.poll_runner, self.clock = poll_runner, clock
         self.tz = tz or _local_tz()
@@ -89,8 +95,11 @@ class ListenpostApp(App[None]):
             self.exit(return_code=int(ExitCode.STORE), message=str(error))
             return
         self.inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
+        if self.config is not None and self.config.sources:  # listed before their first poll
+            await self.store.sync_sources(self.config.sources)
         self._apply_keymap()
         self.add_mode("inbox", self._make_inbox)
+        self.add_mode("sources", self._make_sources)
         await self.switch_mode("inbox")
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
@@ -108,6 +117,10 @@ class ListenpostApp(App[None]):
                                         hold_top=self.poll_runner is not None,
                                         browser=getattr(self.config, "ui", UiConfig()).browser)
         return self.inbox_screen
+
+    def _make_sources(self) -> SourcesScreen:
+        assert self.inbox is not None
+        return SourcesScreen(self.inbox, clock=self.clock, tz=self.tz)
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -140,23 +153,34 @@ class ListenpostApp(App[None]):
         elif self._polling:
             self.notify("Already polling.", markup=False)
         else:
-            self._start_poll(due_only=False)
+            runner = self.poll_runner
+            self._start_poll(lambda: runner(False), "polling…")
 
     def _poll_due(self) -> None:
         """The timer's round: only the sources that are due; quiet when a round is running."""
         if self.poll_runner is not None and not self._polling:
-            self._start_poll(due_only=True)
+            runner = self.poll_runner
+            self._start_poll(lambda: runner(True), "polling…")
 
-    def _start_poll(self, *, due_only: bool) -> None:
+    def poll_source(self, name: str) -> None:
+        """Poll one source now (the Sources screen's key), unless a round is already running."""
+        if self.source_poller is None:
+            self.notify("Polling is off here: no sources are configured.", markup=False)
+        elif self._polling:
+            self.notify("Already polling.", markup=False)
+        else:
+            poll_one = self.source_poller
+            self._start_poll(lambda: _one(poll_one(name)), f"polling {one_line(name)}…")
+
+    def _start_poll(self, run: Round, words: str) -> None:
         self._polling = True
-        self.signals.poll_state.publish(PollState("polling…"))
-        self._poll(due_only)
+        self.signals.poll_state.publish(PollState(words))
+        self._poll(run)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self, due_only: bool) -> None:
-        assert self.poll_runner is not None
+    async def _poll(self, run: Round) -> None:
         try:
-            outcomes = list(await self.poll_runner(due_only))
+            outcomes = list(await run())
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -223,6 +247,10 @@ class ListenpostApp(App[None]):
         self._close_messages_no_wait()
 
 
+async def _one(outcome: Awaitable[PollOutcome]) -> list[PollOutcome]:
+    return [await outcome]
+
+
 def _local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
@@ -238,12 +266,19 @@ class ConfigPoller:
 
     async def __call__(self, due_only: bool = True) -> Sequence[PollOutcome]:
         """Poll the sources that are due, or every source (``p``); Retry-After holds either way."""
+        return await (await self._open()).poll_once(due_only=due_only)
+
+    async def poll_source(self, name: str) -> PollOutcome:
+        """Poll one named source now, due or not."""
+        return await (await self._open()).poll_named(name)
+
+    async def _open(self) -> Poller:
         if self._poller is None:
             from core.headless import open_poller
 
             store = await self._stack.enter_async_context(await Store.open(self._db_path))
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
-        return await self._poller.poll_once(due_only=due_only)
+        return self._poller
 
     async def aclose(self) -> None:
         """Close the poller and its connection."""
@@ -254,6 +289,7 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     """Run the inbox on ``db_path`` polling ``config``'s sources; the exit code for the CLI."""
     runner = ConfigPoller(config, db_path) if config.sources else None
     searches = [(s.name, s.query) for s in config.searches]
-    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches)
+    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
+                        source_poller=runner.poll_source if runner else None)
     app.run()
     return ExitCode.STORE if app.return_code else ExitCode.OK

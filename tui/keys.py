@@ -54,6 +54,8 @@ TRIAGE = (
     KeySpec("category", "c", "category", "Set the category"),
     KeySpec("tag", "t", "tag", "Add a tag"),
     KeySpec("note", "n", "note", "Add a note"),
+    KeySpec("remove-tag", "T", "remove_tag", "Remove a tag"),
+    KeySpec("edit-note", "E", "edit_note", "Edit a note"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection",
@@ -77,7 +79,7 @@ FIND = (
             short="Search"),
     KeySpec("filter", "f", "filter", "Filter by source, sentiment, category, language…"),
     KeySpec("clear-filter", "F", "clear_filter", "Clear the filter"),
-    KeySpec("order", "O", "toggle_order", "Order: most urgent first / newest first"),
+    KeySpec("order", "O", "toggle_order", "Order: most urgent / newest / oldest first"),
     KeySpec("toggle-sidebar", "backslash", "toggle_sidebar", "Hide or show the sidebar"),
     *(KeySpec(f"view-{n}", str(n), f"view({n})", f"Jump to view {n}", palette=False)
       for n in range(10)),
@@ -86,8 +88,18 @@ FIND = (
 APP = (
     KeySpec("poll", "p", "app.poll_now", "Poll every source now (Retry-After still holds)",
             show=True, short="Poll"),
+    KeySpec("sources", "S", "app.switch_mode('sources')", "Sources: health, errors, poll one"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("quit", "q", "app.quit", "Quit"),
+)
+
+SOURCES = (
+    KeySpec("poll-source", "r", "poll_source", "Poll this source now", show=True,
+            short="Poll this"),
+    KeySpec("back-to-inbox", "escape,i", "app.switch_mode('inbox')", "Back to the inbox",
+            show=True, short="Inbox"),
+    KeySpec("source-down", "j", "cursor_down", "Next source", palette=False),
+    KeySpec("source-up", "k", "cursor_up", "Previous source", palette=False),
 )
 
 # The reply editor's keys: none that the text area uses for editing (ctrl+d deletes there).
@@ -107,7 +119,8 @@ REPLY = (
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND, *READ)
 REPLY_KEYS: tuple[KeySpec, ...] = REPLY
 APP_KEYS: tuple[KeySpec, ...] = APP
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS, *REPLY_KEYS)
+SOURCES_KEYS: tuple[KeySpec, ...] = SOURCES
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *SOURCES_KEYS, *APP_KEYS, *REPLY_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 

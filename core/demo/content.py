@@ -881,7 +881,8 @@ def render_alerts(spec: FeedSpec, posts: Sequence[DemoPost], updated: int) -> st
 
 def alert_link(post: DemoPost) -> str:
     target = f"https://news.example/{post.published}/{slug(post.title)}?utm_source=alerts"
-    return f"https://alerts.example/url?rct=j&sa=t&url={target}&ct=ga"
+    # Shaped like a real alert's link: a Google redirect that listenpost unwraps at ingest.
+    return f"https://www.google.com/url?rct=j&sa=t&url={target}&ct=ga"
 
 
 def render_blog(spec: FeedSpec, posts: Sequence[DemoPost], updated: int) -> str:

@@ -1,12 +1,13 @@
 """The inbox's counted buckets, defined once: every other form is derived from this table.
 
-A bucket is a set of mentions the sidebar counts (New, Needs reply, Negative…). Its membership
-is written here once, as a small condition over a mention's columns, and turned into each form
-that needs it: the SQL predicate the inbox's views filter with (``sql("m")``), the body of the
-triggers that keep ``inbox_counts`` exact on every write (``sql("new")`` / ``sql("old")``,
-installed by ``core.store.counts``), and a Python test over a stored row that the Markdown
-report's sections use (``holds``). Copies written by hand had drifted apart: the report's
-"Needs attention" listed the brand's own posts while the inbox's "Needs reply" left them out.
+A bucket is a set of mentions the sidebar counts (New, Needs reply, Negative, one per source,
+one per assignee...). Its membership is written here once, as a small condition over a
+mention's columns, and turned into each form that needs it: the SQL predicate the inbox's
+views filter with (``sql("m")``), the body of the triggers that keep ``inbox_counts`` exact on
+every write (``sql("new")`` / ``sql("old")``, installed by ``core.store.counts``), and a Python
+test over a stored row that the Markdown report's sections use (``holds``). Copies written by
+hand had drifted apart: the report's "Needs attention" listed the brand's own posts while the
+inbox's "Needs reply" left them out.
 """
 
 from __future__ import annotations
@@ -174,29 +175,32 @@ class Bucket:
     condition: Condition
 
 
-NEW = Equals("status", "new")
+# Waiting for a person: new, and not the brand's own post (owned posts feed the metrics, they
+# are not for answering). Every triage bucket and view starts here.
+TRIAGE = AllOf((Equals("status", "new"), Equals("owned", 0)))
 NEEDS_REPLY = AllOf((
-    NEW, IsNull("replied_at"), Equals("owned", 0),
+    TRIAGE, IsNull("replied_at"),
     AnyOf((OneOf("category", ("question", "complaint")), Equals("sentiment_label", "negative"))),
 ))
 
 # In sidebar order of the views that use them; keys are stored in inbox_counts.
 BUCKETS: tuple[Bucket, ...] = (
     Bucket("all", "All", Always()),
-    Bucket("new", "New", NEW),
+    Bucket("new", "New", TRIAGE),
     Bucket("done", "Done", Equals("status", "done")),
     Bucket("starred", "Starred", Equals("starred", 1)),
     Bucket("needs_reply", "Needs reply", NEEDS_REPLY),
-    Bucket("negative", "Negative", AllOf((NEW, Equals("sentiment_label", "negative")))),
-    Bucket("questions", "Questions", AllOf((NEW, Equals("category", "question")))),
-    Bucket("ideas", "Ideas", AllOf((NEW, Equals("category", "idea")))),
-    Bucket("competitors", "Competitors", AllOf((NEW, MatchedKind("competitor")))),
+    Bucket("negative", "Negative", AllOf((TRIAGE, Equals("sentiment_label", "negative")))),
+    Bucket("questions", "Questions", AllOf((TRIAGE, Equals("category", "question")))),
+    Bucket("ideas", "Ideas", AllOf((TRIAGE, Equals("category", "idea")))),
+    Bucket("competitors", "Competitors", AllOf((TRIAGE, MatchedKind("competitor")))),
 )
 BY_KEY: dict[str, Bucket] = {b.key: b for b in BUCKETS}
 
-# One more bucket per source: its new mentions, counted under "source:<id>".
-SOURCE_BUCKET = NEW
-SOURCE_BUCKET_PREFIX = "source:"
+# Buckets named by a column's value: a source's triage mentions under "source:<id>", a
+# person's under "assignee:<name>" (the Mine view), each counted without a GROUP BY.
+KEYED_BUCKETS: dict[str, str] = {"source": "source_id", "assignee": "assignee"}
+KEYED_MEMBERS = TRIAGE
 
 
 def bucket(key: str) -> Bucket:
@@ -205,6 +209,6 @@ def bucket(key: str) -> Bucket:
 
 
 def membership_columns() -> frozenset[str]:
-    """Every column that decides some bucket's membership, the source's included."""
-    columns = frozenset({"source_id"}) | SOURCE_BUCKET.columns()
+    """Every column that decides some bucket's membership, the keyed buckets' included."""
+    columns = frozenset(KEYED_BUCKETS.values()) | KEYED_MEMBERS.columns()
     return columns.union(*(b.condition.columns() for b in BUCKETS))

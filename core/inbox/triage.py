@@ -26,7 +26,10 @@ import aiosqlite
 
 from core.analysis.language import LANGUAGES, UNDETERMINED
 from core.inbox.choices import FilterChoices
+from core.inbox.sources import SILENT, SourceOverview, sources_overview
+from core.inbox.tags import check_tag
 from core.inbox.views import (
+    ASCENDING,
     NOT_SNOOZED,
     ORDER_COLUMNS,
     Filters,
@@ -45,9 +48,12 @@ TRIAGE_COLUMNS = ("status", "starred", "snoozed_until", "assignee", "category", 
 NOT_UNDOABLE = ("undo", "reply", "approval_request", "approve", "sent_back")
 SNIPPET_CHARS = 300  # enough for the widest list row; the detail pane reads the full text
 SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than "1000+" is worth
-SILENT_AFTER = 86400  # a source with no successful poll for a day needs a person to look
 HISTORY_LIMIT = 50  # the detail pane shows the latest actions; older ones stay in the table
 ROW_WIDTH = 16  # columns in _ROW_COLUMNS
+
+# A source's state (core.inbox.sources) -> how the status line names it, when it should.
+_HEALTH_STATES = {"error": "failing", "throttled": "throttled", SILENT: "silent"}
+_SILENT_WORDS = "no successful poll for a day"
 
 _ROW_COLUMNS = (
     "m.id, m.sort_at, m.priority, (SELECT name FROM sources WHERE id = m.source_id), m.author,"
@@ -110,6 +116,16 @@ class Detail:
     tags: tuple[str, ...]
     notes: tuple[tuple[int, str, str], ...]  # (created_at, author, body)
     history: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One note on a mention, with the id an edit names."""
+
+    id: int
+    created_at: int
+    author: str
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +195,11 @@ class Inbox:
         columns = ORDER_COLUMNS[order]
         backwards = (before is not None or last) and after is None
         anchor = before if backwards else after
+        upwards = backwards != (order in ASCENDING)  # reading towards larger keys
         if anchor is not None:
-            where += f" AND ({_tuple(order, view)}) {'>' if backwards else '<'} ({_marks(columns)})"
+            where += f" AND ({_tuple(order, view)}) {'>' if upwards else '<'} ({_marks(columns)})"
             params.update({f"k_{c}": v for c, v in zip(columns, anchor.key(order), strict=True)})
-        sort = _sort(order, view, "ASC" if backwards else "DESC")
+        sort = _sort(order, view, "ASC" if upwards else "DESC")
         sql = f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where} ORDER BY {sort} LIMIT :limit"
         params["limit"] = limit
         rows = [_row(r) for r in await self._fetch(sql, params)]
@@ -196,10 +213,11 @@ class Inbox:
         order = order_of(view, order)
         source, where, params = self._listing(view, filters, now)
         columns = ORDER_COLUMNS[order]
-        where += f" AND ({_tuple(order, view)}) <= ({_marks(columns)})"
+        ascending = order in ASCENDING
+        where += f" AND ({_tuple(order, view)}) {'>=' if ascending else '<='} ({_marks(columns)})"
         params.update({f"k_{c}": v for c, v in zip(columns, first.key(order), strict=True)})
         sql = (f"SELECT {_ROW_COLUMNS} FROM {source} WHERE {where}"
-               f" ORDER BY {_sort(order, view, 'DESC')} LIMIT :limit")
+               f" ORDER BY {_sort(order, view, 'ASC' if ascending else 'DESC')} LIMIT :limit")
         params["limit"] = limit
         return [_row(r) for r in await self._fetch(sql, params)]
 
@@ -262,19 +280,14 @@ class Inbox:
                       await self._history(mention_id))
 
     async def health(self, *, now: int) -> list[SourceHealth]:
-        """Sources failing now or silent for longer than SILENT_AFTER."""
-        rows = await self._fetch(
-            "SELECT name, last_status, last_message, error_count, last_ok_at, last_polled_at"
-            " FROM sources ORDER BY name", {})
-        found = []
-        for name, status, message, errors, ok_at, polled_at in rows:
-            if status == "throttled":
-                found.append(SourceHealth(name, "throttled", message or status))
-            elif errors and status == "error":
-                found.append(SourceHealth(name, "failing", message or status))
-            elif polled_at is not None and (ok_at is None or now - ok_at > SILENT_AFTER):
-                found.append(SourceHealth(name, "silent", "no successful poll for a day"))
-        return found
+        """Sources failing now or silent for longer than SILENT_AFTER, in the states
+        ``core.inbox.sources.source_status`` gives them."""
+        return [SourceHealth(s.name, _HEALTH_STATES[s.status], s.message or _SILENT_WORDS)
+                for s in await self.sources_overview(now=now) if s.status in _HEALTH_STATES]
+
+    async def sources_overview(self, *, now: int) -> list[SourceOverview]:
+        """Every source's state and latest polls, for the Sources screen."""
+        return await sources_overview(self._db, now=now)
 
     async def sources(self) -> list[tuple[int, str]]:
         """(id, name) of every source, for the per-source views."""
@@ -339,7 +352,9 @@ class Inbox:
                                   actor, now)
 
     async def add_tag(self, target: Target, tag: str, *, actor: str, now: int) -> ActionResult:
-        """Tag every target mention that does not carry the tag yet."""
+        """Tag every target mention that does not carry the tag yet (TagError for a tag that
+        breaks the rules of ``core.inbox.tags``)."""
+        tag = check_tag(tag)
         async with self._transaction() as db:
             batch = await _next_batch(db)
             where, params = self._target(target, now)
@@ -352,6 +367,45 @@ class Inbox:
             await db.execute("INSERT INTO tags(mention_id, tag) SELECT mention_id, :tag"
                              " FROM actions WHERE batch = :batch", {"tag": tag, "batch": batch})
             return ActionResult("tag", batch, await _batch_size(db, batch))
+
+    async def remove_tag(self, target: Target, tag: str, *, actor: str,
+                         now: int) -> ActionResult:
+        """Take the tag off every target mention that carries it."""
+        async with self._transaction() as db:
+            batch = await _next_batch(db)
+            where, params = self._target(target, now)
+            params.update(tag=tag, at=now, actor=actor, batch=batch)
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT :at, :actor, 'untag', m.id, :batch, json_object('tag', :tag), NULL"
+                f" FROM mentions m WHERE {where} AND EXISTS"
+                " (SELECT 1 FROM tags t WHERE t.mention_id = m.id AND t.tag = :tag)", params)
+            await db.execute("DELETE FROM tags WHERE tag = :tag AND mention_id IN"
+                             " (SELECT mention_id FROM actions WHERE batch = :batch)",
+                             {"tag": tag, "batch": batch})
+            return ActionResult("untag", batch, await _batch_size(db, batch))
+
+    async def notes(self, mention_id: int) -> tuple[Note, ...]:
+        """The notes on one mention, oldest first, with the ids ``edit_note`` takes."""
+        rows = await self._fetch("SELECT id, created_at, author, body FROM notes"
+                                 " WHERE mention_id = :id ORDER BY id", {"id": mention_id})
+        return tuple(Note(int(i), int(at), str(who), str(body)) for i, at, who, body in rows)
+
+    async def edit_note(self, note_id: int, body: str, *, actor: str, now: int) -> ActionResult:
+        """Rewrite a note's text (logged with the old text, so undo puts it back)."""
+        async with self._transaction() as db:
+            batch = await _next_batch(db)
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT :at, :actor, 'note_edit', mention_id, :batch,"
+                " json_object('note_id', id, 'body', body),"
+                " json_object('note_id', id, 'body', :body) FROM notes"
+                " WHERE id = :id AND body IS NOT :body",
+                {"at": now, "actor": actor, "batch": batch, "id": note_id, "body": body})
+            await db.execute("UPDATE notes SET body = :body WHERE id = :id AND EXISTS"
+                             " (SELECT 1 FROM actions WHERE batch = :batch)",
+                             {"body": body, "id": note_id, "batch": batch})
+            return ActionResult("note_edit", batch, await _batch_size(db, batch))
 
     async def add_note(self, target: Target, body: str, *, actor: str, now: int) -> ActionResult:
         """Attach a note to every target mention."""
@@ -490,9 +544,7 @@ class Inbox:
         return tuple(str(r[0]) for r in rows)
 
     async def _notes(self, mention_id: int) -> tuple[tuple[int, str, str], ...]:
-        rows = await self._fetch("SELECT created_at, author, body FROM notes"
-                                 " WHERE mention_id = :id ORDER BY id", {"id": mention_id})
-        return tuple((int(a), str(b), str(c)) for a, b, c in rows)
+        return tuple((n.created_at, n.author, n.body) for n in await self.notes(mention_id))
 
     async def _history(self, mention_id: int) -> tuple[HistoryEntry, ...]:
         rows = await self._fetch(
@@ -518,6 +570,18 @@ async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:
     if action == "note":
         await db.execute("DELETE FROM notes WHERE id IN (SELECT json_extract(after, '$.note_id')"
                          " FROM actions WHERE batch = :b)", {"b": batch})
+        return
+    if action == "untag":
+        await db.execute("INSERT OR IGNORE INTO tags(mention_id, tag) SELECT mention_id,"
+                         " json_extract(before, '$.tag') FROM actions WHERE batch = :b",
+                         {"b": batch})
+        return
+    if action == "note_edit":
+        await db.execute("UPDATE notes SET body = (SELECT json_extract(a.before, '$.body')"
+                         " FROM actions a WHERE a.batch = :b"
+                         " AND json_extract(a.before, '$.note_id') = notes.id)"
+                         " WHERE id IN (SELECT json_extract(before, '$.note_id') FROM actions"
+                         " WHERE batch = :b)", {"b": batch})
         return
     sample = await _scalar(db, "SELECT before FROM actions WHERE batch = :b LIMIT 1", {"b": batch})
     columns = [c for c in json.loads(str(sample)) if c in TRIAGE_COLUMNS]

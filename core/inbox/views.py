@@ -5,7 +5,8 @@ predicate plus the sidebar bucket that counts it; bucket membership is defined o
 ``core.inbox.buckets``, from which these predicates and the count triggers are both derived.
 Filters narrow any view further and are parsed from a one-line, keyboard-friendly syntax such
 as ``source:hn sentiment:negative since:2d``. Everything here is pure: SQL text and parameters
-in, no database touched.
+in, no database touched. The brand's own posts (``owned``) never enter a triage view: they are
+not for answering but for metrics.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from core.analysis.match import Clause, QueryError, parse_query
-from core.inbox.buckets import BUCKETS, SOURCE_BUCKET, bucket
+from core.inbox.buckets import BUCKETS, TRIAGE, bucket
 from core.inbox.choices import ChoiceError, FilterChoices, choose
 
 NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
 
 # Bucket name -> predicate over alias m, derived from the one bucket table.
 BUCKET_PREDICATES: dict[str, str] = {b.key: b.condition.sql("m") for b in BUCKETS}
+TRIAGE_SQL = TRIAGE.sql("m")  # what every triage view starts from
 # Mentions with a draft being worked on, and those waiting for a member's approval: counted by
 # triggers on replies (core/store/migrations, the replies migration), not on mentions.
 REPLY_BUCKETS: dict[str, tuple[str, str]] = {
@@ -41,14 +43,26 @@ class Order(StrEnum):
 
     TRIAGE = "triage"
     NEWEST = "newest"
+    OLDEST = "oldest"
     STORED = "stored"
 
 
 ORDER_COLUMNS: dict[Order, tuple[str, ...]] = {
     Order.TRIAGE: ("priority", "sort_at", "id"),
     Order.NEWEST: ("sort_at", "id"),
+    Order.OLDEST: ("sort_at", "id"),
     Order.STORED: ("id",),
 }
+# Orders that list their smallest key first (the rest list the largest first).
+ASCENDING: frozenset[Order] = frozenset({Order.OLDEST})
+# What ``O`` steps through, in turn.
+ORDER_CYCLE: tuple[Order, ...] = (Order.TRIAGE, Order.NEWEST, Order.OLDEST)
+
+
+def next_order(order: Order) -> Order:
+    """The order after ``order`` in ``ORDER_CYCLE`` (the first for one outside it)."""
+    step = ORDER_CYCLE.index(order) + 1 if order in ORDER_CYCLE else 0
+    return ORDER_CYCLE[step % len(ORDER_CYCLE)]
 
 
 def order_of(view: View, order: Order) -> Order:
@@ -90,7 +104,8 @@ def _bucket_view(key: str, hides_snoozed: bool = True) -> View:
 # "+m.status" keeps it off the status indexes.
 SNOOZED = View(
     "snoozed", "Snoozed",
-    "m.id IN (SELECT id FROM mentions WHERE snoozed_until > :now) AND +m.status = 'new'",
+    "m.id IN (SELECT id FROM mentions WHERE snoozed_until > :now) AND +m.status = 'new'"
+    " AND m.owned = 0",
     (), False, None,
 )
 
@@ -119,9 +134,15 @@ def builtin_view(key: str) -> View:
     raise KeyError(key)
 
 
+def mine_view(me: str) -> View:
+    """New mentions assigned to ``me`` (counted by the ``assignee:`` bucket)."""
+    pred = f"{TRIAGE_SQL} AND m.assignee = :view_me"
+    return View("mine", "Mine", pred, (("view_me", me),), True, f"assignee:{me}")
+
+
 def source_view(source_id: int, name: str) -> View:
     """New mentions from one source."""
-    pred = f"{SOURCE_BUCKET.sql('m')} AND m.source_id = :view_source"
+    pred = f"{TRIAGE_SQL} AND m.source_id = :view_source"
     return View(f"source:{source_id}", name, pred, (("view_source", source_id),), True,
                 f"source:{source_id}")
 

@@ -139,6 +139,18 @@ class Poller:
             on_outcome(outcome)
         return outcome
 
+    async def poll_named(self, name: str) -> PollOutcome:
+        """Poll the source called ``name`` now, due or not (a person asked), unless its server
+        asked us to wait (Retry-After); KeyError when no configured source has that name."""
+        source = next((s for s in self.config.sources if s.name == name), None)
+        if source is None:
+            raise KeyError(name)
+        self._ids = await self.store.sync_sources(self.config.sources)
+        row = next(r for r in await self.store.sources() if r.name == name)
+        outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
+        await self._flush()
+        return outcome
+
     async def run(self, stop: asyncio.Event, *, on_outcome: OutcomeHook | None = None) -> None:
         """Poll due sources until ``stop`` is set, sleeping until the next one is due."""
         while not stop.is_set():

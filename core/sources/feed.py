@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from core.analysis.dedupe import canonical_url
 from core.analysis.text import bounded, html_to_text, sanitize
 from core.model import Engagement, Mention
+from core.net.urls import unwrap_redirect
 from core.sources.base import (
     ParsedPage,
     ParseOptions,
@@ -331,6 +333,8 @@ def _mention(entry: Any, options: ParseOptions, now: int) -> Mention | None:
     if not (title or text or url or guid):
         return None
     title, text = hnrss_comment(title, text) or (title, text)
+    if url and guid:  # the id keys the mention, so the link may change without a new key
+        url = _unwrapped(url)
     author_url = _link(_get(entry.get("author_detail"), "href"), options.url)
     return Mention(
         platform="feed", title=title, text=text, url=url, guid=guid,
@@ -340,6 +344,18 @@ def _mention(entry: Any, options: ParseOptions, now: int) -> Mention | None:
         engagement=Engagement(replies=_count(entry.get("slash_comments"))),
         owned=options.owned,
     )
+
+
+def _unwrapped(url: str) -> str:
+    """A Google Alerts link as the address it redirects to, without tracking parameters.
+
+    Only done for entries with an id (Google Alerts always have one): a mention without one is
+    keyed by its link, and a store holding it under the redirect must not get it twice.
+    """
+    target = unwrap_redirect(url)
+    if target is None or _link(target, "") is None:
+        return url
+    return canonical_url(target)
 
 
 def _body_text(entry: Any) -> str:

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from core.inbox.buckets import (
-    BUCKETS,
-    SOURCE_BUCKET,
-    SOURCE_BUCKET_PREFIX,
-    membership_columns,
-)
+from core.inbox.buckets import BUCKETS, KEYED_BUCKETS, KEYED_MEMBERS, membership_columns
 
 TRIGGER_NAMES = ("inbox_counts_insert", "inbox_counts_delete", "inbox_counts_update")
 
@@ -26,8 +21,8 @@ def _members(image: str, delta: int) -> str:
     """One statement adding ``delta`` to every bucket that row ``image`` (new/old) is in."""
     selects = [f"SELECT '{BUCKETS[0].key}' AS bucket WHERE {BUCKETS[0].condition.sql(image)}"]
     selects += [f"SELECT '{b.key}' WHERE {b.condition.sql(image)}" for b in BUCKETS[1:]]
-    selects.append(f"SELECT '{SOURCE_BUCKET_PREFIX}' || {image}.source_id"
-                   f" WHERE {SOURCE_BUCKET.sql(image)}")
+    selects += [f"SELECT '{prefix}:' || {image}.{column} WHERE {KEYED_MEMBERS.sql(image)}"
+                f" AND {image}.{column} IS NOT NULL" for prefix, column in KEYED_BUCKETS.items()]
     union = "\n        UNION ALL ".join(selects)
     return (f"INSERT INTO inbox_counts(bucket, n)\n    SELECT bucket, {delta} FROM (\n"
             f"        {union}\n    ) WHERE true\n"
@@ -53,13 +48,14 @@ def recount_sql() -> list[str]:
     """Statements that recompute every bucket from the mentions themselves."""
     # Only the buckets this table defines: others (the replies' drafts) keep their own triggers.
     keys = ", ".join(f"'{b.key}'" for b in BUCKETS)
-    statements = [f"DELETE FROM inbox_counts WHERE bucket IN ({keys})"
-                  f" OR bucket LIKE '{SOURCE_BUCKET_PREFIX}%'"]
+    keyed = " OR ".join(f"bucket LIKE '{prefix}:%'" for prefix in KEYED_BUCKETS)
+    statements = [f"DELETE FROM inbox_counts WHERE bucket IN ({keys}) OR {keyed}"]
     statements += [f"INSERT INTO inbox_counts(bucket, n) SELECT '{b.key}', count(*)"
                    f" FROM mentions m WHERE {b.condition.sql('m')}" for b in BUCKETS]
-    statements.append(f"INSERT INTO inbox_counts(bucket, n) SELECT '{SOURCE_BUCKET_PREFIX}'"
-                      f" || m.source_id, count(*) FROM mentions m WHERE {SOURCE_BUCKET.sql('m')}"
-                      " GROUP BY m.source_id")
+    statements += [f"INSERT INTO inbox_counts(bucket, n) SELECT '{prefix}:' || m.{column},"
+                   f" count(*) FROM mentions m WHERE {KEYED_MEMBERS.sql('m')}"
+                   f" AND m.{column} IS NOT NULL GROUP BY m.{column}"
+                   for prefix, column in KEYED_BUCKETS.items()]
     return statements
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pytest
 from textual.message import Message
 from textual.notifications import Notify
+from textual.pilot import Pilot
 
 from core.config import Config
 from tests.tui.inbox_db import T0, M, create_db, insert
@@ -89,3 +90,12 @@ class Posted:
 @pytest.fixture
 def posted() -> Posted:
     return Posted()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 400) -> None:
+    """Wait for ``condition`` in a bounded loop: a failure is reported, never a hang."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never held")

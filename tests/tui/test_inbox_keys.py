@@ -183,8 +183,10 @@ async def test_views_by_number_and_brackets(make_app: AppFactory) -> None:
         await pilot.press("right_square_bracket")
         assert screen(app).mentions.view.key == "drafts"
         await pilot.press("right_square_bracket", "right_square_bracket")
+        assert screen(app).mentions.view.key == "mine"  # after All and the reply views
+        await pilot.press("right_square_bracket")
         assert screen(app).mentions.view.key.startswith("source:")
-        await pilot.press(*["left_square_bracket"] * 4)
+        await pilot.press(*["left_square_bracket"] * 5)
         assert screen(app).mentions.view.key == "done"
 
 

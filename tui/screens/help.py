@@ -12,14 +12,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import APP, FIND, MOVE, READ, REPLY, TRIAGE, KeySpec, key_label
+from tui.keys import APP, FIND, MOVE, READ, REPLY, SOURCES, TRIAGE, KeySpec, key_label
 
 GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Move", MOVE), ("Triage (the selection, else the current mention)", TRIAGE),
     ("Find", FIND),
     ("Read (in the reader, Enter, the move keys scroll the text: j k, Space PgDn, PgUp b, g G)",
      READ),
-    ("App", APP), ("Reply editor (r)", REPLY),
+    ("On the Sources screen", SOURCES), ("App", APP), ("Reply editor (r)", REPLY),
 )
 
 

@@ -25,7 +25,16 @@ from textual.widgets import Footer
 
 from core.config import Config
 from core.inbox.snooze import SnoozeError, examples, parse_snooze, presets
-from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
+from core.inbox.sources import calm_health
+from core.inbox.tags import MAX_TAG, check_tag, tag_problem
+from core.inbox.triage import (
+    SEARCH_COUNT_CAP,
+    ActionResult,
+    Inbox,
+    Note,
+    SourceHealth,
+    Target,
+)
 from core.inbox.views import (
     BUILTIN_VIEWS,
     FilterChoices,
@@ -34,6 +43,8 @@ from core.inbox.views import (
     Order,
     View,
     describe_filters,
+    mine_view,
+    next_order,
     order_of,
     parse_filters,
     search_problem,
@@ -82,6 +93,7 @@ class InboxScreen(Screen[None]):
         self.views: list[View] = list(BUILTIN_VIEWS)
         self.poll_state = "not polled yet"
         self.health: list[SourceHealth] = []
+        self.calm = "sources not read yet"
         self._selection = 0
         self._stale = False
         self._selection_capped = False
@@ -148,7 +160,8 @@ class InboxScreen(Screen[None]):
         self.mentions.source_names = tuple(name for _, name in named)
         sources = [source_view(i, name) for i, name in named]
         searches = [self._search] if self._search else []
-        self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches]
+        mine = mine_view(self.inbox.me)
+        self.views = [*BUILTIN_VIEWS, mine, *sources, *self._saved, *searches]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
     async def refresh_all(self) -> None:
@@ -158,6 +171,7 @@ class InboxScreen(Screen[None]):
         await self.mentions.reload()
         await self.refresh_counts()
         self.health = await self.inbox.health(now=self.now())
+        self.calm = calm_health(await self.inbox.sources_overview(now=self.now()))
         self.show_status()
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
@@ -167,7 +181,9 @@ class InboxScreen(Screen[None]):
 
     async def _wanted_views(self) -> list[View]:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
-        return [*BUILTIN_VIEWS, *sources, *self._saved, *([self._search] if self._search else [])]
+        mine = mine_view(self.inbox.me)
+        return [*BUILTIN_VIEWS, mine, *sources, *self._saved,
+                *([self._search] if self._search else [])]
 
     async def refresh_counts(self) -> None:
         """The sidebar numbers and the list's title."""
@@ -185,13 +201,15 @@ class InboxScreen(Screen[None]):
             title += " · newest stored first"
         elif self.mentions.order is Order.NEWEST:
             title += " · newest first"
+        elif self.mentions.order is Order.OLDEST:
+            title += " · oldest first"
         self.mentions.border_title = Content(one_line(title))
 
     def show_status(self) -> None:
         """Redraw the status line."""
         self.query_one(StatusLine).show(poll=self.poll_state, health=self.health,
                                         db_path=self.db_path, selection=self._selection,
-                                        capped=self._selection_capped)
+                                        calm=self.calm, capped=self._selection_capped)
 
     async def on_cursor_moved(self, message: CursorMoved) -> None:
         """Show the mention under the cursor in the detail pane."""
@@ -439,14 +457,58 @@ class InboxScreen(Screen[None]):
                 t, category or None, actor=self._actor(), now=self.now()), "Category set:")
 
     def action_tag(self) -> None:
-        """Ask for a tag, then add it."""
-        check = _needs_text("a tag cannot be empty")
-        self.app.push_screen(PromptScreen("Tag", placeholder="tag", check=check), self._tag_chosen)
+        """Ask for a tag (one word, see core.inbox.tags), then add it."""
+        prompt = PromptScreen(f"Tag (one word: letters, digits, - _ .; up to {MAX_TAG})",
+                              placeholder="tag", check=tag_problem)
+        self.app.push_screen(prompt, self._tag_chosen)
 
     async def _tag_chosen(self, tag: str | None) -> None:
-        if tag and tag.strip():
-            await self._act(lambda t: self.inbox.add_tag(t, tag.strip(), actor=self._actor(),
+        if tag and not tag_problem(tag):
+            await self._act(lambda t: self.inbox.add_tag(t, check_tag(tag), actor=self._actor(),
                                                          now=self.now()), "Tagged:")
+
+    async def action_remove_tag(self) -> None:
+        """Pick one of the current mention's tags and take it off (the selection's too)."""
+        row = self.mentions.current
+        detail = await self.inbox.detail(row.id) if row else None
+        if detail is None or not detail.tags:
+            self.notify("This mention has no tags; t adds one.", markup=False)
+            return
+        choices = [(tag, tag) for tag in detail.tags]
+        self.app.push_screen(ChoiceScreen("Remove which tag", choices), self._untag_chosen)
+
+    async def _untag_chosen(self, tag: str | None) -> None:
+        if tag:
+            await self._act(lambda t: self.inbox.remove_tag(t, tag, actor=self._actor(),
+                                                            now=self.now()), "Tag removed:")
+
+    async def action_edit_note(self) -> None:
+        """Rewrite one of the current mention's notes (picked first when it has several)."""
+        row = self.mentions.current
+        notes = {str(n.id): n for n in (await self.inbox.notes(row.id) if row else ())}
+        if not notes:
+            self.notify("This mention has no notes; n adds one.", markup=False)
+        elif len(notes) == 1:
+            self._ask_note_text(next(iter(notes.values())))
+        else:
+            choices = [(key, f"{n.author}: {n.body}") for key, n in notes.items()]
+            self.app.push_screen(ChoiceScreen("Edit which note", choices),
+                                 lambda key: self._ask_note_text(notes[key]) if key else None)
+
+    def _ask_note_text(self, note: Note) -> None:
+        prompt = PromptScreen("Edit note", value=note.body, select_on_focus=False,
+                              check=_needs_text("a note cannot be empty"))
+        self.app.push_screen(prompt, lambda body: self._note_edited(note.id, body))
+
+    async def _note_edited(self, note_id: int, body: str | None) -> None:
+        if not body or not body.strip():
+            return
+        result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
+                                            now=self.now())
+        await self.refresh_all()
+        await self._show_detail(self.mentions.current.id if self.mentions.current else None)
+        self.notify("Note edited. u undoes." if result.changed else "Note unchanged.",
+                    markup=False)
 
     def action_note(self) -> None:
         """Ask for a note, then attach it."""
@@ -563,8 +625,8 @@ class InboxScreen(Screen[None]):
         sidebar.display = not sidebar.display
 
     async def action_toggle_order(self) -> None:
-        """Most urgent first, or newest first."""
-        order = Order.NEWEST if self.mentions.order is Order.TRIAGE else Order.TRIAGE
+        """Most urgent first, then newest first, then oldest first."""
+        order = next_order(self.mentions.order)
         await self.mentions.show(self.mentions.view, self.mentions.filters, order)
         await self.refresh_counts()
 

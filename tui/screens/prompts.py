@@ -32,8 +32,10 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, title: str, *, value: str = "", placeholder: str = "",
-                 presets: Sequence[tuple[str, str]] = (), check: Check | None = None) -> None:
+                 presets: Sequence[tuple[str, str]] = (), check: Check | None = None,
+                 select_on_focus: bool = True) -> None:
         super().__init__()
+        self._select = select_on_focus  # False: the cursor waits at the end, to edit the text
         self._title, self._value, self._placeholder = title, value, placeholder
         self._presets, self._check = presets, check
 
@@ -41,7 +43,8 @@ class PromptScreen(ModalScreen[str | None]):
         """Title, input, presets, and a line for errors."""
         with Vertical(classes="dialog"):
             yield Static(Text(self._title), classes="dialog-title")
-            yield Input(self._value, placeholder=self._placeholder, id="prompt-input")
+            yield Input(self._value, placeholder=self._placeholder, id="prompt-input",
+                        select_on_focus=self._select)
             if self._presets:
                 yield OptionList(*[Option(Text(f"{value:<10} {label}"), id=value)
                                    for value, label in self._presets], id="prompt-presets")

@@ -14,7 +14,7 @@ the most urgent mentions of that first poll are not left above it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -269,7 +269,10 @@ class MentionList(Widget, can_focus=True):
         text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
         text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
                     self._style("dim"))
-        for column, size in self._plan(width):
+        if row.snoozed_until and row.snoozed_until > self.now():  # in the Snoozed view
+            wake = set_cell_size(wake_label(row.snoozed_until, self.now(), self._tz), 9)
+            text.append(f"wakes {wake} ", self._style("star"))
+        for column, size in self._plan(max(0, width - text.cell_len)):
             text.append(set_cell_size(column.value(row), size) + " ")
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
@@ -298,3 +301,15 @@ class MentionList(Widget, can_focus=True):
     def _snippet(row: Row) -> str:
         title, body = one_line(row.title), one_line(row.snippet)
         return f"{title} — {body}" if title and body else title or body
+
+
+def wake_label(until: int, now: int, tz: tzinfo) -> str:
+    """When a snooze ends: ``18:00`` today, ``Tue 09:00`` within the week, ``Dec 24`` later
+    (at most 9 cells, the width the list gives it)."""
+    when, today = datetime.fromtimestamp(until, tz), datetime.fromtimestamp(now, tz)
+    days = (when.date() - today.date()).days
+    if days == 0:
+        return when.strftime("%H:%M")
+    if days < 7:
+        return when.strftime("%a %H:%M")
+    return when.strftime("%b %d")

@@ -30,8 +30,9 @@ class StatusLine(Static):
     """One row at the bottom of the inbox."""
 
     def show(self, *, poll: str, health: list[SourceHealth], db_path: Path,
-             selection: int, capped: bool = False) -> None:
-        """Redraw from the current state."""
+             selection: int, calm: str, capped: bool = False) -> None:
+        """Redraw from the current state; ``calm`` is said when no source is unhealthy (see
+        ``core.inbox.sources.calm_health``: never "sources ok" before a source has polled)."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(one_line(poll))
         if selection:
@@ -45,7 +46,7 @@ class StatusLine(Static):
                 text.append(label + one_line(", ".join(names)), style)
                 shown = True
         if not shown:
-            text.append(" │ sources ok")
+            text.append(f" │ {calm}")
         text.append(" │ " + one_line(str(db_path)), "dim")
         self.update(text)
 

@@ -9,8 +9,8 @@
 --   Each one is used by some view and order (EXPLAIN QUERY PLAN of every pair: bench notes);
 --   every index costs each insert, so none is here "just in case".
 --
--- Bucket membership below must match core/inbox_views.py (BUCKET_PREDICATES); a test checks
--- that the trigger-kept counts equal a fresh GROUP BY after random writes.
+-- The triggers below were the first version; core/store/counts.py now generates them from
+-- core/inbox/buckets.py and replaces them when a store opens.
 
 CREATE TABLE inbox_counts (
     bucket TEXT PRIMARY KEY,
