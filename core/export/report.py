@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
+from core.metrics.stats import shares
 from core.model import FAILED_STATUSES, PollOutcome
 from core.store import SourceRow, StoredMention
 
@@ -105,10 +106,7 @@ def share_of_voice(groups: Iterable[Group]) -> dict[str, float]:
         for kind, name in dict.fromkeys(g.matched):
             if kind in ("brand", "competitor"):
                 counts[name] += g.n
-    total = sum(counts.values())
-    if not total:
-        return {}
-    return {name: round(n / total, 4) for name, n in _by_count(counts)}
+    return shares(counts)
 
 
 @lru_cache(maxsize=4096)  # a batch's mentions share fetched_at; exports repeat times a lot

@@ -1,0 +1,161 @@
+"""One ``MetricsReport`` for a period: what the metrics screen shows and the reports print.
+
+``compute_metrics`` runs the queries of ``core.metrics.queries`` for a period and the one before
+it, finds spikes over the last day against the days before it, and names each spike's cause:
+the terms rising in that hour, the sources it came from and its top mentions. Sources that are
+failing or silent (``core.inbox`` decides which) become alerts too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+import aiosqlite
+
+from core.metrics import queries
+from core.metrics.periods import Period, buckets, previous
+from core.metrics.queries import Brief, Bucket, Responses
+from core.metrics.rates import Rates, rates
+from core.metrics.spikes import AlertSettings, Spike, find_spikes
+from core.metrics.stats import shares
+from core.metrics.terms import Term, brand_words, count_terms, emerging
+
+HOUR = 3600
+ALERT_HOURS = 24  # spikes are looked for in the last day; older ones are history, not alerts
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something a person should look at now, with its cause."""
+
+    kind: str  # spike | source
+    title: str
+    start: int | None = None  # the spike's hour (None for a source alert)
+    end: int | None = None
+    terms: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    mentions: tuple[Brief, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A source's health as the inbox judges it (failing, throttled or silent)."""
+
+    name: str
+    state: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsReport:
+    """Every figure for ``period`` and, beside each, the previous period's."""
+
+    period: Period
+    before: Period
+    series: list[Bucket]
+    totals: Bucket
+    totals_before: Bucket
+    voices: Counter[str]
+    voices_before: Counter[str]
+    top: dict[str, list[tuple[str, int]]]
+    terms: list[Term]
+    kaushik: dict[str, tuple[Rates, Rates]]  # platform -> (this period, previous)
+    team: Responses
+    team_by_person: dict[str, Responses]
+    alerts: list[Alert]
+    negative: list[Brief] = field(default_factory=list)
+    ideas: list[Brief] = field(default_factory=list)
+
+    def share_of_voice(self, before: bool = False) -> dict[str, float]:
+        """Each brand's and competitor's share of the mentions naming any of them."""
+        counts = self.voices_before if before else self.voices
+        return shares({key.split(":", 1)[1]: n for key, n in counts.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsRequest:
+    """What to compute: the period, the reader's zone and clock, and what counts as ours."""
+
+    period: Period
+    tz: tzinfo
+    now: int
+    names: tuple[str, ...] = ()  # brand, product and competitor names: never "emerging"
+    settings: AlertSettings = field(default_factory=AlertSettings)
+    health: tuple[SourceState, ...] = ()
+
+
+async def compute_metrics(db: aiosqlite.Connection, request: MetricsRequest) -> MetricsReport:
+    """Every figure of the metrics screen and reports for one period."""
+    period, before = request.period, previous(request.period, request.tz)
+    series = await queries.series(db, buckets(period, request.tz))
+    (totals_before,) = await queries.series(db, [(before.start, before.end)])
+    exclude = brand_words(request.names)
+    return MetricsReport(
+        period=period, before=before, series=series, totals=_sum(series, period),
+        totals_before=totals_before,
+        voices=await queries.voices(db, period.start, period.end),
+        voices_before=await queries.voices(db, before.start, before.end),
+        top={what: await queries.top(db, what, period.start, period.end)
+             for what in ("sources", "authors", "languages", "categories")},
+        terms=await _emerging(db, period, before, exclude),
+        kaushik=await _kaushik(db, period, before),
+        team=(team := await queries.responses(db, period.start, period.end))[0],
+        team_by_person=team[1],
+        alerts=await _alerts(db, request, exclude),
+        negative=await queries.top_mentions(db, "negative", period.start, period.end),
+        ideas=await queries.top_mentions(db, "idea", period.start, period.end),
+    )
+
+
+def _sum(series: list[Bucket], period: Period) -> Bucket:
+    total = sum(b.total for b in series)
+    weighted = sum((b.sentiment or 0) * b.total for b in series)
+    return Bucket(period.start, period.end, total, sum(b.positive for b in series),
+                  sum(b.neutral for b in series), sum(b.negative for b in series),
+                  round(weighted / total, 4) if total else None)
+
+
+async def _emerging(db: aiosqlite.Connection, period: Period, before: Period,
+                    exclude: frozenset[str]) -> list[Term]:
+    now = count_terms(await queries.texts(db, period.start, period.end))
+    then = count_terms(await queries.texts(db, before.start, before.end))
+    return emerging(now, then, exclude)
+
+
+async def _kaushik(db: aiosqlite.Connection, period: Period,
+                   before: Period) -> dict[str, tuple[Rates, Rates]]:
+    now = await queries.owned_posts(db, period.start, period.end)
+    then = await queries.owned_posts(db, before.start, before.end)
+    platforms = sorted({p for p, _ in now} | {p for p, _ in then})
+    return {p: (rates(e for q, e in now if q == p), rates(e for q, e in then if q == p))
+            for p in platforms}
+
+
+async def _alerts(db: aiosqlite.Connection, request: MetricsRequest,
+                  exclude: frozenset[str]) -> list[Alert]:
+    settings = request.settings
+    first = (request.now // HOUR + 1 - ALERT_HOURS - settings.baseline_hours) * HOUR
+    hours = await queries.hours(db, first, ALERT_HOURS + settings.baseline_hours)
+    spikes = find_spikes(hours, settings)
+    found = [await _explain(db, spike, settings, exclude) for spike in spikes]
+    found += [Alert("source", f"{s.name}: {s.state} — {s.message}", sources=(s.name,))
+              for s in request.health]
+    return found
+
+
+async def _explain(db: aiosqlite.Connection, spike: Spike, settings: AlertSettings,
+                   exclude: frozenset[str]) -> Alert:
+    """An alert for a spike, naming the terms, sources and mentions behind it."""
+    baseline_start = spike.start - settings.baseline_hours * HOUR
+    terms = emerging(count_terms(await queries.texts(db, spike.start, spike.end)),
+                     count_terms(await queries.texts(db, baseline_start, spike.start)),
+                     exclude, limit=5)
+    sources = await queries.top(db, "sources", spike.start, spike.end, limit=3)
+    kind = "negative" if "negative share" in spike.reasons else "any"
+    mentions = await queries.top_mentions(db, kind, spike.start, spike.end, limit=3)
+    title = (f"{' and '.join(spike.reasons)} spike: {spike.total} mentions"
+             f" ({spike.negative} negative) against {spike.expected:g} expected")
+    return Alert("spike", title, spike.start, spike.end, tuple(t.term for t in terms),
+                 tuple(name for name, _ in sources), tuple(mentions))
