@@ -72,7 +72,7 @@ def test_statistics_of_nothing_are_none_not_errors() -> None:
     assert change(5, 0) is None and change(None, 2) is None and change(3, 2) == 0.5
 
 
-SETTINGS = AlertSettings(z_threshold=3.0, min_count=5, baseline_hours=24, cooldown_hours=6)
+SETTINGS = AlertSettings(z_threshold=3.0, min_count=5, baseline=24 * 3600, cooldown=6 * 3600)
 
 
 def steady(n: int, start: int = 0) -> list[Hour]:

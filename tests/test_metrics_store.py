@@ -125,7 +125,7 @@ async def test_a_negative_burst_about_one_term_is_one_alert_naming_it(db: Path) 
                url=f"https://forum.example/{i}") for i in range(12)]
     insert(db, steady + burst)
     request = MetricsRequest(period_of("day", now, UTC), UTC, now, names=("Acme",),
-                             settings=AlertSettings(baseline_hours=48),
+                             settings=AlertSettings(baseline=48 * 3600),
                              health=(SourceState("blog", "failing", "HTTP 500"),))
     async with await Store.open(db) as store:
         report = await compute_metrics(store.db, request)

@@ -33,6 +33,7 @@ from core.config.model import (
     TeamMember,
 )
 from core.config.sections import (
+    _alerts,
     _brand,
     _keys,
     _named_queries,
@@ -123,6 +124,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         keys=_keys(root.table("keys")),
         searches=_searches(root),
         reserved=_reserved(root),
+        alerts=_alerts(root.table("alerts")),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 
 from core.config.model import (
+    AlertsConfig,
     Brand,
     Competitor,
     NetworkConfig,
@@ -17,19 +18,20 @@ from core.model import SourceConfig
 from core.sources.registry import SOURCE_OPTIONS
 
 # Sections whose meaning later issues define; validated for shape now and kept raw.
-RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes", "alerts")
+RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes")
 _TABLE_SECTIONS: dict[str, type] = {
     "brand": Brand,
     "network": NetworkConfig,
     "poller": PollerConfig,
     "team": TeamConfig,
+    "alerts": AlertsConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,
     "sources": SourceConfig,
     "searches": SavedSearch,
 }
-_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
+_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes")  # free-form name -> value
 TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS)
 _CATEGORY_KEYS = ("rules",)
 

@@ -89,6 +89,17 @@ class SavedSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """When an hour of listening is a spike (core.metrics.spikes): a z-score over a rolling
+    baseline, a minimum count, and a cooldown so one burst is one alert."""
+
+    z_threshold: float = 3.0  # how many spreads above the baseline's mean an hour must be
+    min_count: int = 5  # mentions an hour needs (negative ones, for the negative share)
+    baseline: int = 72 * 3600  # the hours before each hour it is compared with
+    cooldown: int = 6 * 3600  # after an alert, no other for this long
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -101,6 +112,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -136,8 +136,8 @@ async def _kaushik(db: aiosqlite.Connection, period: Period,
 async def _alerts(db: aiosqlite.Connection, request: MetricsRequest,
                   exclude: frozenset[str]) -> list[Alert]:
     settings = request.settings
-    first = (request.now // HOUR + 1 - ALERT_HOURS - settings.baseline_hours) * HOUR
-    hours = await queries.hours(db, first, ALERT_HOURS + settings.baseline_hours)
+    first = (request.now // HOUR + 1 - ALERT_HOURS - settings.baseline // HOUR) * HOUR
+    hours = await queries.hours(db, first, ALERT_HOURS + settings.baseline // HOUR)
     spikes = find_spikes(hours, settings)
     found = [await _explain(db, spike, settings, exclude) for spike in spikes]
     found += [Alert("source", f"{s.name}: {s.state} — {s.message}", sources=(s.name,))
@@ -148,7 +148,7 @@ async def _alerts(db: aiosqlite.Connection, request: MetricsRequest,
 async def _explain(db: aiosqlite.Connection, spike: Spike, settings: AlertSettings,
                    exclude: frozenset[str]) -> Alert:
     """An alert for a spike, naming the terms, sources and mentions behind it."""
-    baseline_start = spike.start - settings.baseline_hours * HOUR
+    baseline_start = spike.start - settings.baseline
     terms = emerging(count_terms(await queries.texts(db, spike.start, spike.end)),
                      count_terms(await queries.texts(db, baseline_start, spike.start)),
                      exclude, limit=5)

@@ -1,10 +1,10 @@
 """Spikes: an hour whose volume or negative share stands out from the hours before it.
 
-Each hour is compared with a rolling baseline of the ``baseline_hours`` before it by a z-score.
+Each hour is compared with a rolling baseline of the ``baseline`` hours before it by a z-score.
 Counts are whole mentions, so the spread is floored (``MIN_SPREAD`` mentions, ``MIN_SHARE_SPREAD``
 of share): a perfectly steady baseline would otherwise make one extra mention an infinite spike.
 An hour must also hold ``min_count`` mentions (negative ones, for the negative share), and after
-an alert no other is raised for ``cooldown_hours``: one burst is one alert, not one per hour.
+an alert no other is raised for ``cooldown``: one burst is one alert, not one per hour.
 """
 
 from __future__ import annotations
@@ -12,21 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.config.model import AlertsConfig as AlertSettings
 from core.metrics.stats import mean_and_spread
 
 MIN_SPREAD = 1.0  # mentions: below one mention, spread is rounding, not variation
 MIN_SHARE_SPREAD = 0.05  # of negative share: five points is the least change worth a look
-
-
-@dataclass(frozen=True, slots=True)
-class AlertSettings:
-    """When an hour is a spike; the defaults suit a brand heard a few times an hour."""
-
-    z_threshold: float = 3.0
-    min_count: int = 5
-    baseline_hours: int = 72
-    cooldown_hours: int = 6
-    silent_after: int = 86400  # seconds without a successful poll before a source is an alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +45,15 @@ def find_spikes(hours: Sequence[Hour], settings: AlertSettings) -> list[Spike]:
     """Every spike in ``hours`` (oldest first, consecutive) with a full baseline behind it."""
     spikes: list[Spike] = []
     quiet_until = -1
-    for i in range(settings.baseline_hours, len(hours)):
+    baseline = settings.baseline // 3600
+    for i in range(baseline, len(hours)):
         hour = hours[i]
         if hour.start < quiet_until:
             continue
-        spike = _judge(hour, hours[i - settings.baseline_hours:i], settings)
+        spike = _judge(hour, hours[i - baseline:i], settings)
         if spike is not None:
             spikes.append(spike)
-            quiet_until = hour.start + settings.cooldown_hours * 3600
+            quiet_until = hour.start + settings.cooldown
     return spikes
 
 
