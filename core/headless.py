@@ -14,14 +14,17 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode
-from core.export import Report
+from core.export import METRICS, Report
 from core.export.stream import write_export
 from core.files import atomic_writer
+from core.metrics.panel import MetricsReport, metrics_for_config
+from core.metrics.periods import local_zone, parse_period
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
 from core.polling.poller import Poller, failed
@@ -35,6 +38,14 @@ class ExportRequest:
     fmt: str  # csv | json | md
     since: int | None = None
     poll: bool = True
+    report: str = "mentions"  # mentions | metrics (the period's metrics as JSON)
+    period: str = "day"  # the metrics' period: day, week, month or YYYY-MM-DD..YYYY-MM-DD
+    tz: tzinfo | None = None  # the metrics' zone; None: the reader's (TZ, else the system's)
+
+    @property
+    def wants_metrics(self) -> bool:
+        """Reports (md, html, metrics) carry the period's metrics; data exports do not."""
+        return self.report == "metrics" or self.fmt in ("md", "html")
 
 
 def network_policy(config: Config) -> NetworkPolicy:
@@ -80,10 +91,31 @@ async def run_export(
             outcomes = await poll_with_progress(config, store, err)
         await store.sync_sources(config.sources)
         report = await build_report(config, store, request.since, outcomes)
+        if request.wants_metrics:
+            report.metrics = await report_metrics(config, store, request, report.generated_at)
+        fmt = METRICS if request.report == "metrics" else request.fmt
         with open_output(request.out) as out:
-            await write_export(store, report, request.fmt, out)
+            await write_export(store, report, fmt, out)
     report_failures(outcomes, err)
-    return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
+    if failed(outcomes):
+        return ExitCode.SOURCE_FAILED
+    return ExitCode.ALERTS if list_alerts(report.metrics, err) else ExitCode.OK
+
+
+async def report_metrics(config: Config, store: Store, request: ExportRequest,
+                         now: int) -> MetricsReport:
+    """The metrics of the requested period, in the requested (or the reader's) zone."""
+    tz = request.tz or local_zone()
+    return await metrics_for_config(store, config, parse_period(request.period, now, tz), now, tz)
+
+
+def list_alerts(metrics: MetricsReport | None, err: TextIO) -> bool:
+    """Name each alert on stderr (cron mails it); whether there were any."""
+    alerts = metrics.alerts if metrics is not None else []
+    for alert in alerts:
+        cause = f" (terms: {', '.join(alert.terms)})" if alert.terms else ""
+        err.write(f"listenpost: alert: {alert.title}{cause}\n")
+    return bool(alerts)
 
 
 async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:

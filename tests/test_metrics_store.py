@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core.inbox.triage import SourceHealth
 from core.metrics import queries
-from core.metrics.panel import MetricsRequest, SourceState, compute_metrics
+from core.metrics.panel import MetricsRequest, compute_metrics
 from core.metrics.periods import custom_period, period_of
 from core.metrics.spikes import AlertSettings
 from core.store import Store
@@ -126,7 +127,7 @@ async def test_a_negative_burst_about_one_term_is_one_alert_naming_it(db: Path) 
     insert(db, steady + burst)
     request = MetricsRequest(period_of("day", now, UTC), UTC, now, names=("Acme",),
                              settings=AlertSettings(baseline=48 * 3600),
-                             health=(SourceState("blog", "failing", "HTTP 500"),))
+                             health=(SourceHealth("blog", "failing", "HTTP 500"),))
     async with await Store.open(db) as store:
         report = await compute_metrics(store.db, request)
     spike, source = report.alerts

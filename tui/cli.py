@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import TextIO
 
@@ -29,6 +30,9 @@ examples:
   listenpost --export today.md --since 24h
                                       poll once, write a Markdown daily report
   listenpost --export - --format json --no-poll | jq .summary
+  listenpost --export today.html      a self-contained HTML daily report with charts
+  listenpost --export m.json --report metrics --period week
+                                      this week's metrics as JSON (exit 6 when it lists alerts)
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
@@ -63,13 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("csv", "json", "md"),
+        choices=("csv", "json", "md", "html"),
         help="export format (default: from the FILE extension)",
     )
     parser.add_argument(
         "--since",
         metavar="WHEN",
         help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)",
+    )
+    parser.add_argument(
+        "--report",
+        choices=("mentions", "metrics"),
+        default="mentions",
+        help="with a .json export: the mentions (default) or the period's metrics",
+    )
+    parser.add_argument(
+        "--period",
+        metavar="PERIOD",
+        default="day",
+        help="the metrics' period in md, html and metrics reports: day (default), week, month "
+        "(the one running now) or 2026-11-01..2026-11-07",
     )
     parser.add_argument(
         "--no-poll",
@@ -121,6 +138,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "choose one of --export, --poll-once and --poller")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
+    if (args.report != "mentions" or args.period != "day") and not args.export:
+        return usage(err, "--report and --period go with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
     path = config_path(args.config)
@@ -167,14 +186,19 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
 def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
     from core.export import format_for
     from core.headless import ExportRequest, run_export
+    from core.metrics.periods import parse_period
     from core.units import parse_since
 
     try:
         fmt = format_for(args.export, args.format)
         since = parse_since(args.since, int(time.time())) if args.since else None
+        parse_period(args.period, int(time.time()), UTC)
     except ValueError as error:
         return usage(err, str(error))
-    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
+    if args.report == "metrics" and fmt != "json":
+        return usage(err, "--report metrics writes JSON: use a .json file or --format json")
+    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
+                            report=args.report, period=args.period)
     try:
         return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:

@@ -17,11 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.metrics.stats import shares
 from core.model import FAILED_STATUSES, PollOutcome
 from core.store import SourceRow, StoredMention
+
+if TYPE_CHECKING:
+    from core.metrics.panel import MetricsReport
 
 Summary = dict[str, object]
 
@@ -46,6 +49,7 @@ class Report:
     since: int | None = None
     outcomes: list[PollOutcome] = field(default_factory=list)  # this run's polls, if any
     brand: str = ""
+    metrics: MetricsReport | None = None  # the period's metrics, for the md and html reports
 
     def summary(self) -> Summary:
         """Counts over the exported mentions, in a stable key order."""

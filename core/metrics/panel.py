@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 
 import aiosqlite
 
+from core.config import Config
+from core.inbox.triage import Inbox, SourceHealth
 from core.metrics import queries
 from core.metrics.periods import Period, buckets, previous
 from core.metrics.queries import Brief, Bucket, Responses
@@ -21,6 +23,7 @@ from core.metrics.rates import Rates, rates
 from core.metrics.spikes import AlertSettings, Spike, find_spikes
 from core.metrics.stats import shares
 from core.metrics.terms import Term, brand_words, count_terms, emerging
+from core.store import Store
 
 HOUR = 3600
 ALERT_HOURS = 24  # spikes are looked for in the last day; older ones are history, not alerts
@@ -37,15 +40,6 @@ class Alert:
     terms: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     mentions: tuple[Brief, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SourceState:
-    """A source's health as the inbox judges it (failing, throttled or silent)."""
-
-    name: str
-    state: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +61,7 @@ class MetricsReport:
     alerts: list[Alert]
     negative: list[Brief] = field(default_factory=list)
     ideas: list[Brief] = field(default_factory=list)
+    tz: tzinfo = UTC  # the reader's zone: the periods' and charts' local days and hours
 
     def share_of_voice(self, before: bool = False) -> dict[str, float]:
         """Each brand's and competitor's share of the mentions naming any of them."""
@@ -83,7 +78,7 @@ class MetricsRequest:
     now: int
     names: tuple[str, ...] = ()  # brand, product and competitor names: never "emerging"
     settings: AlertSettings = field(default_factory=AlertSettings)
-    health: tuple[SourceState, ...] = ()
+    health: tuple[SourceHealth, ...] = ()  # failing or silent sources, as the inbox judges
 
 
 async def compute_metrics(db: aiosqlite.Connection, request: MetricsRequest) -> MetricsReport:
@@ -106,6 +101,7 @@ async def compute_metrics(db: aiosqlite.Connection, request: MetricsRequest) -> 
         alerts=await _alerts(db, request, exclude),
         negative=await queries.top_mentions(db, "negative", period.start, period.end),
         ideas=await queries.top_mentions(db, "idea", period.start, period.end),
+        tz=request.tz,
     )
 
 
@@ -159,3 +155,21 @@ async def _explain(db: aiosqlite.Connection, spike: Spike, settings: AlertSettin
              f" ({spike.negative} negative) against {spike.expected:g} expected")
     return Alert("spike", title, spike.start, spike.end, tuple(t.term for t in terms),
                  tuple(name for name, _ in sources), tuple(mentions))
+
+
+def config_names(config: Config) -> tuple[str, ...]:
+    """The brand's, its products' and competitors' names: never "emerging" in their own post."""
+    return (config.brand.name, *(p.name for p in config.brand.products),
+            *(c.name for c in config.competitors))
+
+
+async def metrics_for_config(store: Store, config: Config, period: Period, now: int,
+                             tz: tzinfo) -> MetricsReport:
+    """The metrics of ``period`` with the config's names and alert settings, and the health of
+    the configured sources as the inbox judges it."""
+    configured = {s.name for s in config.sources}
+    health = await Inbox(store.db, store.transaction, me="").health(now=now)
+    request = MetricsRequest(period, tz, now, names=config_names(config),
+                             settings=config.alerts,
+                             health=tuple(h for h in health if h.name in configured))
+    return await compute_metrics(store.db, request)

@@ -7,9 +7,11 @@ Boundaries are local midnights turned into Unix seconds, so a day across a DST c
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KINDS = ("day", "week", "month")
 HOUR = 3600
@@ -95,3 +97,30 @@ def buckets(period: Period, tz: tzinfo) -> list[tuple[int, int]]:
         day += timedelta(days=1)
     edges.append(period.end)
     return list(pairwise(edges))
+
+
+def parse_period(text: str, now: int, tz: tzinfo) -> Period:
+    """``day``, ``week``, ``month`` (the one holding ``now``) or ``2026-11-01..2026-11-07``."""
+    if ".." in text:
+        first, _, last = text.partition("..")
+        try:
+            return custom_period(date.fromisoformat(first), date.fromisoformat(last), tz)
+        except ValueError as error:
+            raise ValueError(f"bad period {text!r}: {error}; expected YYYY-MM-DD..YYYY-MM-DD"
+                             ) from None
+    if text not in KINDS:
+        raise ValueError(f"bad period {text!r}: expected day, week, month or "
+                         "YYYY-MM-DD..YYYY-MM-DD")
+    return period_of(text, now, tz)
+
+
+def local_zone() -> tzinfo:
+    """The reader's zone: ``TZ`` when it names one (DST rules and all), else the system's
+    current offset."""
+    name = os.environ.get("TZ", "")
+    if name:
+        try:
+            return ZoneInfo(name.lstrip(":"))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # a POSIX rule string such as "CET-1CEST": fall back to the current offset
+    return datetime.now().astimezone().tzinfo or UTC
