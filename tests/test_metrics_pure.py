@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.metrics.periods import buckets, custom_period, period_of, previous
+from core.metrics.periods import (
+    buckets,
+    custom_period,
+    following,
+    parse_period,
+    period_of,
+    previous,
+)
 from core.metrics.rates import change
 from core.metrics.spikes import AlertSettings, Hour, find_spikes
 from core.metrics.stats import percentile, ratio, shares
@@ -113,3 +120,17 @@ def test_emerging_terms_leave_out_stop_words_and_the_brand() -> None:
     assert found[0].count == 4 and found[0].baseline == 0 and found[0].score == 5
     assert count_terms(["ok 42 ok", "The and"]) == (Counter(), 2)  # short words, numbers, stop
     assert emerging((Counter({"rare": 2}), 2), (Counter(), 0)) == []  # said under three times
+
+
+def test_following_periods_step_forward_by_kind() -> None:
+    """It should step a day, a month and a custom range forward, inverse to previous()."""
+    day = period_of("day", at("2024-10-26T12:00"), CPH)
+    assert following(day, CPH).seconds == 25 * 3600  # into the DST change
+    feb = period_of("month", at("2024-02-10T00:00", UTC), UTC)
+    assert following(feb, UTC).label == "2024-03"
+    week = custom_period(date(2024, 10, 21), date(2024, 10, 27), CPH)  # ends on the 25-hour day
+    after = following(week, CPH)
+    assert after.label == "2024-10-28 to 2024-11-03" and previous(after, CPH) == week
+    assert parse_period("2024-10-21..2024-10-27", 0, CPH) == week
+    with pytest.raises(ValueError, match="bad period 'fortnight'"):
+        parse_period("fortnight", 0, CPH)

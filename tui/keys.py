@@ -45,7 +45,7 @@ TRIAGE = (
     KeySpec("copy-link", "y", "copy_link", "Copy the mention's link"),
     KeySpec("done", "e", "done", "Mark done", show=True, short="Done"),
     KeySpec("reopen", "N", "reopen", "Back to new (ends a snooze)"),
-    KeySpec("star", "asterisk,m", "star", "Star or unstar"),
+    KeySpec("star", "asterisk", "star", "Star or unstar"),
     KeySpec("snooze", "s", "snooze", "Snooze until a time", show=True, short="Snooze"),
     KeySpec("assign", "a", "assign", "Assign to a team member", show=True, short="Assign"),
     KeySpec("take", "A", "take", "Assign to me"),
@@ -69,7 +69,24 @@ FIND = (
       for n in range(10)),
 )
 
+METRICS = (
+    KeySpec("period-day", "d", "period('day')", "Metrics for today", show=True, short="Day"),
+    KeySpec("period-week", "w", "period('week')", "Metrics for this week", show=True,
+            short="Week"),
+    KeySpec("period-month", "M", "period('month')", "Metrics for this month", show=True,
+            short="Month"),
+    KeySpec("period-custom", "c", "custom_period", "Metrics for dates you type"),
+    KeySpec("period-earlier", "left,h", "shift(-1)", "The period before"),
+    KeySpec("period-later", "right,l", "shift(1)", "The period after"),
+    KeySpec("alert-open", "enter", "open_alert", "Open the mentions behind the alert, in the inbox",
+            show=True, short="Open alert"),
+    KeySpec("alert-next", "n", "next_alert", "Next alert"),
+    KeySpec("back-to-inbox", "escape,i", "app.switch_mode('inbox')", "Back to the inbox"),
+)
+
 APP = (
+    KeySpec("metrics", "m", "app.switch_mode('metrics')",
+            "Metrics: Kaushik's rates, volume, sentiment, share of voice, alerts"),
     KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("quit", "q", "app.quit", "Quit"),
@@ -77,7 +94,8 @@ APP = (
 
 INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
 APP_KEYS: tuple[KeySpec, ...] = APP
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
+METRICS_KEYS: tuple[KeySpec, ...] = METRICS
+ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS, *METRICS_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 

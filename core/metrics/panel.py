@@ -40,6 +40,7 @@ class Alert:
     terms: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     mentions: tuple[Brief, ...] = ()
+    negative: bool = False  # a negative-share spike: its mentions are the negative ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ async def _explain(db: aiosqlite.Connection, spike: Spike, settings: AlertSettin
     title = (f"{' and '.join(spike.reasons)} spike: {spike.total} mentions"
              f" ({spike.negative} negative) against {spike.expected:g} expected")
     return Alert("spike", title, spike.start, spike.end, tuple(t.term for t in terms),
-                 tuple(name for name, _ in sources), tuple(mentions))
+                 tuple(name for name, _ in sources), tuple(mentions), kind == "negative")
 
 
 def config_names(config: Config) -> tuple[str, ...]:

@@ -87,6 +87,15 @@ def previous(period: Period, tz: tzinfo) -> Period:
     return custom_period(first - timedelta(days=days), first - timedelta(days=1), tz)
 
 
+def following(period: Period, tz: tzinfo) -> Period:
+    """The period of the same kind just after ``period``."""
+    if period.kind in KINDS:
+        return period_of(period.kind, period.end, tz)
+    first = datetime.fromtimestamp(period.end, tz).date()
+    days = round(period.seconds / 86400)  # a DST change makes it 23 or 25 hours short of whole
+    return custom_period(first, first + timedelta(days=days - 1), tz)
+
+
 def buckets(period: Period, tz: tzinfo) -> list[tuple[int, int]]:
     """The chart buckets of a period: hours for a day, local days for anything longer."""
     if period.kind == "day":

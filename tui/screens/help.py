@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import APP, FIND, MOVE, TRIAGE, KeySpec, key_label
+from tui.keys import APP, FIND, METRICS, MOVE, TRIAGE, KeySpec, key_label
 
 GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Move", MOVE), ("Triage (the selection, else the current mention)", TRIAGE),
-    ("Find", FIND), ("App", APP),
+    ("Find", FIND), ("App", APP), ("Metrics", METRICS),
 )
 
 

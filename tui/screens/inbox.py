@@ -430,6 +430,15 @@ class InboxScreen(Screen[None]):
         if text is not None:
             await self._refilter(parse_filters(text, self.now()))
 
+    async def show_filtered(self, filters: Filters, why: str = "") -> None:
+        """Every mention matching ``filters`` (another screen's request, such as an alert's)."""
+        view = next(v for v in self.views if v.key == "all")
+        await self.mentions.show(view, filters, self.mentions.order)
+        self.query_one(Sidebar).highlight_view(view.key)
+        await self.refresh_counts()
+        if why:
+            self.notify(f"Showing: {why}", markup=False)
+
     async def action_clear_filter(self) -> None:
         """Back to the whole view."""
         await self._refilter(Filters())
