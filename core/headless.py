@@ -20,7 +20,7 @@ from typing import TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode
-from core.export import METRICS, Report
+from core.export import METRICS, Report, render
 from core.export.stream import write_export
 from core.files import atomic_writer
 from core.metrics.panel import MetricsReport, metrics_for_config
@@ -30,6 +30,9 @@ from core.net.fetch import Fetcher, NetworkPolicy
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.store import Store
+
+# Formats drawn from the metrics alone: streaming every stored mention past them would only cost.
+WITHOUT_ROWS = ("html", METRICS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,10 @@ async def run_export(
             report.metrics = await report_metrics(config, store, request, report.generated_at)
         fmt = METRICS if request.report == "metrics" else request.fmt
         with open_output(request.out) as out:
-            await write_export(store, report, fmt, out)
+            if fmt in WITHOUT_ROWS:
+                out.write(render(report, fmt))
+            else:
+                await write_export(store, report, fmt, out)
     report_failures(outcomes, err)
     if failed(outcomes):
         return ExitCode.SOURCE_FAILED

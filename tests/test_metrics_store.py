@@ -3,6 +3,7 @@ top tables, the Kaushik rates from snapshots, team response times, and a spike's
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from datetime import UTC, date
 from pathlib import Path
@@ -46,11 +47,15 @@ async def test_voices_and_tops_of_a_period(db: Path) -> None:
                 M(matched="competitor:Globex\nproduct:Widget", author="bo", language="da"),
                 M(matched="", author="", category="idea")])
     async with await Store.open(db) as store:
-        voices = await queries.voices(store.db, T0, T0 + 1)
+        facets = await queries.facets(store.db, T0, T0 + H)
         top = {w: await queries.top(store.db, w, T0, T0 + 1)
                for w in ("sources", "authors", "languages", "categories")}
         empty = await queries.top(store.db, "authors", T0 + 1, T0 + 2)
-    assert voices == {"brand:Acme": 2, "competitor:Globex": 2}
+        nothing = await queries.facets(store.db, T0 + H, T0 + 2 * H)
+    assert facets.voices == {"brand:Acme": 2, "competitor:Globex": 2}
+    assert {w: facets.top(w) for w in ("sources", "languages", "categories")} == {
+        w: top[w] for w in ("sources", "languages", "categories")}  # the same counts both ways
+    assert (facets.totals.total, nothing.totals.total, nothing.totals.sentiment) == (4, 0, None)
     assert top["sources"] == [("blog", 3), ("hn", 1)]
     assert top["authors"] == [("ana", 2), ("bo", 1)]  # no name is not an author
     assert top["languages"] == [("en", 3), ("da", 1)]
@@ -106,8 +111,8 @@ async def test_team_first_response_median_and_p90(db: Path) -> None:
     log_done(db, ids[1], T0 + 9000, "bo")  # later than ana's: ana answered first
     log_done(db, ids[2], T0 + 3600, "bo")
     async with await Store.open(db) as store:
-        overall, people = await queries.responses(store.db, T0, T0 + 1)
-        nothing, nobody = await queries.responses(store.db, T0 + 1, T0 + 2)
+        overall, people = await queries.responses(store.db, T0, T0 + 1, 5)
+        nothing, nobody = await queries.responses(store.db, T0 + 1, T0 + 2, 0)
     assert (overall.mentions, overall.handled, overall.median) == (5, 3, 1200)
     assert overall.p90 == pytest.approx(3120)  # 1200 + 0.8 * (3600 - 1200)
     assert people["ana"].handled == 2 and people["ana"].median == 900
@@ -137,3 +142,60 @@ async def test_a_negative_burst_about_one_term_is_one_alert_naming_it(db: Path) 
     assert spike.mentions[0].url == "https://forum.example/11"
     assert "13 mentions (12 negative)" in spike.title
     assert source.kind == "source" and "blog: failing" in source.title
+
+
+async def test_rollups_equal_a_fresh_count_after_random_writes(db: Path) -> None:
+    """It should keep the half-hour rollups exact through inserts, triage, recategorising,
+    rescoring and deletes, and leave owned posts out."""
+    rng = random.Random(5)
+    insert(db, [M(sort_at=T0 + rng.randrange(0, 6 * H), source=rng.choice(["a", "b"]),
+                  sentiment_label=rng.choice(["positive", "neutral", "negative"]),
+                  category=rng.choice([None, "idea"]), language=rng.choice(["en", "da"]),
+                  matched=rng.choice(["", "brand:Acme", "brand:Acme\ncompetitor:Globex"]))
+                for _ in range(200)])
+    owned_post(db, T0 + H, (1, 1, 1), [])
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE mentions SET status = 'done', category = 'question' WHERE id % 3 = 0")
+        con.execute("UPDATE mentions SET sentiment = 0.5, sentiment_label = 'positive',"
+                    " sort_at = sort_at + 5000 WHERE id % 7 = 0")
+        con.execute("DELETE FROM mentions WHERE id % 11 = 0")
+        fresh = con.execute(
+            "SELECT sort_at - sort_at % 1800, sentiment_label, count(*), round(total(sentiment), 6)"
+            " FROM mentions WHERE owned = 0 GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+        kept = con.execute("SELECT slot, label, n, round(score, 6) FROM metrics_slots"
+                           " WHERE n > 0 ORDER BY 1, 2").fetchall()
+        facets = con.execute("SELECT slot, value, n FROM metrics_facets WHERE facet = 'c'"
+                             " AND n > 0 ORDER BY 1, 2").fetchall()
+        categories = con.execute(
+            "SELECT sort_at - sort_at % 1800, coalesce(category, 'none'), count(*) FROM mentions"
+            " WHERE owned = 0 GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    assert kept == fresh and facets == categories
+
+
+async def test_replied_mentions_are_found_through_their_index(db: Path) -> None:
+    """It should time replies from replied_at, reading them through mentions_replied."""
+    ids = insert(db, [M(sort_at=T0), M(sort_at=T0)])
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE mentions SET replied_at = ?, assignee = 'ana' WHERE id = ?",
+                    (T0 + 900, ids[0]))
+        plan = " ".join(str(r[3]) for r in con.execute(
+            f"EXPLAIN QUERY PLAN {queries._REPLIED}", {"start": T0, "end": T0 + H}))
+    assert "mentions_replied" in plan
+    async with await Store.open(db) as store:
+        overall, people = await queries.responses(store.db, T0, T0 + H, 2)
+    assert (overall.handled, overall.median, list(people)) == (1, 900, ["ana"])
+
+
+async def test_top_mentions_walk_the_priority_index_to_the_same_answer(db: Path) -> None:
+    """It should find the same top mentions by either plan, and choose the walk only when the
+    period holds enough of the kind."""
+    insert(db, [M(sort_at=T0 + i * 60, sentiment_label=("negative", "neutral")[i % 2],
+                  priority=float(i % 7), title=f"m{i}") for i in range(60)])
+    async with await Store.open(db) as store:
+        sorted_plan = await queries.top_mentions(store.db, "negative", T0, T0 + H)
+        walked = await queries.top_mentions(store.db, "negative", T0, T0 + H, by_priority=True)
+        stored = await queries.stored_mentions(store.db)
+    assert walked == sorted_plan and len(walked) == 5 and stored == 60
+    assert queries.walk_priority_index(5, of_kind=30, in_period=60, stored=60)
+    assert not queries.walk_priority_index(5, of_kind=2, in_period=10, stored=1_000_000)
+    assert not queries.walk_priority_index(5, of_kind=0, in_period=10, stored=10)

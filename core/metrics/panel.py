@@ -86,32 +86,34 @@ async def compute_metrics(db: aiosqlite.Connection, request: MetricsRequest) -> 
     """Every figure of the metrics screen and reports for one period."""
     period, before = request.period, previous(request.period, request.tz)
     series = await queries.series(db, buckets(period, request.tz))
-    (totals_before,) = await queries.series(db, [(before.start, before.end)])
+    now, then = (await queries.facets(db, period.start, period.end),
+                 await queries.facets(db, before.start, before.end))
     exclude = brand_words(request.names)
+    team, people = await queries.responses(db, period.start, period.end, now.totals.total)
     return MetricsReport(
-        period=period, before=before, series=series, totals=_sum(series, period),
-        totals_before=totals_before,
-        voices=await queries.voices(db, period.start, period.end),
-        voices_before=await queries.voices(db, before.start, before.end),
-        top={what: await queries.top(db, what, period.start, period.end)
-             for what in ("sources", "authors", "languages", "categories")},
+        period=period, before=before, series=series, totals=now.totals,
+        totals_before=then.totals, voices=now.voices, voices_before=then.voices,
+        top={"sources": now.top("sources"),
+             "authors": await queries.top(db, "authors", period.start, period.end),
+             "languages": now.top("languages"), "categories": now.top("categories")},
         terms=await _emerging(db, period, before, exclude),
         kaushik=await _kaushik(db, period, before),
-        team=(team := await queries.responses(db, period.start, period.end))[0],
-        team_by_person=team[1],
+        team=team, team_by_person=people,
         alerts=await _alerts(db, request, exclude),
-        negative=await queries.top_mentions(db, "negative", period.start, period.end),
-        ideas=await queries.top_mentions(db, "idea", period.start, period.end),
+        negative=await _top(db, "negative", now.totals.negative, now),
+        ideas=await _top(db, "idea", now.categories["idea"], now),
         tz=request.tz,
     )
 
 
-def _sum(series: list[Bucket], period: Period) -> Bucket:
-    total = sum(b.total for b in series)
-    weighted = sum((b.sentiment or 0) * b.total for b in series)
-    return Bucket(period.start, period.end, total, sum(b.positive for b in series),
-                  sum(b.neutral for b in series), sum(b.negative for b in series),
-                  round(weighted / total, 4) if total else None)
+async def _top(db: aiosqlite.Connection, kind: str, of_kind: int,
+               facets: queries.Facets) -> list[Brief]:
+    if not of_kind:
+        return []
+    walk = queries.walk_priority_index(queries.TOP, of_kind, facets.totals.total,
+                                       await queries.stored_mentions(db))
+    return await queries.top_mentions(db, kind, facets.totals.start, facets.totals.end,
+                                      by_priority=walk)
 
 
 async def _emerging(db: aiosqlite.Connection, period: Period, before: Period,

@@ -8,6 +8,7 @@ they are counted by the Kaushik rates instead. Functions take an open aiosqlite 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from core.model import Engagement
 from core.store.rows import parse_matched
 
 TOP = 5  # rows in each "top" table: a glance, not a listing
-TEXT_SAMPLE = 2000  # newest texts read for emerging terms per side: bounded work at any size
+TEXT_SAMPLE = 500  # newest texts read for emerging terms per side: bounded work at any size
+TEXT_CHARS = 400  # of each: a headline and its first lines carry the topic
+AUTHOR_SAMPLE = 5_000  # newest mentions counted for top authors: bounded, like the terms
 
 _LISTENING = "m.owned = 0 AND m.sort_at >= :start AND m.sort_at < :end"
 
@@ -44,29 +47,38 @@ async def _all(db: aiosqlite.Connection, sql: str, params: Any) -> list[tuple[An
         return [tuple(row) for row in await cursor.fetchall()]
 
 
-def _edges_cte(edges: Sequence[tuple[int, int]]) -> tuple[str, list[int]]:
-    rows = ", ".join("(?, ?, ?)" for _ in edges)
-    params = [x for i, (lo, hi) in enumerate(edges) for x in (i, lo, hi)]
-    return f"WITH b(i, lo, hi) AS (VALUES {rows})", params
+SLOT = 1800  # seconds: the rollups' slot (migration 0004); every local midnight and hour in a
+# zone with a whole or half-hour offset is a slot edge, so buckets are whole slots.
+
+
+def _aligned(*edges: int) -> None:
+    bad = [t for t in edges if t % SLOT]
+    if bad:
+        raise ValueError(f"metrics ranges start and end on half hours; {bad[0]} does not")
 
 
 async def series(db: aiosqlite.Connection, edges: Sequence[tuple[int, int]]) -> list[Bucket]:
-    """Volume and sentiment per bucket, one range scan of the time index per bucket."""
+    """Volume and sentiment per bucket, summed from the half-hour rollups (one index range)."""
     if not edges:
         return []
-    cte, params = _edges_cte(edges)
-    sql = (f"{cte} SELECT b.i, count(m.id), sum(m.sentiment_label = 'positive'),"
-           " sum(m.sentiment_label = 'neutral'), sum(m.sentiment_label = 'negative'),"
-           " avg(m.sentiment) FROM b LEFT JOIN mentions m"
-           " ON m.sort_at >= b.lo AND m.sort_at < b.hi AND m.owned = 0"
-           " GROUP BY b.i ORDER BY b.i")
-    found = {int(r[0]): r for r in await _all(db, sql, params)}
-    out = []
-    for i, (lo, hi) in enumerate(edges):
-        _, n, pos, neu, neg, avg = found[i]
-        out.append(Bucket(lo, hi, int(n or 0), int(pos or 0), int(neu or 0), int(neg or 0),
-                          None if avg is None else round(float(avg), 4)))
-    return out
+    first, last = edges[0][0], edges[-1][1]
+    _aligned(first, last, *(lo for lo, _ in edges))
+    sql = ("SELECT slot, label, n, score FROM metrics_slots"
+           " WHERE slot >= :start AND slot < :end AND n > 0")
+    starts = [lo for lo, _ in edges]
+    counts = [Counter[str]() for _ in edges]
+    sums = [0.0] * len(edges)
+    for slot, label, n, score in await _all(db, sql, {"start": first, "end": last}):
+        i = bisect_right(starts, int(slot)) - 1
+        counts[i][str(label)] += int(n)
+        sums[i] += float(score)
+    return [_bucket(lo, hi, c, s) for (lo, hi), c, s in zip(edges, counts, sums, strict=True)]
+
+
+def _bucket(start: int, end: int, labels: Counter[str], total: float) -> Bucket:
+    n = sum(labels.values())
+    return Bucket(start, end, n, labels["positive"], labels["neutral"], labels["negative"],
+                  round(total / n, 4) if n else None)
 
 
 async def hours(db: aiosqlite.Connection, start: int, count: int) -> list[Hour]:
@@ -75,19 +87,44 @@ async def hours(db: aiosqlite.Connection, start: int, count: int) -> list[Hour]:
     return [Hour(b.start, b.total, b.negative) for b in await series(db, edges)]
 
 
-async def voices(db: aiosqlite.Connection, start: int, end: int) -> Counter[str]:
-    """Mentions naming the brand and each competitor ("brand:X", "competitor:Y"); a mention
-    naming one twice counts once. Grouped by the stored ``matched`` text, which takes few
-    distinct values, so the Python side sees groups, not rows."""
-    sql = (f"SELECT m.matched, count(*) FROM mentions m WHERE {_LISTENING}"
-           " AND m.matched != '' GROUP BY m.matched")
-    counts: Counter[str] = Counter()
-    for matched, n in await _all(db, sql, {"start": start, "end": end}):
-        named = {f"{x.kind}:{x.name}" for x in parse_matched(str(matched))
-                 if x.kind in ("brand", "competitor")}
-        for key in named:
-            counts[key] += int(n)
-    return counts
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """A period's totals and its counts by source, language, category and voice."""
+
+    totals: Bucket
+    sources: Counter[str]
+    languages: Counter[str]
+    categories: Counter[str]
+    voices: Counter[str]  # "brand:X" / "competitor:Y": mentions naming each (once per mention)
+
+    def top(self, what: str, limit: int = TOP) -> list[tuple[str, int]]:
+        """The most frequent sources, languages or categories (ties by name)."""
+        counts: Counter[str] = getattr(self, what)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+async def facets(db: aiosqlite.Connection, start: int, end: int) -> Facets:
+    """Everything a period is counted by, summed from the half-hour rollups."""
+    _aligned(start, end)
+    params = {"start": start, "end": end}
+    (totals,) = await series(db, [(start, end)])
+    names = dict(await _all(db, "SELECT CAST(id AS TEXT), name FROM sources", {}))
+    found: dict[str, Counter[str]] = {f: Counter() for f in "slcm"}
+    for facet, value, n in await _all(
+            db, "SELECT facet, value, sum(n) FROM metrics_facets WHERE slot >= :start"
+                " AND slot < :end AND n > 0 GROUP BY facet, value", params):
+        found[str(facet)][str(value)] += int(n)
+    voices: Counter[str] = Counter()
+    for matched, n in found["m"].items():
+        for key in _voices_of(matched):
+            voices[key] += n
+    sources = Counter({str(names.get(i, i)): n for i, n in found["s"].items()})
+    return Facets(totals, sources, found["l"], found["c"], voices)
+
+
+def _voices_of(matched: str) -> set[str]:
+    return {f"{x.kind}:{x.name}" for x in parse_matched(matched)
+            if x.kind in ("brand", "competitor")}
 
 
 _TOP_COLUMNS = {
@@ -99,21 +136,23 @@ _TOP_COLUMNS = {
 
 
 async def top(db: aiosqlite.Connection, what: str, start: int, end: int,
-              limit: int = TOP) -> list[tuple[str, int]]:
-    """The most frequent sources, authors, languages or categories in a period."""
+              limit: int = TOP, sample: int = AUTHOR_SAMPLE) -> list[tuple[str, int]]:
+    """The most frequent sources, authors, languages or categories among the period's newest
+    ``sample`` mentions (all of them in a period that holds fewer)."""
     column = _TOP_COLUMNS[what]
     empty = " AND m.author != ''" if what == "authors" else ""
-    group = "m.source_id" if what == "sources" else column
-    sql = (f"SELECT {column}, count(*) AS n FROM mentions m WHERE {_LISTENING}{empty}"
-           f" GROUP BY {group} ORDER BY n DESC, 1 LIMIT :limit")
-    rows = await _all(db, sql, {"start": start, "end": end, "limit": limit})
+    sql = (f"SELECT value, count(*) AS n FROM (SELECT {column} AS value FROM mentions m"
+           f" WHERE {_LISTENING}{empty} ORDER BY m.sort_at DESC LIMIT :sample)"
+           " GROUP BY value ORDER BY n DESC, value LIMIT :limit")
+    rows = await _all(db, sql, {"start": start, "end": end, "limit": limit, "sample": sample})
     return [(str(name), int(n)) for name, n in rows]
 
 
 async def texts(db: aiosqlite.Connection, start: int, end: int,
                 limit: int = TEXT_SAMPLE) -> list[str]:
     """The newest ``limit`` listening texts (title and body) of a period."""
-    sql = (f"SELECT m.title || ' ' || m.text FROM mentions m WHERE {_LISTENING}"
+    sql = (f"SELECT substr(m.title || ' ' || m.text, 1, {TEXT_CHARS}) FROM mentions m"
+           f" WHERE {_LISTENING}"
            " ORDER BY m.sort_at DESC LIMIT :limit")
     return [str(r[0]) for r in await _all(db, sql, {"start": start, "end": end, "limit": limit})]
 
@@ -145,12 +184,12 @@ class Responses:
     p90: float | None
 
 
-async def responses(db: aiosqlite.Connection, start: int,
-                    end: int) -> tuple[Responses, dict[str, Responses]]:
-    """Overall and per person. A mention is handled when it was replied to or marked done
-    (until replies are recorded, "done" is the response); the person is who did it first."""
+async def responses(db: aiosqlite.Connection, start: int, end: int,
+                    mentions: int) -> tuple[Responses, dict[str, Responses]]:
+    """Overall (of the period's ``mentions``) and per person. A mention is handled when it was
+    replied to or marked done (until replies are recorded, "done" is the response); the person
+    is who did it first."""
     params = {"start": start, "end": end}
-    total = await _all(db, f"SELECT count(*) FROM mentions m WHERE {_LISTENING}", params)
     first: dict[int, tuple[int, str]] = {}  # mention id -> (seconds to respond, who)
     for mention_id, seconds, who in await _all(db, _FIRST_DONE, params) + await _all(
             db, _REPLIED, params):
@@ -160,7 +199,7 @@ async def responses(db: aiosqlite.Connection, start: int,
     times: dict[str, list[float]] = {}
     for took, who in first.values():
         times.setdefault(who, []).append(took)
-    overall = _responses(int(total[0][0]), [t for t, _ in first.values()])
+    overall = _responses(mentions, [t for t, _ in first.values()])
     return overall, {who: _responses(len(ts), ts) for who, ts in sorted(times.items())}
 
 
@@ -200,12 +239,30 @@ _KINDS = {
 
 
 async def top_mentions(db: aiosqlite.Connection, kind: str, start: int, end: int,
-                       limit: int = TOP) -> list[Brief]:
-    """The highest-priority listening mentions of a kind in a period (newest first on ties)."""
+                       limit: int = TOP, *, by_priority: bool = False) -> list[Brief]:
+    """The highest-priority listening mentions of a kind in a period (newest first on ties).
+
+    ``by_priority`` walks the priority index and keeps the period's rows, instead of sorting
+    the period: far cheaper when the period holds a good share of the kind (a month of a
+    million mentions), far dearer when it holds few; ``walk_priority_index`` decides."""
+    index = " INDEXED BY mentions_by_priority" if by_priority else ""
     sql = (f"SELECT m.id, (SELECT name FROM sources WHERE id = m.source_id), m.author,"
            f" substr(CASE WHEN m.title != '' THEN m.title ELSE m.text END, 1, {BRIEF_CHARS}),"
-           f" m.url, m.sentiment_label, m.sort_at FROM mentions m WHERE {_LISTENING}{_KINDS[kind]}"
+           f" m.url, m.sentiment_label, m.sort_at FROM mentions m{index}"
+           f" WHERE {_LISTENING}{_KINDS[kind]}"
            " ORDER BY m.priority DESC, m.sort_at DESC, m.id DESC LIMIT :limit")
     rows = await _all(db, sql, {"start": start, "end": end, "limit": limit})
     return [Brief(int(i), str(s or ""), str(a), " ".join(str(t).split()), u, str(lab), int(at))
             for i, s, a, t, u, lab, at in rows]
+
+
+def walk_priority_index(wanted: int, of_kind: int, in_period: int, stored: int) -> bool:
+    """Whether finding ``wanted`` mentions by walking the priority index (expected rows read:
+    ``wanted`` x ``stored`` / ``of_kind``) beats sorting the ``in_period`` rows."""
+    return of_kind > 0 and wanted * stored < of_kind * in_period
+
+
+async def stored_mentions(db: aiosqlite.Connection) -> int:
+    """Every stored mention, from the trigger-kept inbox counts (no scan)."""
+    rows = await _all(db, "SELECT n FROM inbox_counts WHERE bucket = 'all'", {})
+    return int(rows[0][0]) if rows else 0
