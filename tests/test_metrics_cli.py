@@ -80,3 +80,10 @@ def test_bad_report_arguments_are_usage_errors(files: tuple[Path, Path], tmp_pat
     code, stderr = export(files, tmp_path / "out.csv", *extra)
     assert code == ExitCode.USAGE and says in stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_help_documents_the_report_flags_and_exit_code_6() -> None:
+    """It should list --report, --period and exit code 6 in --help."""
+    text = listenpost("--help").stdout
+    assert "--report {mentions,metrics}" in text and "--period PERIOD" in text
+    assert "6  report written, and it lists alerts" in text

@@ -40,7 +40,7 @@ class Term:
 
 def words(text: str) -> list[str]:
     """The candidate terms of one text, lower-cased, stop words removed."""
-    return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOP_WORDS]
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
 def count_terms(texts: Iterable[str]) -> tuple[Counter[str], int]:
@@ -48,7 +48,7 @@ def count_terms(texts: Iterable[str]) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     n = 0
     for text in texts:
-        counts.update(set(words(text)))
+        counts.update(set(_WORD.findall(text.lower())) - STOP_WORDS)
         n += 1
     return counts, n
 
