@@ -63,6 +63,9 @@ def owned_and_team(path: Path, ids: list[int]) -> None:
                 " 1, ?, ?, ?)", (f"own{n}", published, published, published, *counts))
             db.execute("INSERT INTO engagement_snapshots VALUES (?, ?, ?, ?, ?)",
                        (cur.lastrowid, published + H, *counts))
+        db.executemany("INSERT INTO outcomes(mention_id, kind, value, actor, at) VALUES"
+                       " (?, ?, ?, 'ana', ?)", [(ids[9], "lead", 250, T0 + 2 * 86400 + 4 * H),
+                                                (ids[0], "support", 12, T0 + 86400 + H)])
         for mention_id, after, who in ((ids[9], 1800, "ana"), (ids[10], 5400, "bo")):
             db.execute("INSERT INTO actions(at, actor, action, mention_id, batch) VALUES"
                        " ((SELECT sort_at FROM mentions WHERE id = ?) + ?, ?, 'done', ?, ?)",
@@ -98,12 +101,16 @@ async def test_metrics_json_has_the_documented_keys_and_numbers(tmp_path: Path) 
     document = json.loads(render(await build(tmp_path), "metrics"))
     assert list(document) == ["schema", "generated_at", "brand", "period", "previous",
                               "headline", "series", "share_of_voice", "top", "emerging_terms",
-                              "kaushik", "team", "alerts", "top_negative", "top_ideas"]
+                              "kaushik", "economic_value", "team", "alerts", "top_negative",
+                              "top_ideas"]
     assert document["headline"]["mentions"] == {"value": 18, "previous": 9, "change": 1.0}
     masto = document["kaushik"][0]
     assert (masto["posts"], masto["conversation"], masto["applause"]) == (2, 2.0, 6.0)
     assert masto["previous"]["applause"] == 8.0
     assert document["team"]["overall"]["first_response_median_s"] == 3600  # 1800 and 5400
+    assert document["headline"]["economic_value"] == {"value": 250, "previous": 12,
+                                                      "change": 19.8333}
+    assert document["economic_value"] == {"current": {"lead": 250}, "previous": {"support": 12}}
     spike = document["alerts"][0]
     assert spike["kind"] == "spike" and "recall" in spike["terms"]
     assert document["alerts"][1]["title"].startswith("forum: failing")

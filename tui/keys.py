@@ -52,6 +52,7 @@ TRIAGE = (
     KeySpec("category", "c", "category", "Set the category"),
     KeySpec("tag", "t", "tag", "Add a tag"),
     KeySpec("note", "n", "note", "Add a note"),
+    KeySpec("outcome", "dollar_sign", "outcome", "Record an outcome (economic value)"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
@@ -132,5 +133,6 @@ def key_label(key: str) -> str:
     """How a Textual key name reads in help: ``question_mark`` -> ``?``."""
     names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
              "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
-             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter"}
+             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter",
+             "dollar_sign": "$"}
     return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

@@ -38,6 +38,7 @@ from core.config.sections import (
     _keys,
     _named_queries,
     _network,
+    _outcomes,
     _poller,
     _reserved,
     _searches,
@@ -125,6 +126,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         searches=_searches(root),
         reserved=_reserved(root),
         alerts=_alerts(root.table("alerts")),
+        outcomes=_outcomes(root),
     )
 
 

@@ -113,6 +113,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    outcomes: dict[str, float] = field(default_factory=dict)  # outcome kind -> its value
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

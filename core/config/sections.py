@@ -353,6 +353,14 @@ def _reserved(root: _Table) -> dict[str, Any]:
     return kept
 
 
+def _outcomes(root: _Table) -> dict[str, float]:
+    """``[outcomes]``: each outcome kind's value (numbers; checked with the reserved tables)."""
+    raw = root.data.get("outcomes", {})
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): float(v) for k, v in raw.items() if NUMBER.accepts(v)}
+
+
 def _check_map(t: _Table, kind: _Kind, what: str) -> None:
     for name, value in t.data.items():
         if not kind.accepts(value):

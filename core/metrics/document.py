@@ -45,6 +45,8 @@ def headlines(report: MetricsReport) -> list[Headline]:
         Headline("sentiment_average", "average sentiment", now.sentiment, then.sentiment),
         Headline("handled_share", "handled by the team",
                  ratio(report.team.handled, report.team.mentions), None),
+        Headline("economic_value", "economic value", sum(report.value.values()),
+                 sum(report.value_before.values())),
     ]
 
 
@@ -72,6 +74,7 @@ def metrics_document(report: MetricsReport, *, brand: str, generated_at: int) ->
                             "score": t.score} for t in report.terms],
         "kaushik": [{"platform": p, **_rates(now), "previous": _rates(then)}
                     for p, (now, then) in report.kaushik.items()],
+        "economic_value": {"current": report.value, "previous": report.value_before},
         "team": {"overall": _responses(report.team),
                  "people": {who: _responses(r) for who, r in report.team_by_person.items()}},
         "alerts": [_alert(a) for a in report.alerts],

@@ -63,6 +63,8 @@ class MetricsReport:
     negative: list[Brief] = field(default_factory=list)
     ideas: list[Brief] = field(default_factory=list)
     tz: tzinfo = UTC  # the reader's zone: the periods' and charts' local days and hours
+    value: dict[str, float] = field(default_factory=dict)  # economic value per outcome kind
+    value_before: dict[str, float] = field(default_factory=dict)
 
     def share_of_voice(self, before: bool = False) -> dict[str, float]:
         """Each brand's and competitor's share of the mentions naming any of them."""
@@ -103,6 +105,8 @@ async def compute_metrics(db: aiosqlite.Connection, request: MetricsRequest) -> 
         negative=await _top(db, "negative", now.totals.negative, now),
         ideas=await _top(db, "idea", now.categories["idea"], now),
         tz=request.tz,
+        value=await queries.economic_value(db, period.start, period.end),
+        value_before=await queries.economic_value(db, before.start, before.end),
     )
 
 

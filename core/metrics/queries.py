@@ -256,6 +256,14 @@ async def top_mentions(db: aiosqlite.Connection, kind: str, start: int, end: int
             for i, s, a, t, u, lab, at in rows]
 
 
+async def economic_value(db: aiosqlite.Connection, start: int, end: int) -> dict[str, float]:
+    """The value of the outcomes recorded in a period, per kind (largest first)."""
+    rows = await _all(db, "SELECT kind, total(value) AS v FROM outcomes WHERE at >= :start"
+                          " AND at < :end GROUP BY kind ORDER BY v DESC, kind",
+                      {"start": start, "end": end})
+    return {str(kind): float(v) for kind, v in rows}
+
+
 def walk_priority_index(wanted: int, of_kind: int, in_period: int, stored: int) -> bool:
     """Whether finding ``wanted`` mentions by walking the priority index (expected rows read:
     ``wanted`` x ``stored`` / ``of_kind``) beats sorting the ``in_period`` rows."""

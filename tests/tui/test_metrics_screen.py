@@ -5,12 +5,14 @@ themes."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from core.config import parse_config
 from core.inbox.views import Filters
 from tests.tui.conftest import AppFactory, Clock, Posted
 from tests.tui.inbox_db import T0, M, insert
@@ -123,3 +125,32 @@ async def test_readable_at_80x24_in_the_light_theme_with_no_alerts(make_app: App
         assert "No alerts in this period." in posted.notices()
         await pilot.press("escape")
         assert app.current_mode == "inbox"
+
+
+async def test_dollar_records_an_outcome_that_u_undoes(make_app: AppFactory, db: Path,
+                                                       posted: Posted) -> None:
+    """It should record a lead with an amount and note on the current mention, and undo it."""
+    app = make_app(config=parse_config("[outcomes]\nlead = 250\nsupport = 12\n"))
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await pilot.pause()
+        await pilot.press("dollar_sign", "1")
+        await pilot.press(*"1200 signed", "enter")
+        await pilot.pause()
+        assert "Outcome lead (1200) on 1 mention. u undoes." in posted.notices()
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT kind, value, note FROM outcomes").fetchall() == [
+                ("lead", 1200.0, "signed")]
+        await pilot.press("u")
+        await pilot.pause()
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT count(*) FROM outcomes").fetchone() == (0,)
+
+
+async def test_dollar_without_outcome_kinds_says_where_to_add_them(make_app: AppFactory,
+                                                                   posted: Posted) -> None:
+    """It should explain [outcomes] instead of opening an empty choice."""
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await pilot.pause()
+        await pilot.press("dollar_sign")
+        assert any("[outcomes]" in n for n in posted.notices())

@@ -35,6 +35,7 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from core.metrics.outcomes import parse_entry
 from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
@@ -373,6 +374,37 @@ class InboxScreen(Screen[None]):
         if body and body.strip():
             await self._act(lambda t: self.inbox.add_note(t, body.strip(), actor=self._actor(),
                                                           now=self.now()), "Noted:")
+
+    def action_outcome(self) -> None:
+        """Record what the mention led to: pick a kind from [outcomes], then amount and note."""
+        kinds: dict[str, float] = getattr(getattr(self.app, "config", None), "outcomes", {})
+        if not kinds:
+            self.notify("No outcome kinds yet: add them under [outcomes] in the config, "
+                        "e.g. lead = 250.", markup=False)
+            return
+        choices = [(kind, f"{kind} ({value:g})") for kind, value in kinds.items()]
+        self.app.push_screen(ChoiceScreen("Outcome", choices),
+                             lambda kind: self._outcome_kind_chosen(kind, kinds))
+
+    def _outcome_kind_chosen(self, kind: str | None, kinds: dict[str, float]) -> None:
+        if kind is None:
+            return
+        def check(text: str) -> str | None:
+            try:
+                parse_entry(text, kinds[kind])
+            except ValueError as error:
+                return str(error)
+            return None
+        prompt = PromptScreen(f"{kind}: amount (Enter: {kinds[kind]:g}) and note",
+                              placeholder="1200 signed the annual plan", check=check)
+        self.app.push_screen(prompt, lambda text: self._outcome_entered(kind, kinds[kind], text))
+
+    async def _outcome_entered(self, kind: str, default: float, text: str | None) -> None:
+        if text is not None:
+            value, note = parse_entry(text, default)
+            await self._act(lambda t: self.inbox.record_outcome(
+                t, kind, value, note, actor=self._actor(), now=self.now()),
+                f"Outcome {kind} ({value:g}) on")
 
     def action_select(self) -> None:
         """Select or unselect, then step down (like marking in a mail client)."""
