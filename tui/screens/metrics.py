@@ -250,7 +250,7 @@ def _kaushik(report: MetricsReport) -> Table | Text:
 
 def _tops(report: MetricsReport) -> Table:
     grid = Table.grid(padding=(0, 3))
-    grid.add_row(*(_table(f"Top {what}", [what[:-1], "n"],
+    grid.add_row(*(_table(what.capitalize(), [what[:-1], "n"],
                           [[name[:20], str(n)] for name, n in report.top.get(what, [])])
                    for what in ("sources", "authors", "languages")))
     return grid
