@@ -16,7 +16,7 @@ from typing import TextIO
 from core.export.report import Report, Summary, iso
 from core.export.svg import bucket_label, sentiment_chart, share_chart, volume_chart
 from core.metrics import format as fmt
-from core.metrics.document import headlines
+from core.metrics.document import headlines, kaushik_rows, team_rows
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.queries import Brief
 from core.store import SourceRow, StoredMention
@@ -139,10 +139,7 @@ def _voice(m: MetricsReport) -> str:
 def _kaushik(m: MetricsReport) -> str:
     if not m.kaushik:
         return ""
-    rows = [[escape(p), f"{now.posts} ({then.posts})",
-             *(f"{fmt.rate(getattr(now, k))} ({fmt.rate(getattr(then, k))})"
-               for k in ("conversation", "amplification", "applause"))]
-            for p, (now, then) in m.kaushik.items()]
+    rows = [[escape(c) for c in row] for row in kaushik_rows(m)]
     return ("<h2>Owned posts</h2><p class=muted>Kaushik's rates per post; the previous period "
             "in brackets.</p>" + _table(["platform", "posts", "conversation", "amplification",
                                          "applause"], rows))
@@ -156,9 +153,7 @@ def _terms(m: MetricsReport) -> str:
 
 
 def _team(m: MetricsReport) -> str:
-    people = [("everyone", m.team), *m.team_by_person.items()]
-    rows = [[escape(who), fmt.handled(r, who == "everyone"), fmt.duration(r.median),
-             fmt.duration(r.p90)] for who, r in people]
+    rows = [[escape(c) for c in row] for row in team_rows(m)]
     return "<h2>Team</h2>" + _table(["who", "handled", "first response (median)",
                                      "first response (90%)"], rows)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.export.markdown import escape, link
 from core.metrics import format as fmt
-from core.metrics.document import headlines, iso
+from core.metrics.document import headlines, iso, kaushik_rows, team_rows
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.queries import Brief
 
@@ -54,10 +54,7 @@ def _alerts(alerts: list[Alert]) -> str:
 def _kaushik(report: MetricsReport) -> str:
     if not report.kaushik:
         return ""
-    rows = [[escape(p), f"{now.posts} ({then.posts})",
-             *(f"{fmt.rate(getattr(now, k))} ({fmt.rate(getattr(then, k))})"
-               for k in ("conversation", "amplification", "applause"))]
-            for p, (now, then) in report.kaushik.items()]
+    rows = [[escape(row[0]), *row[1:]] for row in kaushik_rows(report)]  # names are outside text
     head = ["platform", "posts", "conversation", "amplification", "applause"]
     return "\n".join(["## Owned posts (Kaushik), per post; previous period in brackets", "",
                       *_table(head, rows)]) + "\n"
@@ -83,9 +80,7 @@ def _terms(report: MetricsReport) -> str:
 
 
 def _team(report: MetricsReport) -> str:
-    people = [("everyone", report.team), *report.team_by_person.items()]
-    rows = [[escape(who), fmt.handled(r, who == "everyone"), fmt.duration(r.median),
-             fmt.duration(r.p90)] for who, r in people]
+    rows = [[escape(row[0]), *row[1:]] for row in team_rows(report)]
     head = ["who", "handled", "first response (median)", "first response (90%)"]
     return "\n".join(["## Team", "", *_table(head, rows)]) + "\n"
 

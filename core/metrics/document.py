@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.metrics import format as fmt
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.periods import Period
 from core.metrics.queries import Brief, Bucket, Responses
@@ -48,6 +49,21 @@ def headlines(report: MetricsReport) -> list[Headline]:
         Headline("economic_value", "economic value", sum(report.value.values()),
                  sum(report.value_before.values())),
     ]
+
+
+def kaushik_rows(report: MetricsReport) -> list[list[str]]:
+    """Per platform: posts, then each rate, each with the previous period's in brackets."""
+    return [[p, f"{now.posts} ({then.posts})",
+             *(f"{fmt.rate(getattr(now, k))} ({fmt.rate(getattr(then, k))})"
+               for k in ("conversation", "amplification", "applause"))]
+            for p, (now, then) in report.kaushik.items()]
+
+
+def team_rows(report: MetricsReport) -> list[list[str]]:
+    """The team, then each person: handled, median and 90th-percentile first response."""
+    people = [("everyone", report.team), *report.team_by_person.items()]
+    return [[who, fmt.handled(r, who == "everyone"), fmt.duration(r.median),
+             fmt.duration(r.p90)] for who, r in people]
 
 
 def iso(ts: int | None) -> str | None:

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Static
 from core.config import Config
 from core.inbox.views import Filters
 from core.metrics import format as fmt
-from core.metrics.document import headlines
+from core.metrics.document import headlines, kaushik_rows, team_rows
 from core.metrics.panel import Alert, MetricsReport, metrics_for_config
 from core.metrics.periods import Period, following, parse_period, period_of, previous
 from core.store import Store
@@ -240,12 +240,9 @@ def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
 def _kaushik(report: MetricsReport) -> Table | Text:
     if not report.kaushik:
         return Text("Owned posts: none published in this period.", style="dim")
-    rows = [[p, f"{now.posts} ({then.posts})",
-             *(f"{fmt.rate(getattr(now, k))} ({fmt.rate(getattr(then, k))})"
-               for k in ("conversation", "amplification", "applause"))]
-            for p, (now, then) in report.kaushik.items()]
     return _table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
-                                                       "amplif.", "applause"], rows)
+                                                       "amplif.", "applause"],
+                  kaushik_rows(report))
 
 
 def _tops(report: MetricsReport) -> Table:
@@ -264,7 +261,4 @@ def _terms(report: MetricsReport) -> Table | Text:
 
 
 def _team(report: MetricsReport) -> Table:
-    people = [("everyone", report.team), *report.team_by_person.items()]
-    return _table("Team", ["who", "handled", "median", "90%"],
-                  [[who, fmt.handled(r, who == "everyone"), fmt.duration(r.median),
-                    fmt.duration(r.p90)] for who, r in people])
+    return _table("Team", ["who", "handled", "median", "90%"], team_rows(report))
