@@ -21,7 +21,7 @@ from core.metrics.periods import (
 from core.metrics.rates import change
 from core.metrics.spikes import AlertSettings, Hour, find_spikes
 from core.metrics.stats import percentile, ratio, shares
-from core.metrics.terms import brand_words, count_terms, emerging
+from core.metrics.terms import brand_words, count_terms, count_terms_and_authors, emerging
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -134,3 +134,11 @@ def test_following_periods_step_forward_by_kind() -> None:
     assert parse_period("2024-10-21..2024-10-27", 0, CPH) == week
     with pytest.raises(ValueError, match="bad period 'fortnight'"):
         parse_period("fortnight", 0, CPH)
+
+
+def test_a_new_author_rises_beside_new_words() -> None:
+    """It should count each author once per mention as "@name", so a new voice can emerge."""
+    now = count_terms_and_authors([("hello there", "kim")] * 3 + [("fine day", "bo")])
+    before = count_terms_and_authors([("fine day", "bo")] * 4)
+    found = [t.term for t in emerging(now, before)]
+    assert "@kim" in found and "@bo" not in found and "hello" in found

@@ -149,7 +149,8 @@ def _terms(m: MetricsReport) -> str:
     if not m.terms:
         return ""
     rows = [[escape(t.term), str(t.count), f"{t.baseline:g}", f"{t.score:g}×"] for t in m.terms]
-    return "<h2>Emerging terms</h2>" + _table(["term", "mentions", "expected", "rise"], rows)
+    return "<h2>Emerging terms and authors</h2>" + _table(["term", "mentions", "expected",
+                                                          "rise"], rows)
 
 
 def _team(m: MetricsReport) -> str:

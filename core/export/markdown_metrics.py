@@ -75,7 +75,7 @@ def _terms(report: MetricsReport) -> str:
         return ""
     rows = [[escape(t.term), str(t.count), f"{t.baseline:g}", f"{t.score:g}x"]
             for t in report.terms]
-    return "\n".join(["## Emerging terms", "", *_table(["term", "mentions", "expected",
+    return "\n".join(["## Emerging terms and authors", "", *_table(["term", "mentions", "expected",
                                                          "rise"], rows)]) + "\n"
 
 

@@ -22,7 +22,13 @@ from core.metrics.queries import Brief, Bucket, Responses
 from core.metrics.rates import Rates, rates
 from core.metrics.spikes import AlertSettings, Spike, find_spikes
 from core.metrics.stats import shares
-from core.metrics.terms import Term, brand_words, count_terms, emerging
+from core.metrics.terms import (
+    Term,
+    brand_words,
+    count_terms,
+    count_terms_and_authors,
+    emerging,
+)
 from core.store import Store
 
 HOUR = 3600
@@ -122,8 +128,8 @@ async def _top(db: aiosqlite.Connection, kind: str, of_kind: int,
 
 async def _emerging(db: aiosqlite.Connection, period: Period, before: Period,
                     exclude: frozenset[str]) -> list[Term]:
-    now = count_terms(await queries.texts(db, period.start, period.end))
-    then = count_terms(await queries.texts(db, before.start, before.end))
+    now = count_terms_and_authors(await queries.texts(db, period.start, period.end))
+    then = count_terms_and_authors(await queries.texts(db, before.start, before.end))
     return emerging(now, then, exclude)
 
 
@@ -152,8 +158,9 @@ async def _explain(db: aiosqlite.Connection, spike: Spike, settings: AlertSettin
                    exclude: frozenset[str]) -> Alert:
     """An alert for a spike, naming the terms, sources and mentions behind it."""
     baseline_start = spike.start - settings.baseline
-    terms = emerging(count_terms(await queries.texts(db, spike.start, spike.end)),
-                     count_terms(await queries.texts(db, baseline_start, spike.start)),
+    terms = emerging(count_terms(t for t, _ in await queries.texts(db, spike.start, spike.end)),
+                     count_terms(t for t, _ in await queries.texts(db, baseline_start,
+                                                                   spike.start)),
                      exclude, limit=5)
     sources = await queries.top(db, "sources", spike.start, spike.end, limit=3)
     kind = "negative" if "negative share" in spike.reasons else "any"

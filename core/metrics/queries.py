@@ -149,12 +149,13 @@ async def top(db: aiosqlite.Connection, what: str, start: int, end: int,
 
 
 async def texts(db: aiosqlite.Connection, start: int, end: int,
-                limit: int = TEXT_SAMPLE) -> list[str]:
-    """The newest ``limit`` listening texts (title and body) of a period."""
-    sql = (f"SELECT substr(m.title || ' ' || m.text, 1, {TEXT_CHARS}) FROM mentions m"
+                limit: int = TEXT_SAMPLE) -> list[tuple[str, str]]:
+    """The newest ``limit`` listening texts (title and body) of a period, with their authors."""
+    sql = (f"SELECT substr(m.title || ' ' || m.text, 1, {TEXT_CHARS}), m.author FROM mentions m"
            f" WHERE {_LISTENING}"
            " ORDER BY m.sort_at DESC LIMIT :limit")
-    return [str(r[0]) for r in await _all(db, sql, {"start": start, "end": end, "limit": limit})]
+    rows = await _all(db, sql, {"start": start, "end": end, "limit": limit})
+    return [(str(text), str(author)) for text, author in rows]
 
 
 async def owned_posts(db: aiosqlite.Connection, start: int,

@@ -1,5 +1,6 @@
 """Emerging terms: words and names rising against their baseline, for "what is new today".
 
+Authors count as terms too ("@name"), so a new voice rising shows beside a new topic.
 A term's score is its rate in the current texts over its rate in the baseline texts, both
 smoothed by one occurrence so a word never seen before is rising but not infinitely so. Stop
 words (English and Danish, the languages listenpost scores) and the brand's own terms are left
@@ -50,6 +51,15 @@ def count_terms(texts: Iterable[str]) -> tuple[Counter[str], int]:
     for text in texts:
         counts.update(set(_WORD.findall(text.lower())) - STOP_WORDS)
         n += 1
+    return counts, n
+
+
+def count_terms_and_authors(entries: Iterable[tuple[str, str]]) -> tuple[Counter[str], int]:
+    """``count_terms`` over the texts, plus each author as "@name" (once per mention): new
+    names rise beside new topics."""
+    rows = list(entries)
+    counts, n = count_terms(text for text, _ in rows)
+    counts.update(f"@{author}" for _, author in rows if author)
     return counts, n
 
 

@@ -256,7 +256,7 @@ def _tops(report: MetricsReport) -> Table:
 def _terms(report: MetricsReport) -> Table | Text:
     if not report.terms:
         return Text("Emerging terms: nothing rising against the previous period.", style="dim")
-    return _table("Emerging terms", ["term", "n", "rise"],
+    return _table("Emerging terms and authors", ["term", "n", "rise"],
                   [[t.term, str(t.count), f"{t.score:g}×"] for t in report.terms[:6]])
 
 
