@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -35,6 +34,7 @@ from tui.messages import MentionsRequested, ScreenRefreshed
 from tui.screens.prompts import PromptScreen
 from tui.signals import DataChanged, signals_of
 from tui.widgets.charts import SeriesChart, share_bars
+from tui.widgets.figures import side_by_side, text_table
 
 
 class MetricsScreen(Screen[None]):
@@ -220,45 +220,30 @@ def _headline(report: MetricsReport) -> Text:
     return text
 
 
-def _titled(title: str, body: Text | Table) -> Table:
-    grid = Table.grid()
-    grid.add_row(Text(title, style="bold"))
-    grid.add_row(body)
-    return grid
+def _titled(title: str, body: Text) -> Text:
+    return Text(title + "\n", style="bold").append_text(body)
 
 
-def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
-    table = Table(title=Text(title, style="bold"), title_justify="left", box=None,
-                  show_edge=False, pad_edge=False, expand=False)
-    for i, name in enumerate(head):
-        table.add_column(Text(name, style="dim"), justify="left" if i == 0 else "right")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
-
-
-def _kaushik(report: MetricsReport) -> Table | Text:
+def _kaushik(report: MetricsReport) -> Text:
     if not report.kaushik:
         return Text("Owned posts: none published in this period.", style="dim")
-    return _table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
-                                                       "amplif.", "applause"],
-                  kaushik_rows(report))
+    return text_table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
+                                                           "amplif.", "applause"],
+                      kaushik_rows(report))
 
 
-def _tops(report: MetricsReport) -> Table:
-    grid = Table.grid(padding=(0, 3))
-    grid.add_row(*(_table(what.capitalize(), [what[:-1], "n"],
-                          [[name[:20], str(n)] for name, n in report.top.get(what, [])])
-                   for what in ("sources", "authors", "languages")))
-    return grid
+def _tops(report: MetricsReport) -> Text:
+    return side_by_side([text_table(what.capitalize(), [what[:-1], "n"],
+                                    [[name[:20], str(n)] for name, n in report.top.get(what, [])])
+                         for what in ("sources", "authors", "languages")])
 
 
-def _terms(report: MetricsReport) -> Table | Text:
+def _terms(report: MetricsReport) -> Text:
     if not report.terms:
         return Text("Emerging terms: nothing rising against the previous period.", style="dim")
-    return _table("Emerging terms and authors", ["term", "n", "rise"],
+    return text_table("Emerging terms and authors", ["term", "n", "rise"],
                   [[t.term, str(t.count), f"{t.score:g}×"] for t in report.terms[:6]])
 
 
-def _team(report: MetricsReport) -> Table:
-    return _table("Team", ["who", "handled", "median", "90%"], team_rows(report))
+def _team(report: MetricsReport) -> Text:
+    return text_table("Team", ["who", "handled", "median", "90%"], team_rows(report))
