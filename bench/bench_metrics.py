@@ -107,11 +107,15 @@ def report_time(path: Path, period: str) -> float:
         config = Path(tmp) / "config.toml"
         config.write_text('[brand]\nname = "Acme"\nqueries = ["acme"]\n', encoding="utf-8")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tui.cli", "--config", str(config), "--db",
-                        str(path), "--no-poll", "--export", str(Path(tmp) / "r.html"),
-                        "--period", period], cwd=ROOT, check=False, capture_output=True,
-                       env={**os.environ, "SOURCE_DATE_EPOCH": str(NOW), "TZ": "UTC"})
-        return time.perf_counter() - started
+        done = subprocess.run([sys.executable, "-m", "tui.cli", "--config", str(config), "--db",
+                               str(path), "--no-poll", "--export", str(Path(tmp) / "r.html"),
+                               "--period", period], cwd=ROOT, check=False, capture_output=True,
+                              text=True,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": str(NOW), "TZ": "UTC"})
+        took = time.perf_counter() - started
+        if done.returncode not in (0, 6):  # 6: written, with alerts
+            raise SystemExit(f"the report failed ({done.returncode}): {done.stderr[-2000:]}")
+        return took
 
 
 def main() -> None:
