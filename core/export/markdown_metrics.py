@@ -9,8 +9,9 @@ outside text goes through the report's ``escape`` and links through its ``link``
 from __future__ import annotations
 
 from core.export.markdown import escape, link
+from core.export.report import iso
 from core.metrics import format as fmt
-from core.metrics.document import headlines, iso, kaushik_rows, team_rows
+from core.metrics.document import headlines, kaushik_rows, team_rows
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.queries import Brief
 

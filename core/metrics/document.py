@@ -9,9 +9,9 @@ take their headline rows from ``headlines``; ``--export metrics.json --report me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from core.export.report import iso
 from core.metrics import format as fmt
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.periods import Period
@@ -64,11 +64,6 @@ def team_rows(report: MetricsReport) -> list[list[str]]:
     people = [("everyone", report.team), *report.team_by_person.items()]
     return [[who, fmt.handled(r, who == "everyone"), fmt.duration(r.median),
              fmt.duration(r.p90)] for who, r in people]
-
-
-def iso(ts: int | None) -> str | None:
-    """A Unix time as ISO 8601 UTC with a Z."""
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def metrics_document(report: MetricsReport, *, brand: str, generated_at: int) -> dict[str, Any]:
