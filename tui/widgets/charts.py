@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -41,8 +42,11 @@ class SeriesChart(Vertical):
         """Draw ``values`` (one per bucket) with the buckets' first and last names."""
         self.query_one(Sparkline).data = list(values) or [0.0]
         self.query_one(".chart-title", Static).update(Text(f"{self._title}  {summary}"))
-        width = max(self.size.width, 20)
-        self.query_one(".chart-axis", Static).update(Text(first + last.rjust(width - len(first))))
+        axis = Table.grid(expand=True)  # laid out at render time: right edge whatever the width
+        axis.add_column(justify="left")
+        axis.add_column(justify="right")
+        axis.add_row(Text(first), Text(last))
+        self.query_one(".chart-axis", Static).update(axis)
 
 
 def share_bars(now: dict[str, float], before: dict[str, float], width: int) -> Text:
