@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean lock
+.PHONY: run test lint bench clean lock chromium
 
 INSTALL ?= -e '.[dev]'
 # setuptools prints a multi-line notice on every editable install ("Editable installation…",
@@ -20,10 +20,17 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)  ## run the app (demo data when nothing is configured)
 	$(BIN)/listenpost $(ARGS)
 
-test: $(STAMP)  ## ruff, mypy, then every test (the conformance suite reads ../shared/corpora)
+test: $(STAMP) chromium  ## ruff, mypy, then every test (the conformance suite reads ../shared/corpora)
 	$(BIN)/ruff check core tui tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The HTML report's test opens it in a real headless Chromium (Debian's package). Installed
+# here when missing, as root or through sudo; without it that test fails rather than skips.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; }
 
 bench: $(STAMP)  ## benchmarks: prints figures, asserts nothing
 	$(BIN)/python -m bench $(ARGS)

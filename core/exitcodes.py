@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     CONFIG = 3  # the config file is missing, unreadable or invalid
     STORE = 4  # the database cannot be opened, is locked, or is from a newer listenpost
     OUTPUT = 5  # the export file cannot be written
+    ALERTS = 6  # the report was written and lists alerts (a spike, a failing or silent source)
     INTERRUPTED = 130  # stopped by Ctrl-C; nothing half-written
 
 
@@ -26,6 +27,7 @@ EXIT_CODE_HELP = {
     ExitCode.CONFIG: "config file missing, unreadable or invalid",
     ExitCode.STORE: "database cannot be opened, is locked, or is from a newer listenpost",
     ExitCode.OUTPUT: "export file cannot be written",
+    ExitCode.ALERTS: "report written, and it lists alerts (spikes, failing or silent sources)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); nothing half-written",
 }
 

@@ -14,20 +14,26 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode
-from core.export import Report
+from core.export import METRICS, Report, render
 from core.export.stream import write_export
 from core.export.zone import report_zone
 from core.files import atomic_writer
+from core.metrics.panel import MetricsReport, metrics_for_config
+from core.metrics.periods import local_zone, parse_period
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.store import Store
+
+# Formats drawn from the metrics alone: streaming every stored mention past them would only cost.
+WITHOUT_ROWS = ("html", METRICS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,17 @@ class ExportRequest:
     since: int | None = None
     poll: bool = True
     expected_failures: frozenset[str] = frozenset()  # sources whose failure is not news (demo)
+    # whether alerts in a report make the exit code 6; the demo's are staged, so not there
+    alerts_page: bool = True
+    report: str = "mentions"  # mentions | metrics (the period's metrics as JSON)
+    period: str = "day"  # the metrics' period: day, week, month or YYYY-MM-DD..YYYY-MM-DD
+    tz: tzinfo | None = None  # the metrics' zone; None: the reader's (TZ, else the system's)
+
+    @property
+    def wants_metrics(self) -> bool:
+        """Reports (md, html, metrics) carry the period's metrics; data exports do not."""
+        return self.report == "metrics" or self.fmt in ("md", "html")
+
 
 
 # Address space a parse worker may use. A worker idles at about 230 MB of address space and a
@@ -68,10 +85,36 @@ async def run_export(
             outcomes = await poll_with_progress(config, store, err)
         await store.sync_sources(config.sources)
         report = await build_report(config, store, request.since, outcomes)
+        if request.wants_metrics:
+            report.metrics = await report_metrics(config, store, request, report.generated_at)
+        fmt = METRICS if request.report == "metrics" else request.fmt
         with open_output(request.out) as out:
-            await write_export(store, report, request.fmt, out)
+            if fmt in WITHOUT_ROWS:
+                out.write(render(report, fmt))
+            else:
+                await write_export(store, report, fmt, out)
     report_failures(outcomes, err)
-    return exit_code(outcomes, request.expected_failures)
+    code = exit_code(outcomes, request.expected_failures)
+    if code is not ExitCode.OK:
+        return code
+    alerted = list_alerts(report.metrics, err)
+    return ExitCode.ALERTS if alerted and request.alerts_page else ExitCode.OK
+
+
+async def report_metrics(config: Config, store: Store, request: ExportRequest,
+                         now: int) -> MetricsReport:
+    """The metrics of the requested period, in the requested (or the reader's) zone."""
+    tz = request.tz or local_zone()
+    return await metrics_for_config(store, config, parse_period(request.period, now, tz), now, tz)
+
+
+def list_alerts(metrics: MetricsReport | None, err: TextIO) -> bool:
+    """Name each alert on stderr (cron mails it); whether there were any."""
+    alerts = metrics.alerts if metrics is not None else []
+    for alert in alerts:
+        cause = f" (terms: {', '.join(alert.terms)})" if alert.terms else ""
+        err.write(f"listenpost: alert: {alert.title}{cause}\n")
+    return bool(alerts)
 
 
 async def run_replies_report(

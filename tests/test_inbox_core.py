@@ -232,8 +232,9 @@ async def test_every_view_reads_through_an_index_and_every_index_is_used(db: Pat
         indexes = {r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mentions'"
             " AND sql IS NOT NULL")}  # sql is NULL for UNIQUE's automatic index (key)
-    # Not the inbox's: a person's history (an author's mentions) and owned-post snapshots.
-    assert indexes - used == {"mentions_by_author", "mentions_owned_by_time"}
+    # Not the inbox's: a person's history (an author's mentions), owned-post snapshots, and the
+    # metrics' replied mentions (tests/test_metrics_store.py checks that one).
+    assert indexes - used == {"mentions_by_author", "mentions_owned_by_time", "mentions_replied"}
 
 
 async def test_an_empty_view_answers_from_the_counts_without_a_scan(db: Path) -> None:

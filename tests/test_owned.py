@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from core.metrics.rates import rates
 from core.model import Engagement
 from core.polling.owned import (
     DAY,
@@ -20,7 +21,6 @@ from core.polling.owned import (
     growth,
     is_due,
     next_snapshot_at,
-    rates,
 )
 from core.store.snapshots import read_snapshots, record_snapshot, take_due_snapshots
 

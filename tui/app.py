@@ -25,23 +25,23 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 
-from core.config import UiConfig
+from core.config import Config, UiConfig
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import Store, StoreError
 from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
-from tui.messages import DatabaseChanged, PollFailed, PollFinished
+from tui.messages import DatabaseChanged, MentionsRequested, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.metrics import MetricsScreen
 from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
 from tui.widgets.cells import one_line
 from tui.widgets.status_line import poll_summary
 
 if TYPE_CHECKING:
-    from core.config import Config
     from core.polling.poller import Poller
 
 PollRunner = Callable[[bool], Awaitable[Sequence[PollOutcome]]]  # argument: due_only
@@ -100,6 +100,7 @@ class ListenpostApp(App[None]):
         self._apply_keymap()
         self.add_mode("inbox", self._make_inbox)
         self.add_mode("sources", self._make_sources)
+        self.add_mode("metrics", self._make_metrics)
         await self.switch_mode("inbox")
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
@@ -121,6 +122,16 @@ class ListenpostApp(App[None]):
     def _make_sources(self) -> SourcesScreen:
         assert self.inbox is not None
         return SourcesScreen(self.inbox, clock=self.clock, tz=self.tz)
+
+    def _make_metrics(self) -> MetricsScreen:
+        assert self.store is not None
+        return MetricsScreen(self.store, self.config or Config(), clock=self.clock, tz=self.tz)
+
+    async def on_mentions_requested(self, request: MentionsRequested) -> None:
+        """Show the inbox narrowed to what another screen asked for (an alert's mentions)."""
+        await self.switch_mode("inbox")
+        if self.inbox_screen is not None:
+            await self.inbox_screen.show_filtered(request.filters, request.why)
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}

@@ -12,6 +12,7 @@ import asyncio
 import os
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -36,6 +37,9 @@ examples:
   listenpost --export - --format json --no-poll | jq .summary
   listenpost --export replies.md --report drafts --since 24h
                                       a day's open drafts and sent replies, for review
+  listenpost --export today.html      a self-contained HTML daily report with charts
+  listenpost --export m.json --report metrics --period week
+                                      this week's metrics as JSON (exit 6 when it lists alerts)
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
@@ -80,10 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--report",
-        choices=("mentions", "drafts"),
+        choices=("mentions", "drafts", "metrics"),
         default="mentions",
         help="with --export: what to export; drafts lists open drafts and sent replies "
-        "(json or md; --since sets the period, nothing is polled)",
+        "(json or md; --since sets the period, nothing is polled); metrics is the period's "
+        "metrics as JSON",
+    )
+    parser.add_argument(
+        "--period",
+        metavar="PERIOD",
+        default="day",
+        help="the metrics' period in md, html and metrics reports: day (default), week, month "
+        "(the one running now) or 2026-11-01..2026-11-07",
     )
     parser.add_argument(
         "--no-poll",
@@ -145,6 +157,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "choose one of --export, --poll-once and --poller")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
+    if (args.report != "mentions" or args.period != "day") and not args.export:
+        return usage(err, "--report and --period go with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
     if args.report != "mentions" and not args.export:
@@ -218,15 +232,20 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
            expected: frozenset[str] = frozenset()) -> ExitCode:
     from core.export import format_for
     from core.headless import ExportRequest, run_export
+    from core.metrics.periods import parse_period
     from core.units import parse_since
 
     try:
         fmt = format_for(args.export, args.format)
         since = parse_since(args.since, int(time.time())) if args.since else None
+        parse_period(args.period, int(time.time()), UTC)
     except ValueError as error:
         return usage(err, str(error))
+    if args.report == "metrics" and fmt != "json":
+        return usage(err, "--report metrics writes JSON: use a .json file or --format json")
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
-                            expected_failures=expected)
+                            expected_failures=expected, report=args.report, period=args.period,
+                            alerts_page=not expected)
     try:
         if args.report == "drafts":
             return replies_report(request, config, db_path, err)

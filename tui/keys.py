@@ -47,7 +47,7 @@ TRIAGE = (
     KeySpec("copy-link", "y", "copy_link", "Send the link to the terminal's clipboard (OSC 52)"),
     KeySpec("done", "e", "done", "Mark done", show=True, short="Done"),
     KeySpec("reopen", "N", "reopen", "Back to new (ends a snooze)"),
-    KeySpec("star", "asterisk,m", "star", "Star or unstar"),
+    KeySpec("star", "asterisk", "star", "Star or unstar"),
     KeySpec("snooze", "s", "snooze", "Snooze until a time", show=True, short="Snooze"),
     KeySpec("assign", "a", "assign", "Assign to a team member", show=True, short="Assign"),
     KeySpec("take", "A", "take", "Assign to me"),
@@ -56,6 +56,7 @@ TRIAGE = (
     KeySpec("note", "n", "note", "Add a note"),
     KeySpec("remove-tag", "T", "remove_tag", "Remove a tag"),
     KeySpec("edit-note", "E", "edit_note", "Edit a note"),
+    KeySpec("outcome", "dollar_sign", "outcome", "Record an outcome (economic value)"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection",
@@ -85,7 +86,28 @@ FIND = (
       for n in range(10)),
 )
 
+# One id for every top-level screen's way back, so one [keys] line remaps them all.
+BACK_TO_INBOX = KeySpec("back-to-inbox", "escape,i", "app.switch_mode('inbox')",
+                        "Back to the inbox", show=True, short="Inbox")
+
+METRICS = (
+    KeySpec("period-day", "d", "period('day')", "Metrics for today", show=True, short="Day"),
+    KeySpec("period-week", "w", "period('week')", "Metrics for this week", show=True,
+            short="Week"),
+    KeySpec("period-month", "M", "period('month')", "Metrics for this month", show=True,
+            short="Month"),
+    KeySpec("period-custom", "c", "custom_period", "Metrics for dates you type"),
+    KeySpec("period-earlier", "left,h", "shift(-1)", "The period before"),
+    KeySpec("period-later", "right,l", "shift(1)", "The period after"),
+    KeySpec("alert-open", "enter", "open_alert", "Open the mentions behind the alert, in the inbox",
+            show=True, short="Open alert"),
+    KeySpec("alert-next", "n", "next_alert", "Next alert"),
+    BACK_TO_INBOX,
+)
+
 APP = (
+    KeySpec("metrics", "m", "app.switch_mode('metrics')",
+            "Metrics: Kaushik's rates, volume, sentiment, share of voice, alerts"),
     KeySpec("poll", "p", "app.poll_now", "Poll every source now (Retry-After still holds)",
             show=True, short="Poll"),
     KeySpec("sources", "S", "app.switch_mode('sources')", "Sources: health, errors, poll one"),
@@ -96,8 +118,7 @@ APP = (
 SOURCES = (
     KeySpec("poll-source", "r", "poll_source", "Poll this source now", show=True,
             short="Poll this"),
-    KeySpec("back-to-inbox", "escape,i", "app.switch_mode('inbox')", "Back to the inbox",
-            show=True, short="Inbox"),
+    BACK_TO_INBOX,
     KeySpec("source-down", "j", "cursor_down", "Next source", palette=False),
     KeySpec("source-up", "k", "cursor_up", "Previous source", palette=False),
 )
@@ -120,7 +141,10 @@ INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND, *READ)
 REPLY_KEYS: tuple[KeySpec, ...] = REPLY
 APP_KEYS: tuple[KeySpec, ...] = APP
 SOURCES_KEYS: tuple[KeySpec, ...] = SOURCES
-ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *SOURCES_KEYS, *APP_KEYS, *REPLY_KEYS)
+METRICS_KEYS: tuple[KeySpec, ...] = METRICS
+# Every action once (screens share some, such as the way back to the inbox).
+ALL_KEYS: tuple[KeySpec, ...] = tuple({spec.id: spec for spec in (
+    *INBOX_KEYS, *SOURCES_KEYS, *APP_KEYS, *REPLY_KEYS, *METRICS_KEYS)}.values())
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
 
 
@@ -159,5 +183,6 @@ def key_label(key: str) -> str:
     """How a Textual key name reads in help: ``question_mark`` -> ``?``."""
     names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
              "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
-             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "backslash": "\\"}
+             "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "backslash": "\\",
+             "dollar_sign": "$"}
     return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from core.inbox.views import Filters
 from core.model import PollOutcome
 from core.replies.send import Outcome
 
@@ -74,3 +75,12 @@ class ReplySendFinished(Message):
 
     reply_id: int
     outcome: Outcome
+
+
+@dataclass
+class MentionsRequested(Message):
+    """A screen asks for the inbox to show the mentions matching ``filters`` (an alert's, say);
+    the app switches to the inbox and applies them. ``why`` names the request for the person."""
+
+    filters: Filters
+    why: str = ""

@@ -36,10 +36,12 @@ from core.config.model import (
     UiConfig,
 )
 from core.config.sections import (
+    _alerts,
     _brand,
     _keys,
     _named_queries,
     _network,
+    _outcomes,
     _poller,
     _reply_limits,
     _report,
@@ -141,6 +143,8 @@ def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) 
         templates=_templates(root),
         reply_limits=_reply_limits(root),
         reserved=_reserved(root),
+        alerts=_alerts(root.table("alerts")),
+        outcomes=_outcomes(root),
     )
 
 

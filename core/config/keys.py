@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 
 from core.config.model import (
+    AlertsConfig,
     Brand,
     Competitor,
     NetworkPolicy,
@@ -19,7 +20,8 @@ from core.model import SourceConfig
 from core.sources.registry import SOURCE_OPTIONS
 
 # Sections whose meaning later issues define; validated for shape now and kept raw.
-RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes", "alerts")
+RESERVED_SECTIONS = ("categories", "routing")  # checked for shape, kept raw: not used yet
+_LIVE_MAPS = ("templates", "outcomes")  # free-form tables the replies and metrics read
 _TABLE_SECTIONS: dict[str, type] = {
     "brand": Brand,
     "network": NetworkPolicy,
@@ -27,15 +29,17 @@ _TABLE_SECTIONS: dict[str, type] = {
     "team": TeamConfig,
     "report": ReportConfig,
     "ui": UiConfig,
+    "alerts": AlertsConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,
     "sources": SourceConfig,
     "searches": SavedSearch,
 }
-_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
+_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes")  # free-form name -> value
 REPLY_LIMITS = "reply_limits"  # platform = the longest reply it takes, in characters
-TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS, REPLY_LIMITS)
+TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS, *_LIVE_MAPS,
+             REPLY_LIMITS)
 _CATEGORY_KEYS = ("rules",)
 
 

@@ -98,6 +98,17 @@ class ReplyTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """When an hour of listening is a spike (core.metrics.spikes): a z-score over a rolling
+    baseline, a minimum count, and a cooldown so one burst is one alert."""
+
+    z_threshold: float = 3.0  # how many spreads above the baseline's mean an hour must be
+    min_count: int = 5  # mentions an hour needs (negative ones, for the negative share)
+    baseline: int = 72 * 3600  # the hours before each hour it is compared with
+    cooldown: int = 6 * 3600  # after an alert, no other for this long
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -114,6 +125,8 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     templates: tuple[ReplyTemplate, ...] = ()
     reply_limits: dict[str, int] = field(default_factory=dict)  # platform -> characters
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    outcomes: dict[str, float] = field(default_factory=dict)  # outcome kind -> its value
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

@@ -11,6 +11,7 @@ from typing import Any
 from core.analysis.match import QueryError, compile_query
 from core.config.keys import _CATEGORY_KEYS, _keys_of
 from core.config.model import (
+    AlertsConfig,
     Brand,
     NetworkPolicy,
     PollerConfig,
@@ -256,6 +257,21 @@ def _poller(t: _Table) -> PollerConfig:
     )
 
 
+def _alerts(t: _Table) -> AlertsConfig:
+    t.refuse_unknown(_keys_of(AlertsConfig))
+    d = AlertsConfig()
+    z = t.bounded("z_threshold", NUMBER, d.z_threshold, 1, 10,
+                  "below 1 every busy hour alerts; above 10 nothing ever does")
+    return AlertsConfig(
+        z_threshold=float(z),
+        min_count=t.bounded("min_count", INT, d.min_count, 1, 100_000, "an hour holds at least 1"),
+        baseline=_duration(t, "baseline", d.baseline, 6 * 3600, 28 * 86400,
+                           "fewer than 6 hours is no baseline; beyond 4 weeks is history"),
+        cooldown=_duration(t, "cooldown", d.cooldown, 3600, 7 * 86400,
+                           "alerts are judged by the hour, and a week is the longest burst"),
+    )
+
+
 _HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$")  # 39: GitHub's handle length limit
 
 
@@ -435,8 +451,6 @@ def _reserved(root: _Table) -> dict[str, Any]:
     checks: dict[str, Callable[[_Table], None]] = {
         "categories": _check_categories,
         "routing": lambda t: _check_map(t, STR, 'a team name such as "support"'),
-        "outcomes": lambda t: _check_map(t, NUMBER, "its value as a number"),
-        "alerts": lambda t: None,
     }
     kept: dict[str, Any] = {}
     for name, check in checks.items():
@@ -445,6 +459,15 @@ def _reserved(root: _Table) -> dict[str, Any]:
             check(table)
             kept[name] = dict(table.data)
     return kept
+
+
+def _outcomes(root: _Table) -> dict[str, float]:
+    """``[outcomes]``: each outcome kind's value in money (a number)."""
+    if "outcomes" not in root.data:
+        return {}
+    table = root.table("outcomes")
+    _check_map(table, NUMBER, "its value as a number")
+    return {str(k): float(v) for k, v in table.data.items() if NUMBER.accepts(v)}
 
 
 def _check_map(t: _Table, kind: _Kind, what: str) -> None:

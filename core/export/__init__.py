@@ -1,4 +1,5 @@
-"""Headless exports: the same picture as the inbox, as CSV, JSON or a Markdown daily report.
+"""Headless exports: the same picture as the inbox, as CSV, JSON, or a Markdown or HTML daily
+report; ``metrics`` is the period's metrics as JSON (``--report metrics``).
 
 Every writer takes one ``Report`` and returns text; ``render`` picks the writer by format.
 Ordering is fixed (newest first, then by id) and nothing depends on the wall clock except
@@ -14,7 +15,8 @@ from typing import TextIO
 
 from core.export.report import Report, Writer
 
-FORMATS = ("csv", "json", "md")  # the one list: --format's choices and format_for's names
+FORMATS = ("csv", "json", "md", "html")  # the one list: --format's choices, format_for's names
+METRICS = "metrics"  # the writer of ``--report metrics``: the metrics document, as JSON
 
 
 def format_for(path: str, explicit: str | None) -> str:
@@ -25,7 +27,7 @@ def format_for(path: str, explicit: str | None) -> str:
     if path == "-":
         return "json"
     suffix = Path(path).suffix.lower().lstrip(".")
-    aliases = {"markdown": "md", "jsn": "json"}
+    aliases = {"markdown": "md", "jsn": "json", "htm": "html"}
     fmt = aliases.get(suffix, suffix)
     if fmt not in FORMATS:
         files = ", ".join(f".{f}" for f in FORMATS)
@@ -60,7 +62,15 @@ def writer_for(fmt: str, report: Report, out: TextIO) -> Writer:
         from core.export.markdown import MarkdownWriter
 
         return MarkdownWriter(report, out)
+    if fmt == "html":
+        from core.export.html import HtmlWriter
+
+        return HtmlWriter(report, out)
+    if fmt == METRICS:
+        from core.export.metrics_json import MetricsJsonWriter
+
+        return MetricsJsonWriter(report, out)
     raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
 
 
-__all__ = ["FORMATS", "Report", "format_for", "render", "writer_for"]
+__all__ = ["FORMATS", "METRICS", "Report", "format_for", "render", "writer_for"]

@@ -70,10 +70,19 @@ class MarkdownWriter:
         sections = [
             _header(self._report),
             _numbers(self._summary),
+            *_metrics(self._report),
             *(_list_section(name, self._top[name], self._report.zone) for name, _ in _SECTIONS),
             _source_health(self._report.sources, self._report.zone),
         ]
         self._out.write("\n".join(s for s in sections if s))
+
+
+def _metrics(report: Report) -> list[str]:
+    if report.metrics is None:
+        return []
+    from core.export.markdown_metrics import metrics_sections  # it imports this module
+
+    return metrics_sections(report.metrics, report.zone)
 
 
 def escape(text: str) -> str:

@@ -17,11 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.export.zone import UTC_ZONE, ReportZone
+from core.metrics.stats import shares
 from core.model import FAILED_STATUSES, PollOutcome
 from core.store import SourceRow, StoredMention
+
+if TYPE_CHECKING:
+    from core.metrics.panel import MetricsReport
 
 Summary = dict[str, object]
 
@@ -47,6 +51,7 @@ class Report:
     outcomes: list[PollOutcome] = field(default_factory=list)  # this run's polls, if any
     brand: str = ""
     zone: ReportZone = UTC_ZONE  # where the Markdown report's readers are (CSV, JSON: UTC)
+    metrics: MetricsReport | None = None  # the period's metrics, for the md and html reports
 
     def summary(self) -> Summary:
         """Counts over the exported mentions, in a stable key order."""
@@ -107,10 +112,7 @@ def share_of_voice(groups: Iterable[Group]) -> dict[str, float]:
         for kind, name in dict.fromkeys(g.matched):
             if kind in ("brand", "competitor"):
                 counts[name] += g.n
-    total = sum(counts.values())
-    if not total:
-        return {}
-    return {name: round(n / total, 4) for name, n in _by_count(counts)}
+    return shares(counts)
 
 
 @lru_cache(maxsize=4096)  # a batch's mentions share fetched_at; exports repeat times a lot

@@ -424,6 +424,25 @@ class Inbox:
                 {"at": now, "actor": actor, "batch": batch, "first": first})
             return ActionResult("note", batch, await _batch_size(db, batch))
 
+    async def record_outcome(self, target: Target, kind: str, value: float, note: str, *,
+                             actor: str, now: int) -> ActionResult:
+        """Record what each target mention led to (economic value), logged and undoable."""
+        async with self._transaction() as db:
+            batch = await _next_batch(db)
+            where, params = self._target(target, now)
+            first = await _scalar(db, "SELECT coalesce(max(id), 0) + 1 FROM outcomes", {})
+            params.update(kind=kind, value=value, note=note, at=now, actor=actor)
+            await db.execute("INSERT INTO outcomes(mention_id, kind, value, note, actor, at)"
+                             f" SELECT m.id, :kind, :value, :note, :actor, :at FROM mentions m"
+                             f" WHERE {where}", params)
+            await db.execute(
+                "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+                " SELECT :at, :actor, 'outcome', mention_id, :batch, NULL,"
+                " json_object('outcome_id', id, 'kind', kind, 'value', value) FROM outcomes"
+                " WHERE id >= :first", {"at": now, "actor": actor, "batch": batch,
+                                        "first": first})
+            return ActionResult("outcome", batch, await _batch_size(db, batch))
+
     async def undo_last(self, actor: str, *, now: int) -> ActionResult | None:
         """Reverse ``actor``'s latest batch not yet undone (a bulk action as a whole)."""
         async with self._transaction() as db:
@@ -566,6 +585,10 @@ async def _reverse(db: aiosqlite.Connection, batch: int, action: str) -> None:
         await db.execute("UPDATE replies SET state = 'open' WHERE id IN (SELECT"
                          " json_extract(after, '$.reply_id') FROM actions WHERE batch = :b)",
                          {"b": batch})
+        return
+    if action == "outcome":
+        await db.execute("DELETE FROM outcomes WHERE id IN (SELECT json_extract(after,"
+                         " '$.outcome_id') FROM actions WHERE batch = :b)", {"b": batch})
         return
     if action == "note":
         await db.execute("DELETE FROM notes WHERE id IN (SELECT json_extract(after, '$.note_id')"

@@ -7,14 +7,12 @@ A post first seen when already older than that gets one snapshot (its final coun
 Everything here is pure over plain numbers with the clock passed in; the SQL that stores
 snapshots lives in ``core.store.snapshots``.
 
-Kaushik's rates per post: conversation (replies), amplification (reshares), applause (likes).
-Over a period they are the mean count per owned post, counting only posts whose platform
-reports that count.
+The Kaushik rates over these posts are defined once, in ``core.metrics.rates``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -44,16 +42,6 @@ class Snapshot:
     @property
     def engagement(self) -> Engagement:
         return Engagement(self.replies, self.reshares, self.likes)
-
-
-@dataclass(frozen=True, slots=True)
-class Rates:
-    """Kaushik's per-post rates over a set of owned posts (None: no post reports the count)."""
-
-    posts: int
-    conversation: float | None
-    amplification: float | None
-    applause: float | None
 
 
 def step_for_age(age: int) -> int | None:
@@ -91,22 +79,6 @@ def is_due(published_at: int, last_snapshot_at: int | None, now: int) -> bool:
 def in_window(published_at: int, now: int) -> bool:
     """Whether a post is still young enough for scheduled snapshots."""
     return now - published_at <= WINDOW
-
-
-def rates(posts: Iterable[Engagement]) -> Rates:
-    """Mean replies, reshares and likes per post over ``posts``."""
-    rows = list(posts)
-    return Rates(
-        posts=len(rows),
-        conversation=_mean(e.replies for e in rows),
-        amplification=_mean(e.reshares for e in rows),
-        applause=_mean(e.likes for e in rows),
-    )
-
-
-def _mean(values: Iterable[int | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None
 
 
 def engagement_at_age(

@@ -77,7 +77,7 @@ async def test_star_toggles(make_app: AppFactory, db: Path) -> None:
         await pilot.pause()
         await pilot.press("asterisk")
         assert status_of(db, "Mention 00")[1] == 1
-        await pilot.press("m")
+        await pilot.press("asterisk")
         assert status_of(db, "Mention 00")[1] == 0
 
 

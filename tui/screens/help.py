@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import APP, FIND, MOVE, READ, REPLY, SOURCES, TRIAGE, KeySpec, key_label
+from tui.keys import APP, FIND, METRICS, MOVE, READ, REPLY, SOURCES, TRIAGE, KeySpec, key_label
 
 GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Move", MOVE), ("Triage (the selection, else the current mention)", TRIAGE),
@@ -20,6 +20,7 @@ GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Read (in the reader, Enter, the move keys scroll the text: j k, Space PgDn, PgUp b, g G)",
      READ),
     ("On the Sources screen", SOURCES), ("App", APP), ("Reply editor (r)", REPLY),
+    ("Metrics", METRICS),
 )
 
 

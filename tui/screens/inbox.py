@@ -51,6 +51,7 @@ from core.inbox.views import (
     search_view,
     source_view,
 )
+from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
@@ -521,6 +522,37 @@ class InboxScreen(Screen[None]):
             await self._act(lambda t: self.inbox.add_note(t, body.strip(), actor=self._actor(),
                                                           now=self.now()), "Noted:")
 
+    def action_outcome(self) -> None:
+        """Record what the mention led to: pick a kind from [outcomes], then amount and note."""
+        kinds: dict[str, float] = getattr(getattr(self.app, "config", None), "outcomes", {})
+        if not kinds:
+            self.notify("No outcome kinds yet: add them under [outcomes] in the config, "
+                        "e.g. lead = 250.", markup=False)
+            return
+        choices = [(kind, f"{kind} ({value:g})") for kind, value in kinds.items()]
+        self.app.push_screen(ChoiceScreen("Outcome", choices),
+                             lambda kind: self._outcome_kind_chosen(kind, kinds))
+
+    def _outcome_kind_chosen(self, kind: str | None, kinds: dict[str, float]) -> None:
+        if kind is None:
+            return
+        def check(text: str) -> str | None:
+            try:
+                parse_entry(text, kinds[kind])
+            except ValueError as error:
+                return str(error)
+            return None
+        prompt = PromptScreen(f"{kind}: amount (Enter: {kinds[kind]:g}) and note",
+                              placeholder="1200 signed the annual plan", check=check)
+        self.app.push_screen(prompt, lambda text: self._outcome_entered(kind, kinds[kind], text))
+
+    async def _outcome_entered(self, kind: str, default: float, text: str | None) -> None:
+        if text is not None:
+            value, note = parse_entry(text, default)
+            await self._act(lambda t: self.inbox.record_outcome(
+                t, kind, value, note, actor=self._actor(), now=self.now()),
+                f"Outcome {kind} ({value:g}) on")
+
     def action_select(self) -> None:
         """Select or unselect, then step down (like marking in a mail client)."""
         self.mentions.toggle_select()
@@ -605,6 +637,15 @@ class InboxScreen(Screen[None]):
     async def _filter_chosen(self, text: str | None, choices: FilterChoices) -> None:
         if text is not None:
             await self._refilter(parse_filters(text, self.now(), choices))
+
+    async def show_filtered(self, filters: Filters, why: str = "") -> None:
+        """Every mention matching ``filters`` (another screen's request, such as an alert's)."""
+        view = next(v for v in self.views if v.key == "all")
+        await self.mentions.show(view, filters, self.mentions.order)
+        self.query_one(Sidebar).highlight_view(view.key)
+        await self.refresh_counts()
+        if why:
+            self.notify(f"Showing: {why}", markup=False)
 
     async def action_clear_filter(self) -> None:
         """Back to the whole view."""

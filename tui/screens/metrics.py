@@ -1,0 +1,249 @@
+"""The metrics screen: a period's numbers beside the previous period's, its charts, its alerts.
+
+A period is picked with ``d`` ``w`` ``M`` (today, this week, this month), ``c`` (typed dates)
+and the arrows (earlier, later). Every figure comes from ``core.metrics`` (aggregates in SQL),
+computed in an exclusive worker so a slow period never blocks the keys and a newer request
+replaces an older one. Alerts show as a banner; Enter opens the mentions behind the current one
+in the inbox (the app routes ``MentionsRequested``; this screen never names another).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from core.config import Config
+from core.inbox.views import Filters
+from core.metrics import format as fmt
+from core.metrics.document import headlines, kaushik_rows, team_rows
+from core.metrics.panel import Alert, MetricsReport, metrics_for_config
+from core.metrics.periods import Period, following, parse_period, period_of, previous
+from core.store import Store
+from tui.commands import ScreenCommands
+from tui.keys import METRICS_KEYS, bindings
+from tui.messages import MentionsRequested, ScreenRefreshed
+from tui.screens.prompts import PromptScreen
+from tui.signals import DataChanged, signals_of
+from tui.widgets.charts import SeriesChart, share_bars
+from tui.widgets.figures import side_by_side, text_table
+
+
+class MetricsScreen(Screen[None]):
+    """What happened in a period, for the manager who would otherwise open a spreadsheet."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(METRICS_KEYS)  # type: ignore[assignment]
+    COMMANDS: ClassVar = {ScreenCommands}
+    KEY_SPECS = METRICS_KEYS  # the palette offers these as "Metrics: …"
+    AREA = "Metrics"
+    DEFAULT_CSS = """
+    MetricsScreen { layout: vertical; }
+    #metrics-period { height: 1; padding: 0 1; background: $panel; color: $text;
+                      text-style: bold; }
+    #metrics-alert { height: auto; max-height: 3; padding: 0 1; background: $error 25%;
+                     color: $text; display: none; }
+    #metrics-alert.-shown { display: block; }
+    #metrics-headline { height: auto; padding: 0 1; }
+    #metrics-body { height: 1fr; padding: 0 1; }
+    #metrics-body > Static { height: auto; margin-bottom: 1; }
+    """
+
+    def __init__(self, store: Store, config: Config, *, clock: Callable[[], float],
+                 tz: tzinfo) -> None:
+        super().__init__()
+        self._store, self._config, self._clock, self._tz = store, config, clock, tz
+        self.period = period_of("day", self.now(), tz)
+        self.report: MetricsReport | None = None
+        self._alert = 0
+        self._stale = False
+
+    def now(self) -> int:
+        return int(self._clock())
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="metrics-period", markup=False)
+        yield Static("", id="metrics-alert", markup=False)
+        yield Static("", id="metrics-headline", markup=False)
+        with VerticalScroll(id="metrics-body"):
+            yield SeriesChart("Volume", id="chart-volume")
+            yield SeriesChart("Sentiment", id="chart-sentiment")
+            for name in ("voice", "kaushik", "tops", "terms", "team"):
+                yield Static("", id=f"metrics-{name}", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Compute the first period; recompute when the data changes."""
+        signals_of(self.app).data_changed.subscribe(self, self._on_data_changed)
+        self.load(self.period)
+
+    def _on_data_changed(self, change: DataChanged) -> None:
+        if self.is_current:
+            self.load(self.period, origin=change.origin.value)
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        """Back on top: catch up if anything changed meanwhile."""
+        if self._stale:
+            self._stale = False
+            self.load(self.period, origin="resume")
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_period(self, kind: str) -> None:
+        """Today, this week or this month."""
+        self.load(period_of(kind, self.now(), self._tz))
+
+    def action_shift(self, steps: int) -> None:
+        """The period before or after the one shown."""
+        move = previous if steps < 0 else following
+        self.load(move(self.period, self._tz))
+
+    def action_custom_period(self) -> None:
+        """Ask for dates: 2026-11-01..2026-11-07."""
+        def check(text: str) -> str | None:
+            try:
+                parse_period(text.strip(), self.now(), self._tz)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        prompt = PromptScreen("Period (2026-11-01..2026-11-07, or day, week, month)", check=check)
+        self.app.push_screen(prompt, self._custom_chosen)
+
+    def _custom_chosen(self, text: str | None) -> None:
+        if text:
+            self.load(parse_period(text.strip(), self.now(), self._tz))
+
+    def action_next_alert(self) -> None:
+        """Show the next alert in the banner."""
+        if self.report and self.report.alerts:
+            self._alert = (self._alert + 1) % len(self.report.alerts)
+            self._show_alert()
+
+    def action_open_alert(self) -> None:
+        """Ask the app to show the alert's mentions in the inbox."""
+        if not self.report or not self.report.alerts:
+            self.notify("No alerts in this period.", markup=False)
+            return
+        alert = self.report.alerts[self._alert]
+        self.app.post_message(MentionsRequested(_filters_of(alert), alert.title))
+
+    # -- computing and showing -----------------------------------------------------------------
+
+    def load(self, period: Period, origin: str = "period") -> None:
+        """Compute ``period`` in the background; the newest request wins."""
+        self.period = period
+        self.query_one("#metrics-period", Static).update(Text(f"Metrics: {period.label} · "
+                                                              "computing…"))
+        self._compute(period, origin)
+
+    @work(exclusive=True, group="metrics")
+    async def _compute(self, period: Period, origin: str) -> None:
+        report = await metrics_for_config(self._store, self._config, period, self.now(),
+                                          self._tz)
+        self._show(report)
+        self.post_message(ScreenRefreshed("metrics", origin))
+
+    def _show(self, report: MetricsReport) -> None:
+        self.report, self._alert = report, 0
+        self.query_one("#metrics-period", Static).update(Text(
+            f"Metrics: {report.period.label}  (against {report.before.label})"))
+        self.query_one("#metrics-headline", Static).update(_headline(report))
+        self._show_alert()
+        self._show_charts(report)
+        width = self.size.width - 4
+        self.query_one("#metrics-voice", Static).update(_titled(
+            "Share of voice", share_bars(report.share_of_voice(),
+                                         report.share_of_voice(before=True), width)))
+        self.query_one("#metrics-kaushik", Static).update(_kaushik(report))
+        self.query_one("#metrics-tops", Static).update(_tops(report))
+        self.query_one("#metrics-terms", Static).update(_terms(report))
+        self.query_one("#metrics-team", Static).update(_team(report))
+
+    def _show_alert(self) -> None:
+        banner = self.query_one("#metrics-alert", Static)
+        alerts = self.report.alerts if self.report else []
+        banner.set_class(bool(alerts), "-shown")
+        if alerts:
+            banner.update(_banner(alerts[self._alert], self._alert, len(alerts)))
+
+    def _show_charts(self, report: MetricsReport) -> None:
+        hourly = report.period.kind == "day"
+        pattern = "%H:%M" if hourly else "%d %b"
+        names = [datetime.fromtimestamp(b.start, self._tz).strftime(pattern)
+                 for b in report.series]
+        first, last = (names[0], names[-1]) if names else ("", "")
+        peak = max((b.total for b in report.series), default=0)
+        self.query_one("#chart-volume", SeriesChart).show(
+            [b.total for b in report.series], first, last, f"peak {peak} per "
+            f"{'hour' if hourly else 'day'}, {report.totals.total} in all")
+        moods = [b.sentiment or 0.0 for b in report.series]
+        self.query_one("#chart-sentiment", SeriesChart).show(
+            [m + 1 for m in moods], first, last,  # +1: the sparkline's floor is the lowest value
+            f"average {fmt.figure('sentiment_average', report.totals.sentiment)}"
+            f" (−1 to +1), lowest {min(moods, default=0):+.2f}")
+
+
+def _filters_of(alert: Alert) -> Filters:
+    if alert.kind == "source":
+        return Filters(source=alert.sources[0] if alert.sources else None)
+    return Filters(since=alert.start, until=alert.end,
+                   sentiment="negative" if alert.negative else None)
+
+
+def _banner(alert: Alert, index: int, count: int) -> Text:
+    text = Text("⚠ ", style="bold")
+    text.append(f"Alert {index + 1} of {count}: ", style="bold")
+    text.append(alert.title)
+    if alert.terms:
+        text.append(f" — terms: {', '.join(alert.terms)}")
+    text.append("  (Enter: open its mentions · n: next)", style="dim")
+    return text
+
+
+def _headline(report: MetricsReport) -> Text:
+    text = Text()
+    for h in headlines(report):
+        text.append(f"{h.name} ", style="dim")
+        text.append(fmt.figure(h.key, h.value), style="bold")
+        text.append(f" ({fmt.signed_change(h.change)})  " if h.previous is not None else "  ",
+                    style="dim")
+    return text
+
+
+def _titled(title: str, body: Text) -> Text:
+    return Text(title + "\n", style="bold").append_text(body)
+
+
+def _kaushik(report: MetricsReport) -> Text:
+    if not report.kaushik:
+        return Text("Owned posts: none published in this period.", style="dim")
+    return text_table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
+                                                           "amplif.", "applause"],
+                      kaushik_rows(report))
+
+
+def _tops(report: MetricsReport) -> Text:
+    return side_by_side([text_table(what.capitalize(), [what[:-1], "n"],
+                                    [[name[:20], str(n)] for name, n in report.top.get(what, [])])
+                         for what in ("sources", "authors", "languages")])
+
+
+def _terms(report: MetricsReport) -> Text:
+    if not report.terms:
+        return Text("Emerging terms: nothing rising against the previous period.", style="dim")
+    return text_table("Emerging terms and authors", ["term", "n", "rise"],
+                  [[t.term, str(t.count), f"{t.score:g}×"] for t in report.terms[:6]])
+
+
+def _team(report: MetricsReport) -> Text:
+    return text_table("Team", ["who", "handled", "median", "90%"], team_rows(report))
