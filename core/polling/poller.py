@@ -10,7 +10,6 @@ long-running poller process all drive this one class.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import random
@@ -23,7 +22,6 @@ from urllib.parse import urlsplit
 
 from core.config import Config
 from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
-from core.net.credentials import CredentialError, resolve_token
 from core.net.fetch import Fetcher
 from core.polling.context import SourceContext
 from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
@@ -172,29 +170,34 @@ class Poller:
         """Poll one source and store its mentions; its outcome joins the next batch written."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
-            result, outcome = await self._fetch_and_parse(source, int(started))
+            context = self._context(source, int(started))
+            result, outcome = await self._fetch_and_parse(context)
             if result is not None:
                 outcome = await self._store(source, result, outcome)
-        outcome.message = redact(outcome.message, source)  # servers echo tokens in errors
+        outcome.message = context.redact(outcome.message)  # servers echo tokens in errors
         outcome.started_at = int(started)
         outcome.duration_ms = int((self.clock() - started) * 1000)
         await self._record(source, outcome, result, errors_before)
         return outcome
 
-    async def _fetch_and_parse(
-        self, source: SourceConfig, now: int
-    ) -> tuple[PollResult | None, PollOutcome]:
-        source_id = self._ids[source.name]
-        state = self._states.pop(source_id, None) or await self.store.source_state(source_id)
-        context = SourceContext(
+    def _context(self, source: SourceConfig, now: int) -> SourceContext:
+        return SourceContext(
             source=source,
-            state=state,
+            state=SourceState(),  # read in _fetch_and_parse, inside the concurrency limits
             now=now,
             fetcher=self.fetcher,
             pool=self.pool,
             spec=functools.partial(_enrich_spec, self.config, source),
             parse_deadline=self.limits.parse_deadline,
         )
+
+    async def _fetch_and_parse(
+        self, context: SourceContext
+    ) -> tuple[PollResult | None, PollOutcome]:
+        source = context.source
+        source_id = self._ids[source.name]
+        state = self._states.pop(source_id, None) or await self.store.source_state(source_id)
+        context.state = state
         try:
             async with asyncio.timeout(self.limits.source_deadline):
                 result = await adapter_for(source.kind).poll(context)
@@ -208,7 +211,7 @@ class Poller:
             message = f"the whole poll took longer than {limit:.0f} s and was stopped"
             return None, PollOutcome(source.name, PollStatus.ERROR, message)
         except Exception as error:  # noqa: BLE001 -- a bug met by one source must not stop the rest
-            return None, _unexpected(source, error)
+            return None, _unexpected(context, error)
         status = PollStatus.NOT_MODIFIED if result.not_modified else PollStatus.OK
         return result, PollOutcome(source.name, status, result.warning or "")
 
@@ -290,29 +293,15 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         return
 
 
-def _unexpected(source: SourceConfig, error: Exception) -> PollOutcome:
+def _unexpected(context: SourceContext, error: Exception) -> PollOutcome:
     """An exception no adapter expected, as that source's error; the traceback goes to the log
     with the source's secrets blanked out (no locals are logged)."""
     trace = "".join(traceback.format_exception(error))
-    log.warning("source %s: unexpected error during its poll\n%s", source.name,
-                redact(trace, source))
+    log.warning("source %s: unexpected error during its poll\n%s", context.source.name,
+                context.redact(trace))
     message = (f"the poll failed unexpectedly ({type(error).__name__}); this is a listenpost bug, "
                "please report it with the log")
-    return PollOutcome(source.name, PollStatus.ERROR, message)
-
-
-def redact(text: str, source: SourceConfig) -> str:
-    """``text`` with the source's token (from the config or its variable) blanked out."""
-    for secret in _secrets(source):
-        text = text.replace(secret, "[redacted]")
-    return text
-
-
-def _secrets(source: SourceConfig) -> list[str]:
-    found = [source.token] if source.token else []
-    with contextlib.suppress(CredentialError):  # a missing variable is reported elsewhere
-        found.append(resolve_token(source) or "")
-    return [s for s in found if len(s) >= 4]  # shorter values are too likely to be words
+    return PollOutcome(context.source.name, PollStatus.ERROR, message)
 
 
 def failed(outcomes: Iterable[PollOutcome]) -> list[PollOutcome]:
