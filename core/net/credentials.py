@@ -93,7 +93,8 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     The places are found in the original text and merged, so two secrets that share a
     beginning (JWTs all start alike) cannot hide each other's remainder."""
     spans = sorted(span for secret in set(secrets) for span in _places(text, secret))
-    pieces, start = [], 0
+    pieces: list[str] = []
+    start = 0
     for at, end in spans:
         if end <= start:
             continue
