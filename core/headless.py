@@ -180,3 +180,16 @@ class Progress:
     def finish(self) -> None:
         self.err.write("\r" + " " * (self.width + 50) + "\r")
         self.err.flush()
+
+
+async def run_check_db(db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:
+    """``--check-db``: read every page of the database (read-only) and say whether it is sound."""
+    async with await Store.open(db_path, readonly=True) as store:
+        problems = await store.quick_check()
+    if not problems:
+        err.write(f"listenpost: {db_path}: quick_check found no problems\n")
+        return ExitCode.OK
+    err.write(f"listenpost: {db_path}: the database is damaged; SQLite's quick_check says:\n")
+    err.writelines(f"  {line}\n" for line in problems)
+    err.write("Restore it from a backup or use another --db.\n")
+    return ExitCode.STORE

@@ -32,6 +32,7 @@ examples:
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
+  listenpost --check-db               check the database file for damage (SQLite quick_check)
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
 
 files (flags win over environment variables, which win over the defaults):
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the config's feed sources as OPML to FILE ('-' for stdout) and exit",
     )
+    parser.add_argument(
+        "--check-db",
+        action="store_true",
+        help="read every page of the database (read-only, SQLite's quick_check) and exit: "
+        "0 when sound, 4 when damaged",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -123,6 +130,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
+    if args.check_db:
+        return check_db(_db_path(args), err)
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -196,6 +205,17 @@ def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
 
     err.write(f"listenpost: polling into {db_path}; Ctrl-C stops\n")
     return asyncio.run(forever())
+
+
+def check_db(db_path: Path, err: TextIO) -> ExitCode:
+    from core.headless import run_check_db
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_check_db(db_path, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
 
 
 def open_app(config: Config, db_path: Path) -> ExitCode:

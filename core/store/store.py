@@ -30,6 +30,7 @@ from core.store.migrate import (
     inspect_file,
     load_migrations,
     pragma_int,
+    refuse_special_file,
     upgrade,
 )
 from core.store.rows import (
@@ -137,6 +138,7 @@ class Store:
         such a file is left exactly as it was."""
         path = Path(path).expanduser()
         migrations = load_migrations()
+        refuse_special_file(path)
         if readonly:
             _require_file(path)
         else:
@@ -431,6 +433,18 @@ class Store:
             async with self._db.execute(f"{SELECT_MENTIONS} WHERE m.id = ?", (mention_id,)) as c:
                 row = await c.fetchone()
         return stored_mention(row) if row is not None else None
+
+    async def quick_check(self, limit: int = 20) -> list[str]:
+        """SQLite's ``PRAGMA quick_check`` (every page and record read, without checking that
+        indexes match their tables): [] for a sound file, else up to ``limit`` problems."""
+        try:
+            async with self._db.execute(f"PRAGMA quick_check({int(limit)})") as cursor:
+                rows = [str(row[0]) for row in await cursor.fetchall()]
+        except sqlite3.DatabaseError as error:  # damage bad enough to stop the check itself
+            if "locked" in str(error) or "busy" in str(error):
+                raise self._translate(error) from None
+            return [str(error)]
+        return [] if rows == ["ok"] else rows
 
     async def count_mentions(self) -> int:
         """How many mentions are stored."""
