@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     CONFIG = 3  # the config file is missing, unreadable or invalid
     STORE = 4  # the database cannot be opened, is locked, or is from a newer listenpost
     OUTPUT = 5  # the export file cannot be written
+    INTERNAL = 70  # a bug in listenpost (sysexits' EX_SOFTWARE); the traceback is on stderr
     INTERRUPTED = 130  # stopped by Ctrl-C; nothing half-written
 
 
@@ -26,6 +27,7 @@ EXIT_CODE_HELP = {
     ExitCode.CONFIG: "config file missing, unreadable or invalid",
     ExitCode.STORE: "database cannot be opened, is locked, or is from a newer listenpost",
     ExitCode.OUTPUT: "export file cannot be written",
+    ExitCode.INTERNAL: "internal error: a bug in listenpost (please report it with stderr)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); nothing half-written",
 }
 

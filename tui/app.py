@@ -226,4 +226,8 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     searches = [(s.name, s.query) for s in config.searches]
     app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches)
     app.run()
-    return ExitCode.STORE if app.return_code else ExitCode.OK
+    if not app.return_code:
+        return ExitCode.OK
+    # The app exits with STORE itself when the database cannot be opened; any other non-zero
+    # code is Textual reporting an unhandled exception, which is a bug, not the database.
+    return ExitCode.STORE if app.return_code == ExitCode.STORE else ExitCode.INTERNAL

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import TextIO
 
@@ -119,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("listenpost: interrupted; nothing half-written\n")
         return int(ExitCode.INTERRUPTED)
+    except Exception:  # noqa: BLE001 -- a bug: say so with its own exit code, not 1 ("a source failed")
+        traceback.print_exc(file=sys.stderr)  # frames only, no locals: no token is printed
+        sys.stderr.write("listenpost: internal error (a bug in listenpost); please report it "
+                         "with the lines above\n")
+        return int(ExitCode.INTERNAL)
 
 
 def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
