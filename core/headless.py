@@ -26,6 +26,7 @@ from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
+from core.signals import STDOUT_CUT
 from core.store import Store
 
 
@@ -81,9 +82,20 @@ async def run_export(
         await store.sync_sources(config.sources)
         report = await build_report(config, store, request.since, outcomes)
         with open_output(request.out) as out:
-            await write_export(store, report, request.fmt, out)
+            await _write_noting_a_cut(store, report, request, out)
     report_failures(outcomes, err)
     return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
+
+
+async def _write_noting_a_cut(store: Store, report: Report, request: ExportRequest,
+                              out: TextIO) -> None:
+    """Write the export; stopped midway on stdout, say so (a file is removed whole instead)."""
+    try:
+        await write_export(store, report, request.fmt, out)
+    except asyncio.CancelledError:
+        if request.out == "-":
+            raise asyncio.CancelledError(STDOUT_CUT) from None
+        raise
 
 
 async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:

@@ -12,8 +12,9 @@ import asyncio
 import sys
 import time
 import traceback
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
@@ -191,7 +192,7 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
         return usage(err, str(error))
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
     try:
-        return asyncio.run(run_export(config, db_path, request, err=err))
+        return run_stoppable(run_export(config, db_path, request, err=err), err)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
@@ -200,7 +201,7 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
 def poll_once(config: Config, db_path: Path, err: TextIO) -> ExitCode:
     from core.headless import run_poll_once
 
-    return asyncio.run(run_poll_once(config, db_path, err=err))
+    return run_stoppable(run_poll_once(config, db_path, err=err), err)
 
 
 def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
@@ -209,8 +210,22 @@ def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
     async def forever() -> ExitCode:
         return await run_poller(config, db_path, asyncio.Event(), err=err)
 
-    err.write(f"listenpost: polling into {db_path}; Ctrl-C stops\n")
-    return asyncio.run(forever())
+    err.write(f"listenpost: polling into {db_path}; Ctrl-C (or SIGTERM, SIGHUP) stops\n")
+    return run_stoppable(forever(), err)
+
+
+def run_stoppable(run: Coroutine[Any, Any, ExitCode], err: TextIO) -> ExitCode:
+    """Run a headless coroutine; Ctrl-C, SIGTERM and SIGHUP end it cleanly with one line on
+    stderr and the exit code 128 + the signal's number."""
+    from core.signals import Stopped, until_signalled
+
+    try:
+        return asyncio.run(until_signalled(run))
+    except Stopped as stopped:
+        left = ("the export written to stdout is incomplete" if stopped.partial_stdout
+                else "nothing half-written")
+        err.write(f"listenpost: stopped by {stopped.signal_name}; {left}\n")
+        return ExitCode(128 + stopped.signum)
 
 
 def check_db(db_path: Path, err: TextIO) -> ExitCode:

@@ -108,10 +108,13 @@ class Poller:
         tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
         try:
             outcomes = list(await asyncio.gather(*tasks))
+        except asyncio.CancelledError:
+            # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
+            # schedules, in one short transaction; the unfinished ones are polled next time.
+            await self._flush()
+            raise
         except BaseException:
-            # Cancelled (Ctrl-C): outcomes not yet written are dropped whole; their sources are
-            # polled again next time and their stored mentions recognised as duplicates.
-            self._pending.clear()
+            self._pending.clear()  # the store failed: nothing more is written
             raise
         finally:
             self._states = {}  # a later poll_source reads its state fresh
