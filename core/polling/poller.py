@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from core.config import Config
 from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
 from core.net.fetch import Fetcher
+from core.polling.claims import RoundClaims
 from core.polling.context import SourceContext
 from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
 from core.polling.workers import WorkerPool
@@ -92,6 +93,7 @@ class Poller:
         self._ids: dict[str, int] = {}
         self._states: dict[int, SourceState] = {}  # read once per round, used once per source
         self._pending: list[PollRecord] = []
+        self._claims = RoundClaims(self.store, {}, due_only=True, clock=clock, chunk=1)
         self._pending_since = 0.0
 
     async def poll_once(
@@ -105,30 +107,38 @@ class Poller:
         chosen = [
             s for s in self.config.sources if not due_only or is_due(rows[s.name].next_poll_at, now)
         ]
+        unthrottled = [s for s in chosen if not _throttled(rows[s.name], now)]
+        self._claims = RoundClaims(
+            self.store, {self._ids[s.name]: rows[s.name].last_polled_at for s in unthrottled},
+            due_only=due_only, clock=self.clock, chunk=self.limits.concurrency,
+        )
         tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
         try:
-            outcomes = list(await asyncio.gather(*tasks))
+            outcomes = [o for o in await asyncio.gather(*tasks) if o is not None]
         except asyncio.CancelledError:
             # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
-            # schedules, in one short transaction; the unfinished ones are polled next time.
+            # schedules, in one short transaction; the unfinished ones are polled next time,
+            # by whichever process claims them first.
             await self._flush()
+            await self.store.release_claims()
             raise
         except BaseException:
             self._pending.clear()  # the store failed: nothing more is written
             raise
         finally:
-            self._states = {}  # a later poll_source reads its state fresh
+            self._states = {}
         await self._flush()
+        await self._claims.release_unpolled()
         return outcomes
 
     async def _poll_unless_throttled(
         self, source: SourceConfig, row: SourceRow, now: int, on_outcome: OutcomeHook | None
-    ) -> PollOutcome:
-        """Poll, unless the server asked us to wait (Retry-After) and that time has not come."""
-        until = row.throttled_until
-        if until is None or until <= now:
-            return await self._poll_and_report(source, row.error_count, on_outcome)
-        wait = until - now
+    ) -> PollOutcome | None:
+        """Poll, unless the server asked us to wait (Retry-After) and that time has not come;
+        None when another process has the source (see ``RoundClaims``)."""
+        if not _throttled(row, now):
+            return await self._poll_and_report(source, row, on_outcome)
+        wait = (row.throttled_until or now) - now
         outcome = PollOutcome(
             source.name,
             PollStatus.THROTTLED,
@@ -156,23 +166,21 @@ class Poller:
         return float(min(max(min(pending) - self.clock(), 1.0), 60.0))
 
     async def _poll_and_report(
-        self, source: SourceConfig, errors_before: int, on_outcome: OutcomeHook | None
-    ) -> PollOutcome:
-        outcome = await self._poll_buffered(source, errors_before)
-        if on_outcome is not None:
+        self, source: SourceConfig, row: SourceRow, on_outcome: OutcomeHook | None
+    ) -> PollOutcome | None:
+        outcome = await self._poll_buffered(source, row)
+        if outcome is not None and on_outcome is not None:
             on_outcome(outcome)
         return outcome
 
-    async def poll_source(self, source: SourceConfig, *, errors_before: int = 0) -> PollOutcome:
-        """Poll one source, store what it yields and its outcome; never raises for its failure."""
-        outcome = await self._poll_buffered(source, errors_before)
-        await self._flush()
-        return outcome
-
-    async def _poll_buffered(self, source: SourceConfig, errors_before: int) -> PollOutcome:
-        """Poll one source and store its mentions; its outcome joins the next batch written."""
+    async def _poll_buffered(self, source: SourceConfig, row: SourceRow) -> PollOutcome | None:
+        """Claim one source, poll it and store its mentions; its outcome joins the next batch
+        written (which releases the claim). None when the claim was refused."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
+            # Claimed only now, inside the limits, so the claim's time is spent polling.
+            if not await self._claims.take(self._ids[source.name]):
+                return None
             context = self._context(source, int(started))
             result, outcome = await self._fetch_and_parse(context)
             if result is not None:
@@ -180,7 +188,7 @@ class Poller:
         outcome.message = context.redact(outcome.message)  # servers echo tokens in errors
         outcome.started_at = int(started)
         outcome.duration_ms = int((self.clock() - started) * 1000)
-        await self._record(source, outcome, result, errors_before)
+        await self._record(source, outcome, result, row.error_count)
         return outcome
 
     def _context(self, source: SourceConfig, now: int) -> SourceContext:
@@ -278,6 +286,11 @@ class Poller:
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(self.limits.per_host)
         return self._hosts[host]
+
+
+def _throttled(row: SourceRow, now: int) -> bool:
+    """The server asked us to wait (Retry-After) and that time has not come."""
+    return row.throttled_until is not None and row.throttled_until > now
 
 
 def _enrich_spec(config: Config, source: SourceConfig) -> EnrichSpec:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,11 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # Rows an export reads per fetch: big enough that the hop to the database thread is noise,
 # small enough that a page of long posts is a few MB at most.
 EXPORT_PAGE = 1000
+# How long a claim on a source lasts. Claims are taken a few sources ahead of polling them (see
+# core.polling.poller), so a claim covers waiting for a slot and then a whole poll: two polls
+# of 120 s at most, the 2 s an outcome may wait in a batch, and room for slow commits. A live
+# holder releases it sooner; one that was killed keeps that source waiting this long at most.
+CLAIM_TTL = 300
 _RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
 
 _OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
@@ -86,9 +93,24 @@ UPDATE sources SET
     last_polled_at = ?, last_status = ?, last_message = ?,
     last_ok_at = CASE WHEN ? THEN ? ELSE last_ok_at END,
     error_count = CASE WHEN ? THEN error_count + 1 WHEN ? THEN 0 ELSE error_count END,
-    throttled_until = ?, next_poll_at = ?
+    throttled_until = ?, next_poll_at = ?,
+    claimed_until = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_until END,
+    claimed_by = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_by END
 WHERE id = ?
 """
+# A claim succeeds when nobody else holds a live one, nobody has polled the source since the
+# claimer looked (its last_polled_at is as the claimer saw it), and, for a due-only round, it is
+# due. ``wanted`` is filled in with one (id, last_polled_at seen) row per source asked for.
+_CLAIM = """
+WITH wanted(id, seen) AS (VALUES {rows})
+UPDATE sources SET claimed_by = :me, claimed_until = :now + :ttl
+WHERE id IN (SELECT w.id FROM wanted AS w WHERE w.id = sources.id
+             AND sources.last_polled_at IS w.seen)
+  AND (claimed_by IS NULL OR claimed_by = :me OR claimed_until <= :now)
+  AND (NOT :due_only OR next_poll_at IS NULL OR next_poll_at <= :now)
+RETURNING id
+"""
+_RELEASE = "UPDATE sources SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"
 _RECORD_STATE = (
     "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, cursor = ? WHERE id = ?"
 )
@@ -125,6 +147,9 @@ class Store:
         self._db = db
         self._write = asyncio.Lock()  # one transaction at a time on this connection
         self._closed = False
+        # Who holds this store's claims on sources: unique per open store, and saying where
+        # it runs, for whoever reads the column.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # --- opening and closing ----------------------------------------------------------------
 
@@ -330,7 +355,8 @@ class Store:
     async def _record_outcome(
         self, db: aiosqlite.Connection, records: Sequence[PollRecord], messages: Sequence[str]
     ) -> None:
-        params = [_outcome_params(r, m) for r, m in zip(records, messages, strict=True)]
+        params = [_outcome_params(r, m, self.holder)
+                  for r, m in zip(records, messages, strict=True)]
         async with db.executemany(_RECORD_OUTCOME, params) as cursor:
             updated = cursor.rowcount
         if updated != len(records):
@@ -355,6 +381,33 @@ class Store:
         sources = {r.source_id for r in records}
         async with db.executemany(_PRUNE_POLLS, [(s, POLL_HISTORY) for s in sources]):
             pass
+
+    async def claim_sources(
+        self, seen: Mapping[int, int | None], *, now: int, due_only: bool
+    ) -> set[int]:
+        """Claim sources for one poll each, in one short transaction; the ids this store may
+        fetch now. ``seen`` maps each source id to its ``last_polled_at`` as the caller read it.
+        A source is refused when another process holds a live claim on it, has polled it since
+        (its ``last_polled_at`` moved), or, ``due_only``, when it is not due. Recording a poll's
+        outcome releases its claim; a holder that dies loses it after ``CLAIM_TTL``."""
+        if not seen:
+            return set()
+        rows = ", ".join(f"(:id{n}, :seen{n})" for n in range(len(seen)))
+        params: dict[str, object] = {"me": self.holder, "now": now, "ttl": CLAIM_TTL,
+                                     "due_only": due_only}
+        for n, (source_id, polled_at) in enumerate(seen.items()):
+            params[f"id{n}"], params[f"seen{n}"] = source_id, polled_at
+        with self._errors():
+            async with self.transaction() as db, db.execute(
+                _CLAIM.format(rows=rows), params
+            ) as cursor:
+                return {int(row[0]) for row in await cursor.fetchall()}
+
+    async def release_claims(self) -> None:
+        """Give up every claim this store still holds (a round stopped before polling them)."""
+        with self._errors():
+            async with self.transaction() as db, db.execute(_RELEASE, (self.holder,)):
+                pass
 
     async def sources(self, *, include_removed: bool = False) -> list[SourceRow]:
         """The sources with their health, in the order they were first configured."""
@@ -521,11 +574,11 @@ def _state_rows(records: Sequence[PollRecord]) -> list[tuple[object, ...]]:
     ]
 
 
-def _outcome_params(record: PollRecord, message: str) -> tuple[object, ...]:
+def _outcome_params(record: PollRecord, message: str, holder: str) -> tuple[object, ...]:
     outcome = record.outcome
     ok, at = outcome.status in _OK, outcome.started_at
     return (at, outcome.status.value, message, ok, at, outcome.status in FAILED_STATUSES, ok,
-            _throttled_until(outcome), record.next_poll_at, record.source_id)
+            _throttled_until(outcome), record.next_poll_at, holder, holder, record.source_id)
 
 
 def _poll_row(record: PollRecord, message: str) -> tuple[object, ...]:
