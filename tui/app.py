@@ -25,7 +25,7 @@ from textual.binding import BindingType
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
-from core.store import Store, StoreError
+from core.store import LockPatience, Store, StoreError
 from tui.commands import InboxCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, MentionsArrived, PollFailed, PollFinished
@@ -40,6 +40,10 @@ PollRunner = Callable[[], Awaitable[Sequence[PollOutcome]]]
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
+# The inbox's writes try for the lock this long at a time, then pause and try again (waiting as
+# long as it takes): short, so the screen's reads on the same connection are never held up.
+INBOX_BUSY_MS = 250
+WAITING = "waiting for the database (held by another process)"
 
 
 class ListenpostApp(App[None]):
@@ -76,7 +80,8 @@ class ListenpostApp(App[None]):
     async def on_mount(self) -> None:
         """Open the store, apply the keymap, show the inbox, start the timers."""
         try:
-            self.store = await Store.open(self.store_path)
+            self.store = await Store.open(self.store_path, busy_timeout_ms=INBOX_BUSY_MS,
+                                          patience=self._lock_patience())
         except StoreError as error:
             self.exit(return_code=int(ExitCode.STORE), message=str(error))
             return
@@ -91,6 +96,22 @@ class ListenpostApp(App[None]):
         if self.poll_runner is not None:
             self.set_interval(self._poll_interval, self.action_poll_now)
             self.action_poll_now()
+
+    def _lock_patience(self) -> LockPatience:
+        """Another process holding the write lock (a big undo, a backup) is waited out: the
+        action completes once it is free, and the status line says why it takes a while."""
+        before: list[str] = []
+
+        def waiting(seconds: float) -> None:
+            if self.inbox_screen is not None and not before:
+                before.append(self.inbox_screen.poll_state)
+                self._set_poll_state(WAITING)
+
+        def free() -> None:
+            if before:
+                self._set_poll_state(before.pop())
+
+        return LockPatience(limit=None, on_wait=waiting, on_free=free)
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -211,7 +232,8 @@ class ConfigPoller:
         if self._poller is None:
             from core.headless import open_poller
 
-            store = await self._stack.enter_async_context(await Store.open(self._db_path))
+            store = await self._stack.enter_async_context(
+                await Store.open(self._db_path, patience=LockPatience()))  # waits out locks
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
         return await self._poller.poll_once(due_only=True)
 

@@ -15,9 +15,9 @@ import logging
 import random
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from core.config import Config
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from core.analysis.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A whole poll of one source (every page, every parse) must end within this, so a source
 # whose server drips bytes or pages forever cannot hold a poll cycle open.
@@ -112,9 +113,11 @@ class Poller:
             self.store, {self._ids[s.name]: rows[s.name].last_polled_at for s in unthrottled},
             due_only=due_only, clock=self.clock, chunk=self.limits.concurrency,
         )
-        tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
+        tasks = [asyncio.ensure_future(self._poll_unless_throttled(s, rows[s.name], now,
+                                                                   on_outcome))
+                 for s in chosen]
         try:
-            outcomes = [o for o in await asyncio.gather(*tasks) if o is not None]
+            outcomes = [o for o in await _all_or_none(tasks) if o is not None]
         except asyncio.CancelledError:
             # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
             # schedules, in one short transaction; the unfinished ones are polled next time,
@@ -286,6 +289,18 @@ class Poller:
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(self.limits.per_host)
         return self._hosts[host]
+
+
+async def _all_or_none(tasks: Sequence[asyncio.Future[T]]) -> list[T]:
+    """Every task's result; when one fails (the store gave up), the others are cancelled and
+    awaited first, so none goes on polling into a closed worker pool and blames its source."""
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _throttled(row: SourceRow, now: int) -> bool:

@@ -22,6 +22,10 @@ class StoreError(Exception):
         super().__init__(self.message)
 
 
+class OutdatedSchema(StoreError):
+    """The database is at an older schema and was opened read-only, so it cannot be upgraded."""
+
+
 def locked(path: Path | str, waited_ms: int) -> StoreError:
     """The error for a write lock that another connection held past our busy timeout."""
     return StoreError(

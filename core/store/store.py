@@ -2,7 +2,9 @@
 
 One ``Store`` holds one aiosqlite connection. The file is in WAL mode so a poller process and
 several TUI processes can use it at once: readers never block, and writers take turns through
-short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout. Opening
+short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout (and,
+given ``LockPatience``, keep waiting past it, saying so). Opening an up-to-date file takes no
+write lock. Opening
 refuses, without writing a byte, anything that is not a listenpost database of a schema this
 version knows; a file that is ours but older is migrated forward one version at a time.
 """
@@ -15,7 +17,7 @@ import secrets
 import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,7 @@ import aiosqlite
 from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, SourceConfig
 from core.sources.base import SourceState
 from core.store import ingest as ingest_module
-from core.store.errors import StoreError, locked, translate
+from core.store.errors import OutdatedSchema, StoreError, locked, translate
 from core.store.migrate import (
     check_identity,
     inspect_file,
@@ -75,6 +77,21 @@ EXPORT_PAGE = 1000
 # holder releases it sooner; one that was killed keeps that source waiting this long at most.
 CLAIM_TTL = 300
 _RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
+# A patient writer's pause doubles up to this between attempts (each attempt itself waits the
+# busy timeout inside SQLite), so a long lock costs a handful of tries a minute, not a spin.
+_MAX_RETRY_PAUSE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class LockPatience:
+    """How a store's writes wait out a write lock that another process holds past the busy
+    timeout (a colleague's big undo, a backup, a migration): ``limit`` seconds in all (None:
+    until it is free), calling ``on_wait(seconds waited so far)`` after each failed attempt so
+    the waiting can be shown."""
+
+    limit: float | None = None
+    on_wait: Callable[[float], None] | None = None
+    on_free: Callable[[], None] | None = None  # the lock was had after waiting
 
 _OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
 
@@ -139,11 +156,13 @@ class Store:
     """The listenpost database: ``await Store.open(path)``, then close it or use ``async with``."""
 
     def __init__(
-        self, path: Path, db: aiosqlite.Connection, *, readonly: bool, busy_timeout_ms: int
+        self, path: Path, db: aiosqlite.Connection, *, readonly: bool, busy_timeout_ms: int,
+        patience: LockPatience | None = None,
     ) -> None:
         self.path = path
         self.readonly = readonly
         self.busy_timeout_ms = busy_timeout_ms
+        self.patience = patience
         self._db = db
         self._write = asyncio.Lock()  # one transaction at a time on this connection
         self._closed = False
@@ -155,10 +174,13 @@ class Store:
 
     @classmethod
     async def open(
-        cls, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+        cls, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        patience: LockPatience | None = None,
     ) -> Store:
         """Open (creating it, and its directory, unless ``readonly``) and migrate the database.
 
+        Without ``patience`` a write gives up when another process holds the write lock past
+        ``busy_timeout_ms``; with it, writes keep waiting as it says (see ``LockPatience``).
         Raises ``StoreError`` for a file that is not ours, damaged, newer, unwritable or locked;
         such a file is left exactly as it was."""
         path = Path(path).expanduser()
@@ -170,31 +192,34 @@ class Store:
             _prepare_location(path)
         inspect_file(path, len(migrations))
         store = cls(path, await _connect(path, readonly, busy_timeout_ms), readonly=readonly,
-                    busy_timeout_ms=busy_timeout_ms)
+                    busy_timeout_ms=busy_timeout_ms, patience=patience)
         try:
             with store._errors():
-                await store._check(len(migrations))
+                version = await store._check(len(migrations))
                 if not readonly:
                     await store._configure()
+                if not readonly and version < len(migrations):  # else no write lock at all
                     await upgrade(path, store.transaction, migrations)
         except BaseException:
             await store.close()
             raise
         return store
 
-    async def _check(self, known: int) -> None:
-        """Refuse foreign or newer databases using SQLite's own view (the WAL may be newer)."""
+    async def _check(self, known: int) -> int:
+        """Refuse foreign or newer databases using SQLite's own view (the WAL may be newer);
+        the schema version it is at."""
         application_id = await pragma_int(self._db, "application_id")
         version = await pragma_int(self._db, "user_version")
         async with self._db.execute("SELECT count(*) FROM sqlite_master") as cursor:
             row = await cursor.fetchone()
         check_identity(self.path, application_id, version, known, has_tables=bool(row and row[0]))
         if self.readonly and version < known:
-            raise StoreError(
+            raise OutdatedSchema(
                 self.path,
                 f"this database is at schema {version} and needs upgrading to {known}; open it "
                 "once without read-only so listenpost can upgrade it.",
             )
+        return version
 
     async def _configure(self) -> None:
         # WAL: readers never block the writer or each other. synchronous=NORMAL: in WAL mode
@@ -256,17 +281,34 @@ class Store:
         if self._db.in_transaction:
             await self._db.rollback()  # left open by a rollback that was itself interrupted
         started = time.monotonic()
+        pause = _RETRY_PAUSE
         while True:
             try:
                 async with self._db.execute("BEGIN IMMEDIATE"):
-                    return
+                    pass
             except sqlite3.OperationalError as error:
                 waited = time.monotonic() - started
                 if not _is_busy(error):
                     raise self._translate(error) from None
-                if waited * 1000 >= self.busy_timeout_ms:
+                if waited * 1000 >= self.busy_timeout_ms and not self._keep_waiting(waited):
                     raise locked(self.path, int(waited * 1000)) from None
-                await asyncio.sleep(_RETRY_PAUSE)
+                await asyncio.sleep(pause)  # the event loop (and the inbox) runs meanwhile
+                pause = min(pause * 2, _MAX_RETRY_PAUSE)
+            else:
+                if pause > _RETRY_PAUSE and self.patience and self.patience.on_free:
+                    self.patience.on_free()
+                return
+
+    def _keep_waiting(self, waited: float) -> bool:
+        """Past the busy timeout: tell whoever listens, and say whether to try again."""
+        patience = self.patience
+        if patience is None:
+            return False
+        if patience.limit is not None and waited >= patience.limit:
+            return False
+        if patience.on_wait is not None:
+            patience.on_wait(waited)
+        return True
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

@@ -1,11 +1,10 @@
 """Item 8: database files that are not what they should be, through the real command line.
 
-A file that is not SQLite, a truncated database, one from a newer listenpost, one on a
-read-only path and one another process holds locked for 30 s: ``listenpost --export`` must
-exit 4 (``ExitCode.STORE``) with a message naming the file and the problem, write no export,
-take bounded time (the lock: the 5 s busy timeout, not the 30 s the holder keeps it) and leave
-the file's bytes exactly as they were. The store's own unit tests of each case:
-tests/test_store.py and tests/test_store_locking.py.
+A file that is not SQLite, a truncated database, one from a newer listenpost and one on a
+read-only path: ``listenpost --export`` must exit 4 (``ExitCode.STORE``) with a message naming
+the file and the problem, write no export, take bounded time and leave the file's bytes exactly
+as they were. A lock another process holds past the busy timeout is waited out instead. The
+store's own unit tests of each case: tests/test_store.py and tests/test_store_locking.py.
 """
 
 from __future__ import annotations
@@ -122,24 +121,22 @@ def test_a_database_on_a_read_only_path(read_only_dir: Path, tmp_path: Path) -> 
     assert sha256(db) == before
 
 
-def test_a_database_locked_for_30_seconds(tmp_path: Path) -> None:
-    """It should give up after the busy timeout with exit 4 and 'locked', not wait 30 s."""
+def test_a_database_locked_past_the_busy_timeout_is_waited_out(tmp_path: Path) -> None:
+    """It should say it is waiting for a lock held past the busy timeout, then write the
+    export once the lock is free (issue 11: a long lock is never fatal)."""
     db = asyncio.run(real_database(tmp_path / "lp.db"))
-    before = sha256(db)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), "30"],
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), "8"],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         run, out = export_into(db, tmp_path)
-        still_holding = holder.poll() is None
     finally:
         holder.kill()
         holder.wait()
-    report("store: locked for 30 s", run.seconds, run.peak_mib)
-    assert still_holding  # the lock was really held for the whole run
-    assert_refused(run, out, db, ("locked",))
-    assert run.seconds < 20  # the 5 s busy timeout and start-up, not the holder's 30 s
-    assert sha256(db) == before
+    report("store: locked for 8 s", run.seconds, run.peak_mib)
+    assert "waiting for the database (held by another process)" in run.stderr
+    assert run.returncode == 1, run.stderr  # its one source is unreachable; nothing else failed
+    assert "locked" not in run.stderr and out.exists()
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == 3
 
