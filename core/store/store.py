@@ -3,10 +3,10 @@
 One ``Store`` holds one aiosqlite connection. The file is in WAL mode so a poller process and
 several TUI processes can use it at once: readers never block, and writers take turns through
 short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout (and,
-given ``LockPatience``, keep waiting past it, saying so). Opening an up-to-date file takes no
-write lock. Opening
-refuses, without writing a byte, anything that is not a listenpost database of a schema this
-version knows; a file that is ours but older is migrated forward one version at a time.
+given ``LockPatience``, keep waiting past it, saying so). Opening refuses, without writing a
+byte, anything that is not a listenpost database of a schema this version knows; a file that is
+ours but older is migrated forward one version at a time, and one that is current is opened
+without taking the write lock at all.
 """
 
 from __future__ import annotations
