@@ -14,6 +14,7 @@ Nothing here imports Textual; time is always passed in (``now``) so tests fix th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -44,10 +45,14 @@ SEARCH_COUNT_CAP = 1000  # counting every hit of a broad search costs more than 
 SILENT_AFTER = 86400  # a source with no successful poll for a day needs a person to look
 HISTORY_LIMIT = 50  # the detail pane shows the latest actions; older ones stay in the table
 # Actions an undo reverses per transaction. A row costs about 0.15 ms (the inbox_counts
-# triggers) and a commit some 30 ms, so 2,000 hold the write lock for about a third of a
-# second: another process's write (a poller storing a poll, a colleague's key press) waits that
-# long at most, not for the whole undo, while commits stay a small part of the undo's cost.
-UNDO_CHUNK = 2000
+# triggers) and a commit some 30 ms, so 3,000 hold the write lock for about half a second:
+# another process's write (a poller storing a poll, a colleague's key press) waits that long at
+# most, not for the whole undo, while commits stay a small part of the undo's cost.
+UNDO_CHUNK = 3000
+# Between chunks the undo lets go of the lock this long. SQLite gives the lock to no one in
+# particular: a writer waiting in its busy handler retries every 100 ms at most, so without
+# the pause the undo's next BEGIN would win every time and the waiter would wait it all out.
+UNDO_PAUSE = 0.1
 ROW_WIDTH = 16  # columns in _ROW_COLUMNS
 
 _ROW_COLUMNS = (
@@ -347,6 +352,7 @@ class Inbox:
             chunk = _UndoChunk(int(batch), action, actor, now, undo_batch)
             changed = await chunk.reverse_next(db)
         while chunk.more:
+            await asyncio.sleep(UNDO_PAUSE)
             async with self._transaction() as db:
                 changed += await chunk.reverse_next(db)
         return ActionResult(action, int(batch), changed)
