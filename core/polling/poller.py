@@ -3,8 +3,10 @@
 ``Poller.poll_once`` polls every (or every due) source concurrently under an overall and a
 per-host limit, and returns one ``PollOutcome`` per source; ``Poller.run`` repeats that until
 stopped. A source's failure is a value: it is stored (``sources.last_status``, ``polls``) and
-shapes that source's backoff, and nothing else notices. The headless export, the TUI and a
-long-running poller process all drive this one class.
+shapes that source's backoff, and nothing else notices. Each source is claimed in the database
+just before it is fetched (``RoundClaims``), so several processes polling one database never
+fetch a source at once. The headless export, the TUI and a long-running poller process all
+drive this one class.
 """
 
 from __future__ import annotations
