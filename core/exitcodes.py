@@ -17,7 +17,10 @@ class ExitCode(IntEnum):
     STORE = 4  # the database cannot be opened, is locked, or is from a newer listenpost
     OUTPUT = 5  # the export file cannot be written
     ALERTS = 6  # the report was written and lists alerts (a spike, a failing or silent source)
+    INTERNAL = 70  # a bug in listenpost (sysexits' EX_SOFTWARE); the traceback is on stderr
+    HANGUP = 129  # stopped by SIGHUP (the terminal or SSH session closed), as by Ctrl-C
     INTERRUPTED = 130  # stopped by Ctrl-C; nothing half-written
+    TERMINATED = 143  # stopped by SIGTERM (kill, timeout, systemd), as by Ctrl-C
 
 
 EXIT_CODE_HELP = {
@@ -28,7 +31,11 @@ EXIT_CODE_HELP = {
     ExitCode.STORE: "database cannot be opened, is locked, or is from a newer listenpost",
     ExitCode.OUTPUT: "export file cannot be written",
     ExitCode.ALERTS: "report written, and it lists alerts (spikes, failing or silent sources)",
-    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); nothing half-written",
+    ExitCode.INTERNAL: "internal error: a bug in listenpost (please report it with stderr)",
+    ExitCode.HANGUP: "stopped by SIGHUP; handled as Ctrl-C",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); finished polls are kept and no partial file is "
+    "left (an export to stdout may be cut short: stderr says so)",
+    ExitCode.TERMINATED: "stopped by SIGTERM; handled as Ctrl-C",
 }
 
 

@@ -30,7 +30,9 @@ from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
-from core.store import Store
+from core.signals import STDOUT_CUT
+from core.store import LockPatience, Store
+from core.store.errors import OutdatedSchema
 
 # Formats drawn from the metrics alone: streaming every stored mention past them would only cost.
 WITHOUT_ROWS = ("html", METRICS)
@@ -75,15 +77,49 @@ async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIt
         await fetcher.aclose()
 
 
+# How long a headless run waits for a write lock another process holds (a colleague's undo of
+# a hundred thousand mentions, a backup, a migration) before giving up with exit 4: long enough
+# for any of those, short enough that a cron job stuck behind a hung process ends the same day.
+LOCK_PATIENCE = 600.0
+# Seconds between "waiting for the database" lines on stderr.
+WAIT_REPORT_EVERY = 10.0
+
+
+def lock_patience(err: TextIO) -> LockPatience:
+    """Wait out another process's write lock for ``LOCK_PATIENCE``, saying so on stderr."""
+    said = [0.0]
+
+    def on_wait(waited: float) -> None:
+        if said[0] == 0.0 or waited - said[0] >= WAIT_REPORT_EVERY:
+            said[0] = waited
+            err.write(f"listenpost: waiting for the database (held by another process) for "
+                      f"{waited:.0f} s; giving up after {LOCK_PATIENCE:.0f} s\n")
+            err.flush()
+
+    return LockPatience(limit=LOCK_PATIENCE, on_wait=on_wait)
+
+
+async def open_store(db_path: Path, err: TextIO, *, write: bool = True) -> Store:
+    """The store for a headless run. ``write=False`` opens it read-only when it exists and is
+    current: an export of what is stored then never takes, or waits for, the write lock."""
+    if not write and db_path.is_file():
+        try:
+            return await Store.open(db_path, readonly=True)
+        except OutdatedSchema:
+            pass  # upgraded once, read-write, below
+    return await Store.open(db_path, patience=lock_patience(err))
+
+
 async def run_export(
     config: Config, db_path: Path, request: ExportRequest, *, err: TextIO = sys.stderr
 ) -> ExitCode:
     """Poll every source once (unless told not to), then write the export."""
-    async with await Store.open(db_path) as store:
+    async with await open_store(db_path, err, write=request.poll) as store:
         outcomes: list[PollOutcome] = []
         if request.poll and config.sources:
             outcomes = await poll_with_progress(config, store, err)
-        await store.sync_sources(config.sources)
+        if not store.readonly:
+            await store.sync_sources(config.sources)
         report = await build_report(config, store, request.since, outcomes)
         if request.wants_metrics:
             report.metrics = await report_metrics(config, store, request, report.generated_at)
@@ -92,7 +128,7 @@ async def run_export(
             if fmt in WITHOUT_ROWS:
                 out.write(render(report, fmt))
             else:
-                await write_export(store, report, fmt, out)
+                await _write_noting_a_cut(store, report, fmt, request.out, out)
     report_failures(outcomes, err)
     code = exit_code(outcomes, request.expected_failures)
     if code is not ExitCode.OK:
@@ -134,6 +170,19 @@ async def run_replies_report(
     return ExitCode.OK
 
 
+async def _write_noting_a_cut(store: Store, report: Report, fmt: str, target: str,
+                              out: TextIO) -> None:
+    """Write the export; stopped midway on stdout, say so (a file is removed whole instead)."""
+    try:
+        await write_export(store, report, fmt, out)
+    except asyncio.CancelledError:
+        if target == "-":
+            raise asyncio.CancelledError(STDOUT_CUT) from None
+        raise
+
+
+
+
 def exit_code(outcomes: list[PollOutcome], expected_failures: frozenset[str]) -> ExitCode:
     """1 when a source failed that was not expected to (the demo's broken one is), else 0."""
     unexpected = [o for o in failed(outcomes) if o.source not in expected_failures]
@@ -143,7 +192,7 @@ def exit_code(outcomes: list[PollOutcome], expected_failures: frozenset[str]) ->
 async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr,
                         expected_failures: frozenset[str] = frozenset()) -> ExitCode:
     """Poll every source once into the database and write nothing else (cron, between TUIs)."""
-    async with await Store.open(db_path) as store:
+    async with await open_store(db_path, err) as store:
         outcomes = await poll_with_progress(config, store, err) if config.sources else []
     report_failures(outcomes, err)
     new = sum(o.new for o in outcomes)
@@ -207,7 +256,7 @@ async def run_poller(
     config: Config, db_path: Path, stop: asyncio.Event, *, err: TextIO = sys.stderr
 ) -> ExitCode:
     """Poll every source on its own schedule until ``stop`` is set (the server mode)."""
-    async with await Store.open(db_path) as store, open_poller(config, store) as poller:
+    async with await open_store(db_path, err) as store, open_poller(config, store) as poller:
         await poller.run(stop, on_outcome=lambda o: log_outcome(o, err))
     return ExitCode.OK
 
@@ -236,3 +285,16 @@ class Progress:
     def finish(self) -> None:
         self.err.write("\r" + " " * (self.width + 50) + "\r")
         self.err.flush()
+
+
+async def run_check_db(db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:
+    """``--check-db``: read every page of the database (read-only) and say whether it is sound."""
+    async with await Store.open(db_path, readonly=True) as store:
+        problems = await store.quick_check()
+    if not problems:
+        err.write(f"listenpost: {db_path}: quick_check found no problems\n")
+        return ExitCode.OK
+    err.write(f"listenpost: {db_path}: the database is damaged; SQLite's quick_check says:\n")
+    err.writelines(f"  {line}\n" for line in problems)
+    err.write("Restore it from a backup or use another --db.\n")
+    return ExitCode.STORE

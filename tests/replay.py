@@ -117,6 +117,7 @@ class ReplayContext:
     env: dict[str, str] = field(default_factory=dict)
     sent: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     enrich: bool = False  # run the real worker-side pipeline (parse, then enrich) in-process
+    kept: list[str] = field(default_factory=list)  # session tokens the adapter asked to redact
 
     async def fetch(self, url: str, *, headers: Mapping[str, str] | None = None,
                     conditional: bool = False, accept: tuple[int, ...] = (200,)) -> Response:
@@ -151,5 +152,8 @@ class ReplayContext:
     def secret(self) -> str | None:
         name = self.source.token_env
         return self.env.get(name) if name else None
+
+    def keep_secret(self, value: str) -> None:
+        self.kept.append(value)
 
 

@@ -83,3 +83,25 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
     empty.chmod(0o600)
     with pytest.raises(CredentialError, match="is empty"):
         read_token_file(empty)
+
+
+def test_redact_blanks_a_cut_token_and_tokens_that_share_a_beginning() -> None:
+    """It should blank a token's 8+ character beginning left by a cut, and two JWTs that start
+    alike both in full (neither hides the rest of the other)."""
+    from core.net.credentials import redact
+
+    access = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY2Nlc3MifQ.c2lnLWFjY2Vzcw"
+    refresh = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWZyZXNoIn0.c2lnLXJlZnJlc2g"
+    text = f"bad: {refresh} and, cut, {access[:12]}"
+    assert redact(text, [access, refresh]) == "bad: [redacted] and, cut, [redacted]"
+    assert redact(f"tail {access[:7]}", [access]) == f"tail {access[:7]}"  # too short to tell
+
+
+def test_a_pasted_token_is_not_a_plausible_variable_name() -> None:
+    """It should tell variable names from tokens pasted in their place."""
+    from core.net.credentials import plausible_env_name
+
+    assert plausible_env_name("MASTODON_TOKEN") and plausible_env_name("bsky_app_password")
+    for pasted in ("ghp_16C7e42F292c6912E7710c838347Ae178B4a", "glpat-abc", "Zq8Lr2Vx6Nc4Hb1Jd9Kf3",
+                   "x" * 65, "has space"):
+        assert not plausible_env_name(pasted), pasted

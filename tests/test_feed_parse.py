@@ -300,6 +300,9 @@ class LoopbackPollContext:
     def secret(self) -> str | None:
         return None
 
+    def keep_secret(self, value: str) -> None:
+        raise AssertionError("the feed adapter has no session to keep secret")
+
 
 def _etag_route(body: bytes, etag: str | None) -> Callable[[Request], Reply]:
     def reply(request: Request) -> Reply:

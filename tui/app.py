@@ -29,7 +29,7 @@ from core.config import Config, UiConfig
 from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
-from core.store import Store, StoreError
+from core.store import LockPatience, Store, StoreError
 from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, MentionsRequested, PollFailed, PollFinished
@@ -50,6 +50,10 @@ SourcePoller = Callable[[str], Awaitable[PollOutcome]]  # polls the source with 
 POLL_INTERVAL = 60.0  # seconds between poll rounds; the poller itself skips sources not yet due
 WATCH_INTERVAL = 1.0  # data_version check: other processes' writes show within a second or two
 REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02" labels ageing
+# The inbox's writes try for the lock this long at a time, then pause and try again (waiting as
+# long as it takes): short, so the screen's reads on the same connection are never held up.
+INBOX_BUSY_MS = 250
+WAITING = "waiting for the database (held by another process)"
 
 
 class ListenpostApp(App[None]):
@@ -74,6 +78,7 @@ class ListenpostApp(App[None]):
         self._poll_interval, self._watch_interval = poll_interval, watch_interval
         self._saved = saved_searches
         self.signals = AppSignals(self)  # type: ignore[arg-type]  # App is invariant in its result
+        self._poll_state = PollState("not polled yet")
         self.store: Store | None = None
         self.inbox: Inbox | None = None
         self.inbox_screen: InboxScreen | None = None
@@ -90,7 +95,8 @@ class ListenpostApp(App[None]):
     async def on_mount(self) -> None:
         """Open the store, apply the keymap, show the inbox, start the timers."""
         try:
-            self.store = await Store.open(self.store_path)
+            self.store = await Store.open(self.store_path, busy_timeout_ms=INBOX_BUSY_MS,
+                                          patience=self._lock_patience())
         except StoreError as error:
             self.exit(return_code=int(ExitCode.STORE), message=str(error))
             return
@@ -132,6 +138,27 @@ class ListenpostApp(App[None]):
         await self.switch_mode("inbox")
         if self.inbox_screen is not None:
             await self.inbox_screen.show_filtered(request.filters, request.why)
+
+    def _lock_patience(self) -> LockPatience:
+        """Another process holding the write lock (a big undo, a backup) is waited out: the
+        action completes once it is free, and the status line says why it takes a while."""
+        before: list[PollState] = []
+
+        def waiting(seconds: float) -> None:
+            if not before:
+                before.append(self._poll_state)
+                self._announce(PollState(WAITING))
+
+        def free() -> None:
+            if before:
+                self._announce(before.pop())
+
+        return LockPatience(limit=None, on_wait=waiting, on_free=free)
+
+    def _announce(self, state: PollState) -> None:
+        """Tell every screen the poller's state (kept, so a wait for the lock can restore it)."""
+        self._poll_state = state
+        self.signals.poll_state.publish(state)
 
     def _apply_keymap(self) -> None:
         keys = getattr(self.config, "keys", None) or {}
@@ -185,7 +212,7 @@ class ListenpostApp(App[None]):
 
     def _start_poll(self, run: Round, words: str) -> None:
         self._polling = True
-        self.signals.poll_state.publish(PollState(words))
+        self._announce(PollState(words))
         self._poll(run)
 
     @work(exclusive=True, group="poll")
@@ -205,7 +232,7 @@ class ListenpostApp(App[None]):
         self._polling = False
         outcomes = message.outcomes
         summary = poll_summary(outcomes, self.clock(), self.tz)
-        self.signals.poll_state.publish(PollState(summary, outcomes, round_over=True))
+        self._announce(PollState(summary, outcomes, round_over=True))
         self._data_version = await self._read_data_version()
         new = sum(o.new for o in outcomes)
         self.signals.data_changed.publish(DataChanged(
@@ -214,7 +241,7 @@ class ListenpostApp(App[None]):
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
-        self.signals.poll_state.publish(PollState(f"poll failed: {message.error}",
+        self._announce(PollState(f"poll failed: {message.error}",
                                                   round_over=True))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 
@@ -287,7 +314,8 @@ class ConfigPoller:
         if self._poller is None:
             from core.headless import open_poller
 
-            store = await self._stack.enter_async_context(await Store.open(self._db_path))
+            store = await self._stack.enter_async_context(
+                await Store.open(self._db_path, patience=LockPatience()))  # waits out locks
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
         return self._poller
 
@@ -303,4 +331,8 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
                         source_poller=runner.poll_source if runner else None)
     app.run()
-    return ExitCode.STORE if app.return_code else ExitCode.OK
+    if not app.return_code:
+        return ExitCode.OK
+    # The app exits with STORE itself when the database cannot be opened; any other non-zero
+    # code is Textual reporting an unhandled exception, which is a bug, not the database.
+    return ExitCode.STORE if app.return_code == ExitCode.STORE else ExitCode.INTERNAL

@@ -12,9 +12,11 @@ import asyncio
 import os
 import sys
 import time
+import traceback
+from collections.abc import Coroutine
 from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
@@ -43,6 +45,7 @@ examples:
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
+  listenpost --check-db               check the database file for damage (SQLite quick_check)
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
 
 files (flags win over environment variables, which win over the defaults):
@@ -127,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the config's feed sources as OPML to FILE ('-' for stdout) and exit",
     )
+    parser.add_argument(
+        "--check-db",
+        action="store_true",
+        help="read every page of the database (read-only, SQLite's quick_check) and exit: "
+        "0 when sound, 4 when damaged",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -148,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("listenpost: interrupted; nothing half-written\n")
         return int(ExitCode.INTERRUPTED)
+    except Exception:  # noqa: BLE001 -- a bug: say so with its own exit code, not 1 ("a source failed")
+        traceback.print_exc(file=sys.stderr)  # frames only, no locals: no token is printed
+        sys.stderr.write("listenpost: internal error (a bug in listenpost); please report it "
+                         "with the lines above\n")
+        return int(ExitCode.INTERNAL)
 
 
 def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
@@ -163,6 +177,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--format and --since go with --export")
     if args.report != "mentions" and not args.export:
         return usage(err, "--report goes with --export")
+    if args.check_db:
+        return check_db(_db_path(args), err)
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -249,7 +265,7 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
     try:
         if args.report == "drafts":
             return replies_report(request, config, db_path, err)
-        return asyncio.run(run_export(config, db_path, request, err=err))
+        return run_stoppable(run_export(config, db_path, request, err=err), err)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
@@ -270,7 +286,7 @@ def poll_once(config: Config, db_path: Path, err: TextIO,
               expected: frozenset[str] = frozenset()) -> ExitCode:
     from core.headless import run_poll_once
 
-    return asyncio.run(run_poll_once(config, db_path, err=err, expected_failures=expected))
+    return run_stoppable(run_poll_once(config, db_path, err=err, expected_failures=expected), err)
 
 
 def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
@@ -279,8 +295,33 @@ def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
     async def forever() -> ExitCode:
         return await run_poller(config, db_path, asyncio.Event(), err=err)
 
-    err.write(f"listenpost: polling into {db_path}; Ctrl-C stops\n")
-    return asyncio.run(forever())
+    err.write(f"listenpost: polling into {db_path}; Ctrl-C (or SIGTERM, SIGHUP) stops\n")
+    return run_stoppable(forever(), err)
+
+
+def run_stoppable(run: Coroutine[Any, Any, ExitCode], err: TextIO) -> ExitCode:
+    """Run a headless coroutine; Ctrl-C, SIGTERM and SIGHUP end it cleanly with one line on
+    stderr and the exit code 128 + the signal's number."""
+    from core.signals import Stopped, until_signalled
+
+    try:
+        return asyncio.run(until_signalled(run))
+    except Stopped as stopped:
+        left = ("the export written to stdout is incomplete" if stopped.partial_stdout
+                else "nothing half-written")
+        err.write(f"listenpost: stopped by {stopped.signal_name}; {left}\n")
+        return ExitCode(128 + stopped.signum)
+
+
+def check_db(db_path: Path, err: TextIO) -> ExitCode:
+    from core.headless import run_check_db
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_check_db(db_path, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
 
 
 def open_app(config: Config, db_path: Path) -> ExitCode:

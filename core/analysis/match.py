@@ -185,11 +185,24 @@ def _term(query: str, start: int, tokens: list[_Token]) -> int:
 # --- parser (recursive descent: or > and > unary > atom) -----------------------------------
 
 
+# Parentheses and NOTs nest at most this deep. A person writes three or four levels; the
+# parser and the matcher recurse once per level, so an unbounded depth (300 "(" in a config)
+# would end in RecursionError instead of a message.
+MAX_DEPTH = 32
+
+
 class _Parser:
     def __init__(self, query: str) -> None:
         self.query = query
         self.tokens = _tokens(query)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"parentheses and NOTs nest more than {MAX_DEPTH} deep here: "
+                             "simplify the query", token.position)
 
     def error(self, message: str, position: int) -> QueryError:
         return QueryError(message, position, self.query)
@@ -235,7 +248,10 @@ class _Parser:
         if token is not None and (token.kind == "-" or (token.kind, token.text) == ("op", "NOT")):
             self.take()
             self.need_operand(token)
-            return _Not(self.parse_unary())
+            self.deeper(token)
+            node = _Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self) -> _Node:
@@ -256,7 +272,9 @@ class _Parser:
             raise self.error("this '(' is never closed: add the closing ')'", opening.position)
         if inside.kind == ")":
             raise self.error("these parentheses are empty: put a term inside", opening.position)
+        self.deeper(opening)
         node = self.parse_or()
+        self.depth -= 1
         closing = self.peek()
         if closing is None or closing.kind != ")":
             raise self.error("this '(' is never closed: add the closing ')'", opening.position)

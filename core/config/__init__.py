@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core.config.bounds import MAX_CONFIG_BYTES, long_strings, nesting_problem, size_problem
 from core.config.errors import ConfigError, Problem
 from core.config.keys import TOP_LEVEL, known_key_paths
 from core.config.model import (
@@ -83,7 +85,12 @@ def load_config(path: Path, key_ids: Collection[str] | None = None) -> Config:
     ``key_ids`` are the action ids ``[keys]`` may remap; the faces know them (``tui.keys``)
     and pass them in, so a typo is a config error with its line, not a silent no-op."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)  # never more than the bound into memory
+        too_large = size_problem(len(raw))
+        if too_large is not None:
+            raise ConfigError(path, [too_large])
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         hint = "no such file; copy config.example.toml there, or run `listenpost --demo`"
         raise ConfigError(path, [Problem("", hint)]) from None
@@ -100,11 +107,18 @@ def parse_config(text: str, path: Path | None = None,
                  key_ids: Collection[str] | None = None) -> Config:
     """Validate config ``text``; ``path`` names it in errors and is checked before a token.
     ``[keys]`` ids are checked against ``key_ids`` when given."""
+    too_deep = size_problem(len(text)) or nesting_problem(text)
+    if too_deep is not None:
+        raise ConfigError(path, [too_deep])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [_toml_problem(exc)]) from None
-    checker = _Checker(_LineMap(text), path)
+    lines = _LineMap(text)
+    too_long = [replace(p, line=lines.find(p.key_path)) for p in long_strings(data)]
+    if too_long:
+        raise ConfigError(path, sorted(too_long, key=_in_file_order))
+    checker = _Checker(lines, path)
     config = _build(checker, data, key_ids)
     if checker.problems:
         raise ConfigError(path, sorted(checker.problems, key=_in_file_order))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import shlex
 import stat
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 from core.config.keys import _all_option_keys, _keys_of
 from core.config.tables import _KIND_OF_TYPE, BOOL, STR, _Checker, _duration, _Table
 from core.model import SourceConfig
+from core.net.credentials import plausible_env_name
 from core.sources.registry import DEFAULT_URLS, SOURCE_OPTIONS
 
 _SOURCE_BASE_KEYS = _keys_of(SourceConfig)
@@ -26,7 +26,6 @@ _KIND_ALIASES = {
     "toot": "mastodon",
     "fediverse": "mastodon",
 }
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MIN_INTERVAL = 60  # polling faster gets sources rate-limited or banned and rarely finds more
 _MAX_INTERVAL = 7 * 86400  # feeds keep only their last items; a week apart they would be lost
 _DEFAULT_INTERVAL = 900
@@ -159,7 +158,7 @@ def _default_name(kind: str | None, url: str | None, options: Mapping[str, objec
 
 def _token_env(t: _Table) -> str | None:
     name = t.value("token_env", STR, None, secret=True)
-    if name is not None and not _ENV_NAME.match(name):
+    if name is not None and not plausible_env_name(name):
         t.fail(
             "token_env",
             (

@@ -10,11 +10,27 @@ placeholder instead of the token.
 from __future__ import annotations
 
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from core.model import SourceConfig
+
+# A secret shorter than this is too likely to be an ordinary word to blank out wherever it occurs.
+MIN_SECRET = 4
+# A message cut to a length can end in the first characters of a token. Eight characters of a
+# random token are as good as a password to guess the rest from a short list, and eight
+# characters of a token almost never occur by chance, so any run of its first 8+ characters goes.
+MIN_SECRET_PREFIX = 8
+REDACTED = "[redacted]"
+
+# What an environment variable's name looks like: letters, digits and _, not starting with a
+# digit, short (POSIX allows more, but no one types a 65-character name for a token).
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# Prefixes of well-known tokens (GitHub, GitLab, Slack, OpenAI-style keys): a value starting so
+# was pasted in place of a variable's name.
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat", "xox", "sk_")
 
 
 class CredentialError(Exception):
@@ -56,6 +72,53 @@ class Secret:
         raise TypeError("a Secret is not picklable")
 
 
+def plausible_env_name(name: str) -> bool:
+    """True when ``name`` reads as an environment variable's name rather than a pasted token.
+
+    A token is refused when it has a known token prefix, or mixes lower case, upper case and
+    digits over 20 or more characters (names are words like ``MASTODON_TOKEN``; random tokens
+    are not)."""
+    if not _ENV_NAME.fullmatch(name):
+        return False
+    if name.lower().startswith(_TOKEN_PREFIXES):
+        return False
+    mixed = any(c.islower() for c in name) and any(c.isupper() for c in name)
+    return not (mixed and any(c.isdigit() for c in name) and len(name) >= 20)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret blanked out, and any run of a secret's first
+    ``MIN_SECRET_PREFIX`` or more characters too (what a cut to length leaves of it).
+
+    The places are found in the original text and merged, so two secrets that share a
+    beginning (JWTs all start alike) cannot hide each other's remainder."""
+    spans = sorted(span for secret in set(secrets) for span in _places(text, secret))
+    pieces: list[str] = []
+    start = 0
+    for at, end in spans:
+        if end <= start:
+            continue
+        if at > start or not pieces:
+            pieces += [text[start:at], REDACTED]
+        start = end
+    return "".join(pieces) + text[start:]
+
+
+def _places(text: str, secret: str) -> Iterator[tuple[int, int]]:
+    """Where ``secret`` (or a long enough run of its beginning) occurs in ``text``."""
+    if len(secret) < MIN_SECRET:
+        return
+    head = secret[:MIN_SECRET_PREFIX]
+    at = text.find(head)
+    while at >= 0:
+        end = at + len(head)
+        while end - at < len(secret) and end < len(text) and text[end] == secret[end - at]:
+            end += 1
+        if end - at == len(secret) or end - at >= MIN_SECRET_PREFIX:
+            yield at, end
+        at = text.find(head, at + 1)
+
+
 def resolve_token(source: SourceConfig, env: Mapping[str, str] | None = None) -> str | None:
     """The token of ``source`` from the variable its ``token_env`` names, or None if it has none.
 
@@ -64,6 +127,11 @@ def resolve_token(source: SourceConfig, env: Mapping[str, str] | None = None) ->
     name = source.token_env
     if not name:
         return None
+    if not plausible_env_name(name):
+        raise CredentialError(
+            f"source {source.name!r}: token_env does not hold a variable's name (it looks like a "
+            "token; it is not shown): put the token in a variable and name that variable here"
+        )
     value = (os.environ if env is None else env).get(name, "")
     if not value.strip():
         raise CredentialError(

@@ -8,13 +8,14 @@ hung poll. Adapters stay small because none of that is repeated in them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from core.model import PollStatus, SourceConfig
-from core.net.credentials import CredentialError, resolve_token
+from core.net.credentials import CredentialError, redact, resolve_token
 from core.net.fetch import Fetcher, FetchError, Response
 from core.net.urls import display_url
 from core.polling.workers import ParseTimeout, WorkerCrashed, WorkerPool
@@ -46,6 +47,9 @@ class SourceContext:
     pool: WorkerPool
     spec: EnrichSpec | Callable[[], EnrichSpec]  # or a function making it, called on first parse
     parse_deadline: float
+    # Secrets met during the poll (a session token an adapter was given), besides the source's
+    # own token; ``redact`` blanks them all out of whatever the poll says.
+    found_secrets: list[str] = field(default_factory=list)
 
     async def fetch(
         self,
@@ -63,7 +67,6 @@ class SourceContext:
                 headers=headers,
                 etag=etag,
                 last_modified=modified,
-                secret_headers=self._secret_headers(),
             )
         except FetchError as error:
             raise SourceError(error.message) from None
@@ -122,10 +125,16 @@ class SourceContext:
         except CredentialError as error:
             raise SourceError(str(error)) from None
 
-    def _secret_headers(self) -> Mapping[str, str] | None:
-        # Adapters that authenticate pass their own header via ``headers``; the generic
-        # bearer token is only sent for API kinds, and only to the source's own origin.
-        return None
+    def keep_secret(self, value: str) -> None:
+        self.found_secrets.append(value)
+
+    def redact(self, text: str) -> str:
+        """``text`` without the source's token, its session tokens, or any long prefix of
+        them (a server that echoes a token after a long message has it cut midway)."""
+        secrets = [*self.found_secrets, *([self.source.token] if self.source.token else [])]
+        with contextlib.suppress(CredentialError):  # a missing variable is reported elsewhere
+            secrets.append(resolve_token(self.source) or "")
+        return redact(text, secrets)
 
 
 def check_status(response: Response, *, accept: tuple[int, ...], conditional: bool) -> Response:

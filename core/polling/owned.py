@@ -76,11 +76,6 @@ def is_due(published_at: int, last_snapshot_at: int | None, now: int) -> bool:
     return due is not None and due <= now
 
 
-def in_window(published_at: int, now: int) -> bool:
-    """Whether a post is still young enough for scheduled snapshots."""
-    return now - published_at <= WINDOW
-
-
 def engagement_at_age(
     snapshots: Sequence[Snapshot], published_at: int, age: int
 ) -> Engagement | None:

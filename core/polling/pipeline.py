@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.analysis.enrich import EnrichSpec, enrich
+from core.model import Mention
+from core.net.urls import without_credentials
 from core.sources.base import ParsedPage, ParseOptions, Parser
 
 # Mentions enriched from one body. Real feeds and API pages carry tens to hundreds of items;
@@ -35,5 +37,17 @@ def parse_and_enrich(
     if page.mentions:
         for mention in page.mentions:
             mention.owned = mention.owned or options.owned
+            _drop_credentials(mention)
         page.mentions = enrich(page.mentions, spec, now=now)
     return page
+
+
+def _drop_credentials(mention: Mention) -> None:
+    """Links without ``user:pass@`` or token parameters, before the dedupe key is made from
+    them: what is stored and exported never carries a feed's private credentials."""
+    if mention.url:
+        mention.url = without_credentials(mention.url)
+    if mention.author_url:
+        mention.author_url = without_credentials(mention.author_url)
+    if mention.guid and mention.guid[:4].lower() == "http":
+        mention.guid = without_credentials(mention.guid)

@@ -3,28 +3,29 @@
 ``Poller.poll_once`` polls every (or every due) source concurrently under an overall and a
 per-host limit, and returns one ``PollOutcome`` per source; ``Poller.run`` repeats that until
 stopped. A source's failure is a value: it is stored (``sources.last_status``, ``polls``) and
-shapes that source's backoff, and nothing else notices. The headless export, the TUI and a
-long-running poller process all drive this one class.
+shapes that source's backoff, and nothing else notices. Each source is claimed in the database
+just before it is fetched (``RoundClaims``), so several processes polling one database never
+fetch a source at once. The headless export, the TUI and a long-running poller process all
+drive this one class.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import random
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from core.config import Config
 from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
-from core.net.credentials import CredentialError, resolve_token
 from core.net.fetch import Fetcher
+from core.polling.claims import RoundClaims
 from core.polling.context import SourceContext
 from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
 from core.polling.workers import WorkerPool
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from core.analysis.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A whole poll of one source (every page, every parse) must end within this, so a source
 # whose server drips bytes or pages forever cannot hold a poll cycle open.
@@ -94,6 +96,7 @@ class Poller:
         self._ids: dict[str, int] = {}
         self._states: dict[int, SourceState] = {}  # read once per round, used once per source
         self._pending: list[PollRecord] = []
+        self._claims = RoundClaims(self.store, {}, due_only=True, clock=clock, chunk=1)
         self._pending_since = 0.0
 
     async def poll_once(
@@ -107,27 +110,40 @@ class Poller:
         chosen = [
             s for s in self.config.sources if not due_only or is_due(rows[s.name].next_poll_at, now)
         ]
-        tasks = [self._poll_unless_throttled(s, rows[s.name], now, on_outcome) for s in chosen]
+        unthrottled = [s for s in chosen if not _throttled(rows[s.name], now)]
+        self._claims = RoundClaims(
+            self.store, {self._ids[s.name]: rows[s.name].last_polled_at for s in unthrottled},
+            due_only=due_only, clock=self.clock, chunk=self.limits.concurrency,
+        )
+        tasks = [asyncio.ensure_future(self._poll_unless_throttled(s, rows[s.name], now,
+                                                                   on_outcome))
+                 for s in chosen]
         try:
-            outcomes = list(await asyncio.gather(*tasks))
+            outcomes = [o for o in await _all_or_none(tasks) if o is not None]
+        except asyncio.CancelledError:
+            # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
+            # schedules, in one short transaction; the unfinished ones are polled next time,
+            # by whichever process claims them first.
+            await self._flush()
+            await self.store.release_claims()
+            raise
         except BaseException:
-            # Cancelled (Ctrl-C): outcomes not yet written are dropped whole; their sources are
-            # polled again next time and their stored mentions recognised as duplicates.
-            self._pending.clear()
+            self._pending.clear()  # the store failed: nothing more is written
             raise
         finally:
-            self._states = {}  # a later poll_source reads its state fresh
+            self._states = {}
         await self._flush()
+        await self._claims.release_unpolled()
         return outcomes
 
     async def _poll_unless_throttled(
         self, source: SourceConfig, row: SourceRow, now: int, on_outcome: OutcomeHook | None
-    ) -> PollOutcome:
-        """Poll, unless the server asked us to wait (Retry-After) and that time has not come."""
-        until = row.throttled_until
-        if until is None or until <= now:
-            return await self._poll_and_report(source, row.error_count, on_outcome)
-        wait = until - now
+    ) -> PollOutcome | None:
+        """Poll, unless the server asked us to wait (Retry-After) and that time has not come;
+        None when another process has the source (see ``RoundClaims``)."""
+        if not _throttled(row, now):
+            return await self._poll_and_report(source, row, on_outcome)
+        wait = (row.throttled_until or now) - now
         outcome = PollOutcome(
             source.name,
             PollStatus.THROTTLED,
@@ -147,8 +163,18 @@ class Poller:
             raise KeyError(name)
         self._ids = await self.store.sync_sources(self.config.sources)
         row = next(r for r in await self.store.sources() if r.name == name)
-        outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
+        self._states = await self.store.source_states()
+        self._claims = RoundClaims(self.store, {self._ids[name]: row.last_polled_at},
+                                   due_only=False, clock=self.clock, chunk=1)
+        try:
+            outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
+        finally:
+            self._states = {}
         await self._flush()
+        await self._claims.release_unpolled()
+        if outcome is None:  # claimed by another process that is polling it right now
+            return PollOutcome(name, PollStatus.WARNING, "not polled: another process is "
+                               "polling this source right now", started_at=int(self.clock()))
         return outcome
 
     async def run(self, stop: asyncio.Event, *, on_outcome: OutcomeHook | None = None) -> None:
@@ -167,46 +193,49 @@ class Poller:
         return float(min(max(min(pending) - self.clock(), 1.0), 60.0))
 
     async def _poll_and_report(
-        self, source: SourceConfig, errors_before: int, on_outcome: OutcomeHook | None
-    ) -> PollOutcome:
-        outcome = await self._poll_buffered(source, errors_before)
-        if on_outcome is not None:
+        self, source: SourceConfig, row: SourceRow, on_outcome: OutcomeHook | None
+    ) -> PollOutcome | None:
+        outcome = await self._poll_buffered(source, row)
+        if outcome is not None and on_outcome is not None:
             on_outcome(outcome)
         return outcome
 
-    async def poll_source(self, source: SourceConfig, *, errors_before: int = 0) -> PollOutcome:
-        """Poll one source, store what it yields and its outcome; never raises for its failure."""
-        outcome = await self._poll_buffered(source, errors_before)
-        await self._flush()
-        return outcome
-
-    async def _poll_buffered(self, source: SourceConfig, errors_before: int) -> PollOutcome:
-        """Poll one source and store its mentions; its outcome joins the next batch written."""
+    async def _poll_buffered(self, source: SourceConfig, row: SourceRow) -> PollOutcome | None:
+        """Claim one source, poll it and store its mentions; its outcome joins the next batch
+        written (which releases the claim). None when the claim was refused."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
-            result, outcome = await self._fetch_and_parse(source, int(started))
+            # Claimed only now, inside the limits, so the claim's time is spent polling.
+            if not await self._claims.take(self._ids[source.name]):
+                return None
+            context = self._context(source, int(started))
+            result, outcome = await self._fetch_and_parse(context)
             if result is not None:
                 outcome = await self._store(source, result, outcome)
-        outcome.message = redact(outcome.message, source)  # servers echo tokens in errors
+        outcome.message = context.redact(outcome.message)  # servers echo tokens in errors
         outcome.started_at = int(started)
         outcome.duration_ms = int((self.clock() - started) * 1000)
-        await self._record(source, outcome, result, errors_before)
+        await self._record(source, outcome, result, row.error_count)
         return outcome
 
-    async def _fetch_and_parse(
-        self, source: SourceConfig, now: int
-    ) -> tuple[PollResult | None, PollOutcome]:
-        source_id = self._ids[source.name]
-        state = self._states.pop(source_id, None) or await self.store.source_state(source_id)
-        context = SourceContext(
+    def _context(self, source: SourceConfig, now: int) -> SourceContext:
+        return SourceContext(
             source=source,
-            state=state,
+            state=SourceState(),  # read in _fetch_and_parse, inside the concurrency limits
             now=now,
             fetcher=self.fetcher,
             pool=self.pool,
             spec=functools.partial(_enrich_spec, self.config, source),
             parse_deadline=self.limits.parse_deadline,
         )
+
+    async def _fetch_and_parse(
+        self, context: SourceContext
+    ) -> tuple[PollResult | None, PollOutcome]:
+        source = context.source
+        source_id = self._ids[source.name]
+        state = self._states.pop(source_id, None) or await self.store.source_state(source_id)
+        context.state = state
         try:
             async with asyncio.timeout(self.limits.source_deadline):
                 result = await adapter_for(source.kind).poll(context)
@@ -220,7 +249,7 @@ class Poller:
             message = f"the whole poll took longer than {limit:.0f} s and was stopped"
             return None, PollOutcome(source.name, PollStatus.ERROR, message)
         except Exception as error:  # noqa: BLE001 -- a bug met by one source must not stop the rest
-            return None, _unexpected(source, error)
+            return None, _unexpected(context, error)
         status = PollStatus.NOT_MODIFIED if result.not_modified else PollStatus.OK
         return result, PollOutcome(source.name, status, result.warning or "")
 
@@ -286,6 +315,23 @@ class Poller:
         return self._hosts[host]
 
 
+async def _all_or_none(tasks: Sequence[asyncio.Future[T]]) -> list[T]:
+    """Every task's result; when one fails (the store gave up), the others are cancelled and
+    awaited first, so none goes on polling into a closed worker pool and blames its source."""
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def _throttled(row: SourceRow, now: int) -> bool:
+    """The server asked us to wait (Retry-After) and that time has not come."""
+    return row.throttled_until is not None and row.throttled_until > now
+
+
 def _enrich_spec(config: Config, source: SourceConfig) -> EnrichSpec:
     """What enrichment needs for ``source``; built only when one of its bodies is parsed, so a
     round of unchanged feeds never imports the sentiment and language code."""
@@ -302,29 +348,15 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         return
 
 
-def _unexpected(source: SourceConfig, error: Exception) -> PollOutcome:
+def _unexpected(context: SourceContext, error: Exception) -> PollOutcome:
     """An exception no adapter expected, as that source's error; the traceback goes to the log
     with the source's secrets blanked out (no locals are logged)."""
     trace = "".join(traceback.format_exception(error))
-    log.warning("source %s: unexpected error during its poll\n%s", source.name,
-                redact(trace, source))
+    log.warning("source %s: unexpected error during its poll\n%s", context.source.name,
+                context.redact(trace))
     message = (f"the poll failed unexpectedly ({type(error).__name__}); this is a listenpost bug, "
                "please report it with the log")
-    return PollOutcome(source.name, PollStatus.ERROR, message)
-
-
-def redact(text: str, source: SourceConfig) -> str:
-    """``text`` with the source's token (from the config or its variable) blanked out."""
-    for secret in _secrets(source):
-        text = text.replace(secret, "[redacted]")
-    return text
-
-
-def _secrets(source: SourceConfig) -> list[str]:
-    found = [source.token] if source.token else []
-    with contextlib.suppress(CredentialError):  # a missing variable is reported elsewhere
-        found.append(resolve_token(source) or "")
-    return [s for s in found if len(s) >= 4]  # shorter values are too likely to be words
+    return PollOutcome(context.source.name, PollStatus.ERROR, message)
 
 
 def failed(outcomes: Iterable[PollOutcome]) -> list[PollOutcome]:

@@ -116,6 +116,11 @@ class PollContext(Protocol):
         """The source's token from its ``token_env`` variable, or None. Never log it."""
         ...
 
+    def keep_secret(self, value: str) -> None:
+        """Have ``value`` (a session token the server handed out) blanked out of every message
+        this poll leaves behind, like the source's own token."""
+        ...
+
 
 class Adapter(Protocol):
     """A source kind."""

@@ -110,8 +110,8 @@ class BlueskyAdapter:
     kind = "bluesky"
 
     def __init__(self) -> None:
-        # (service origin, identifier) -> (access JWT, when it was made); memory only.
-        self._sessions: dict[tuple[str, str], tuple[str, float]] = {}
+        # (service origin, identifier) -> (access JWT, refresh JWT, when made); memory only.
+        self._sessions: dict[tuple[str, str], tuple[str, str, float]] = {}
 
     async def poll(self, ctx: PollContext) -> PollResult:
         service = _service(ctx.source.url)
@@ -182,11 +182,13 @@ class BlueskyAdapter:
             return None
         key = _session_key(ctx, service)
         cached = self._sessions.get(key)
-        if cached and time.monotonic() - cached[1] < SESSION_REUSE:
-            return cached[0]
-        token = await _create_session(ctx, service, key[1], password)
-        self._sessions[key] = (token, time.monotonic())
-        return token
+        if not cached or time.monotonic() - cached[2] >= SESSION_REUSE:
+            access, refresh = await _create_session(ctx, service, key[1], password)
+            cached = self._sessions[key] = (access, refresh, time.monotonic())
+        for jwt in cached[:2]:  # a server may echo either back in an error
+            if jwt:
+                ctx.keep_secret(jwt)
+        return cached[0]
 
 
 def _session_key(ctx: PollContext, service: str) -> tuple[str, str]:
@@ -197,7 +199,10 @@ def _session_key(ctx: PollContext, service: str) -> tuple[str, str]:
     return service, identifier.strip().lstrip("@")
 
 
-async def _create_session(ctx: PollContext, service: str, identifier: str, password: str) -> str:
+async def _create_session(
+    ctx: PollContext, service: str, identifier: str, password: str
+) -> tuple[str, str]:
+    """The session's (access JWT, refresh JWT); the refresh one may be empty."""
     url = f"{service}/xrpc/com.atproto.server.createSession"
     response = await ctx.post_json(
         url, {"identifier": identifier, "password": password}, accept=(200, 400, 401)
@@ -206,10 +211,13 @@ async def _create_session(ctx: PollContext, service: str, identifier: str, passw
         raise SourceError(f"Bluesky refused the app password for {identifier!r} (HTTP "
                           f"{response.status}): check that {ctx.source.token_env} holds an app "
                           "password of that account")
-    token = J.string(_json_body(response.body), "accessJwt")
+    document = _json_body(response.body)
+    token, refresh = J.string(document, "accessJwt"), J.string(document, "refreshJwt")
+    if refresh:
+        ctx.keep_secret(refresh)
     if not token or len(token) > 8192 or not token.isascii() or not token.isprintable():
         raise SourceError(f"{display_url(url)} answered without a usable session token")
-    return token
+    return token, refresh or ""
 
 
 def _raise_for_status(status: int, body: bytes, url: str) -> None:

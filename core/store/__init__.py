@@ -6,6 +6,7 @@
 
 from core.store.errors import StoreError
 from core.store.rows import IngestResult, SourceRow, StoredMention
-from core.store.store import BUSY_TIMEOUT_MS, Store
+from core.store.store import BUSY_TIMEOUT_MS, LockPatience, Store
 
-__all__ = ["BUSY_TIMEOUT_MS", "IngestResult", "SourceRow", "Store", "StoreError", "StoredMention"]
+__all__ = ["BUSY_TIMEOUT_MS", "IngestResult", "LockPatience", "SourceRow", "Store", "StoreError",
+           "StoredMention"]

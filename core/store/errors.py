@@ -7,6 +7,7 @@ the store passes through ``translate`` so callers catch a single ``StoreError``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -19,6 +20,10 @@ class StoreError(Exception):
         self.problem = problem
         self.message = f"{self.path}: {problem}"
         super().__init__(self.message)
+
+
+class OutdatedSchema(StoreError):
+    """The database is at an older schema and was opened read-only, so it cannot be upgraded."""
 
 
 def locked(path: Path | str, waited_ms: int) -> StoreError:
@@ -35,17 +40,45 @@ def translate(path: Path | str, error: sqlite3.Error, *, waited_ms: int = 0) -> 
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return locked(path, waited_ms)
+    if any(needle in text for needle in _MAYBE_FULL) and disk_is_full(Path(path)):
+        return StoreError(path, _FULL)
     for needle, problem in _PROBLEMS:
         if needle in text:
             return StoreError(path, problem)
     return StoreError(path, f"database error: {error}. Check the file, or use another --db.")
 
 
+# Below this much free space, a failure to create or write the database is the disk being full:
+# SQLite needs room for its -wal and -shm files (32 KiB and up) and a few pages besides.
+FULL_BELOW_BYTES = 1024 * 1024
+# SQLite reports a disk that fills while it creates its files as an I/O or open failure, not
+# as SQLITE_FULL; these are checked against the free space before blaming permissions.
+_MAYBE_FULL = ("disk i/o", "unable to open", "full")
+_FULL = ("the disk is full (SQLite could not write the database or its -wal/-shm files); "
+         "free some space and try again, or use another --db.")
+_DAMAGED = ("the database file is damaged (SQLite finds it malformed). Run `listenpost "
+            "--check-db` for details; restore it from a backup or use another --db.")
+
+
+def disk_is_full(path: Path) -> bool:
+    """True when the file system holding ``path`` (or its nearest existing parent) has less
+    than ``FULL_BELOW_BYTES`` free."""
+    place = path
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    try:
+        stats = os.statvfs(place)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES
+
+
 _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("readonly", "the database cannot be written (read-only file, directory or mount). "
      "Fix the permissions or use another --db."),
-    ("full", "the disk is full; free some space and try again."),
-    ("malformed", "the database file is damaged. Restore it from a backup or use another --db."),
+    ("full", _FULL),
+    ("malformed", _DAMAGED),
+    ("corrupt", _DAMAGED),
     ("not a database", "this is not an SQLite database. Point --db at a listenpost database "
      "or at a new file name."),
     ("unable to open", "the database file cannot be opened or created. Check that the "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import stat
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -80,6 +81,27 @@ def split_statements(script: str) -> list[str]:
 def _has_code(statement: str) -> bool:
     lines = (line.split("--", 1)[0].strip() for line in statement.splitlines())
     return any(line and line != ";" for line in lines)
+
+
+def refuse_special_file(path: Path) -> None:
+    """Refuse anything at ``path`` that is not a regular file (or nothing yet): opening a FIFO
+    waits forever for a writer, and a device or socket is never a database."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(path, f"cannot read the database file ({error.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise StoreError(path, "this is a directory, not a database file. Point --db at a file.")
+    if not stat.S_ISREG(mode):
+        kind = _SPECIAL_KINDS.get(stat.S_IFMT(mode), "special file")
+        raise StoreError(path, f"this is a {kind}, not a database file; listenpost will not "
+                         "open it. Point --db at a regular file (or a new file name).")
+
+
+_SPECIAL_KINDS = {stat.S_IFIFO: "FIFO (named pipe)", stat.S_IFCHR: "character device",
+                  stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 
 def inspect_file(path: Path, known: int) -> Header:

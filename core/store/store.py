@@ -2,18 +2,22 @@
 
 One ``Store`` holds one aiosqlite connection. The file is in WAL mode so a poller process and
 several TUI processes can use it at once: readers never block, and writers take turns through
-short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout. Opening
-refuses, without writing a byte, anything that is not a listenpost database of a schema this
-version knows; a file that is ours but older is migrated forward one version at a time.
+short ``BEGIN IMMEDIATE`` transactions that wait out each other within the busy timeout (and,
+given ``LockPatience``, keep waiting past it, saying so). Opening refuses, without writing a
+byte, anything that is not a listenpost database of a schema this version knows; a file that is
+ours but older is migrated forward one version at a time, and one that is current is opened
+without taking the write lock at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +29,13 @@ from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, Source
 from core.sources.base import SourceState
 from core.store import ingest as ingest_module
 from core.store.counts import count_triggers_current, replace_count_triggers
-from core.store.errors import StoreError, locked, translate
+from core.store.errors import OutdatedSchema, StoreError, locked, translate
 from core.store.migrate import (
     check_identity,
     inspect_file,
     load_migrations,
     pragma_int,
+    refuse_special_file,
     upgrade,
 )
 from core.store.rows import (
@@ -67,7 +72,27 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # Rows an export reads per fetch: big enough that the hop to the database thread is noise,
 # small enough that a page of long posts is a few MB at most.
 EXPORT_PAGE = 1000
+# How long a claim on a source lasts. Claims are taken a few sources ahead of polling them (see
+# core.polling.poller), so a claim covers waiting for a slot and then a whole poll: two polls
+# of 120 s at most, the 2 s an outcome may wait in a batch, and room for slow commits. A live
+# holder releases it sooner; one that was killed keeps that source waiting this long at most.
+CLAIM_TTL = 300
 _RETRY_PAUSE = 0.05  # seconds between BEGIN attempts when SQLite answers "busy" without waiting
+# A patient writer's pause doubles up to this between attempts (each attempt itself waits the
+# busy timeout inside SQLite), so a long lock costs a handful of tries a minute, not a spin.
+_MAX_RETRY_PAUSE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class LockPatience:
+    """How a store's writes wait out a write lock that another process holds past the busy
+    timeout (a colleague's big undo, a backup, a migration): ``limit`` seconds in all (None:
+    until it is free), calling ``on_wait(seconds waited so far)`` after each failed attempt so
+    the waiting can be shown."""
+
+    limit: float | None = None
+    on_wait: Callable[[float], None] | None = None
+    on_free: Callable[[], None] | None = None  # the lock was had after waiting
 
 _OK = (PollStatus.OK, PollStatus.NOT_MODIFIED, PollStatus.WARNING)  # the fetch worked
 
@@ -86,9 +111,24 @@ UPDATE sources SET
     last_polled_at = ?, last_status = ?, last_message = ?,
     last_ok_at = CASE WHEN ? THEN ? ELSE last_ok_at END,
     error_count = CASE WHEN ? THEN error_count + 1 WHEN ? THEN 0 ELSE error_count END,
-    throttled_until = ?, next_poll_at = ?
+    throttled_until = ?, next_poll_at = ?,
+    claimed_until = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_until END,
+    claimed_by = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_by END
 WHERE id = ?
 """
+# A claim succeeds when nobody else holds a live one, nobody has polled the source since the
+# claimer looked (its last_polled_at is as the claimer saw it), and, for a due-only round, it is
+# due. ``wanted`` is filled in with one (id, last_polled_at seen) row per source asked for.
+_CLAIM = """
+WITH wanted(id, seen) AS (VALUES {rows})
+UPDATE sources SET claimed_by = :me, claimed_until = :now + :ttl
+WHERE id IN (SELECT w.id FROM wanted AS w WHERE w.id = sources.id
+             AND sources.last_polled_at IS w.seen)
+  AND (claimed_by IS NULL OR claimed_by = :me OR claimed_until <= :now)
+  AND (NOT :due_only OR next_poll_at IS NULL OR next_poll_at <= :now)
+RETURNING id
+"""
+_RELEASE = "UPDATE sources SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"
 _RECORD_STATE = (
     "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, cursor = ? WHERE id = ?"
 )
@@ -117,59 +157,72 @@ class Store:
     """The listenpost database: ``await Store.open(path)``, then close it or use ``async with``."""
 
     def __init__(
-        self, path: Path, db: aiosqlite.Connection, *, readonly: bool, busy_timeout_ms: int
+        self, path: Path, db: aiosqlite.Connection, *, readonly: bool, busy_timeout_ms: int,
+        patience: LockPatience | None = None,
     ) -> None:
         self.path = path
         self.readonly = readonly
         self.busy_timeout_ms = busy_timeout_ms
+        self.patience = patience
         self._db = db
         self._write = asyncio.Lock()  # one transaction at a time on this connection
         self._closed = False
+        # Who holds this store's claims on sources: unique per open store, and saying where
+        # it runs, for whoever reads the column.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # --- opening and closing ----------------------------------------------------------------
 
     @classmethod
     async def open(
-        cls, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+        cls, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        patience: LockPatience | None = None,
     ) -> Store:
         """Open (creating it, and its directory, unless ``readonly``) and migrate the database.
 
+        Without ``patience`` a write gives up when another process holds the write lock past
+        ``busy_timeout_ms``; with it, writes keep waiting as it says (see ``LockPatience``).
         Raises ``StoreError`` for a file that is not ours, damaged, newer, unwritable or locked;
         such a file is left exactly as it was."""
         path = Path(path).expanduser()
         migrations = load_migrations()
+        refuse_special_file(path)
         if readonly:
             _require_file(path)
         else:
             _prepare_location(path)
         inspect_file(path, len(migrations))
         store = cls(path, await _connect(path, readonly, busy_timeout_ms), readonly=readonly,
-                    busy_timeout_ms=busy_timeout_ms)
+                    busy_timeout_ms=busy_timeout_ms, patience=patience)
         try:
             with store._errors():
-                await store._check(len(migrations))
+                version = await store._check(len(migrations))
                 if not readonly:
                     await store._configure()
+                if not readonly and version < len(migrations):  # else no write lock at all
                     await upgrade(path, store.transaction, migrations)
+                if not readonly:  # a read; the write lock only when the triggers are stale
                     await store._ensure_count_triggers()
         except BaseException:
             await store.close()
             raise
         return store
 
-    async def _check(self, known: int) -> None:
-        """Refuse foreign or newer databases using SQLite's own view (the WAL may be newer)."""
+    async def _check(self, known: int) -> int:
+        """Refuse foreign or newer databases using SQLite's own view (the WAL may be newer);
+        the schema version it is at."""
         application_id = await pragma_int(self._db, "application_id")
         version = await pragma_int(self._db, "user_version")
         async with self._db.execute("SELECT count(*) FROM sqlite_master") as cursor:
             row = await cursor.fetchone()
         check_identity(self.path, application_id, version, known, has_tables=bool(row and row[0]))
         if self.readonly and version < known:
-            raise StoreError(
+            raise OutdatedSchema(
                 self.path,
                 f"this database is at schema {version} and needs upgrading to {known}; open it "
                 "once without read-only so listenpost can upgrade it.",
             )
+        return version
 
     async def _ensure_count_triggers(self) -> None:
         """Bring the count triggers in line with the bucket table (``core.store.counts``); a
@@ -240,17 +293,34 @@ class Store:
         if self._db.in_transaction:
             await self._db.rollback()  # left open by a rollback that was itself interrupted
         started = time.monotonic()
+        pause = _RETRY_PAUSE
         while True:
             try:
                 async with self._db.execute("BEGIN IMMEDIATE"):
-                    return
+                    pass
             except sqlite3.OperationalError as error:
                 waited = time.monotonic() - started
                 if not _is_busy(error):
                     raise self._translate(error) from None
-                if waited * 1000 >= self.busy_timeout_ms:
+                if waited * 1000 >= self.busy_timeout_ms and not self._keep_waiting(waited):
                     raise locked(self.path, int(waited * 1000)) from None
-                await asyncio.sleep(_RETRY_PAUSE)
+                await asyncio.sleep(pause)  # the event loop (and the inbox) runs meanwhile
+                pause = min(pause * 2, _MAX_RETRY_PAUSE)
+            else:
+                if pause > _RETRY_PAUSE and self.patience and self.patience.on_free:
+                    self.patience.on_free()
+                return
+
+    def _keep_waiting(self, waited: float) -> bool:
+        """Past the busy timeout: tell whoever listens, and say whether to try again."""
+        patience = self.patience
+        if patience is None:
+            return False
+        if patience.limit is not None and waited >= patience.limit:
+            return False
+        if patience.on_wait is not None:
+            patience.on_wait(waited)
+        return True
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -339,7 +409,8 @@ class Store:
     async def _record_outcome(
         self, db: aiosqlite.Connection, records: Sequence[PollRecord], messages: Sequence[str]
     ) -> None:
-        params = [_outcome_params(r, m) for r, m in zip(records, messages, strict=True)]
+        params = [_outcome_params(r, m, self.holder)
+                  for r, m in zip(records, messages, strict=True)]
         async with db.executemany(_RECORD_OUTCOME, params) as cursor:
             updated = cursor.rowcount
         if updated != len(records):
@@ -364,6 +435,33 @@ class Store:
         sources = {r.source_id for r in records}
         async with db.executemany(_PRUNE_POLLS, [(s, POLL_HISTORY) for s in sources]):
             pass
+
+    async def claim_sources(
+        self, seen: Mapping[int, int | None], *, now: int, due_only: bool
+    ) -> set[int]:
+        """Claim sources for one poll each, in one short transaction; the ids this store may
+        fetch now. ``seen`` maps each source id to its ``last_polled_at`` as the caller read it.
+        A source is refused when another process holds a live claim on it, has polled it since
+        (its ``last_polled_at`` moved), or, ``due_only``, when it is not due. Recording a poll's
+        outcome releases its claim; a holder that dies loses it after ``CLAIM_TTL``."""
+        if not seen:
+            return set()
+        rows = ", ".join(f"(:id{n}, :seen{n})" for n in range(len(seen)))
+        params: dict[str, object] = {"me": self.holder, "now": now, "ttl": CLAIM_TTL,
+                                     "due_only": due_only}
+        for n, (source_id, polled_at) in enumerate(seen.items()):
+            params[f"id{n}"], params[f"seen{n}"] = source_id, polled_at
+        with self._errors():
+            async with self.transaction() as db, db.execute(
+                _CLAIM.format(rows=rows), params
+            ) as cursor:
+                return {int(row[0]) for row in await cursor.fetchall()}
+
+    async def release_claims(self) -> None:
+        """Give up every claim this store still holds (a round stopped before polling them)."""
+        with self._errors():
+            async with self.transaction() as db, db.execute(_RELEASE, (self.holder,)):
+                pass
 
     async def sources(self, *, include_removed: bool = False) -> list[SourceRow]:
         """The sources with their health, in the order they were first configured."""
@@ -443,6 +541,18 @@ class Store:
                 row = await c.fetchone()
         return stored_mention(row) if row is not None else None
 
+    async def quick_check(self, limit: int = 20) -> list[str]:
+        """SQLite's ``PRAGMA quick_check`` (every page and record read, without checking that
+        indexes match their tables): [] for a sound file, else up to ``limit`` problems."""
+        try:
+            async with self._db.execute(f"PRAGMA quick_check({int(limit)})") as cursor:
+                rows = [str(row[0]) for row in await cursor.fetchall()]
+        except sqlite3.DatabaseError as error:  # damage bad enough to stop the check itself
+            if "locked" in str(error) or "busy" in str(error):
+                raise self._translate(error) from None
+            return [str(error)]
+        return [] if rows == ["ok"] else rows
+
     async def count_mentions(self) -> int:
         """How many mentions are stored."""
         with self._errors():
@@ -518,11 +628,11 @@ def _state_rows(records: Sequence[PollRecord]) -> list[tuple[object, ...]]:
     ]
 
 
-def _outcome_params(record: PollRecord, message: str) -> tuple[object, ...]:
+def _outcome_params(record: PollRecord, message: str, holder: str) -> tuple[object, ...]:
     outcome = record.outcome
     ok, at = outcome.status in _OK, outcome.started_at
     return (at, outcome.status.value, message, ok, at, outcome.status in FAILED_STATUSES, ok,
-            _throttled_until(outcome), record.next_poll_at, record.source_id)
+            _throttled_until(outcome), record.next_poll_at, holder, holder, record.source_id)
 
 
 def _poll_row(record: PollRecord, message: str) -> tuple[object, ...]:
