@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode
@@ -24,8 +24,6 @@ from core.export import METRICS, Report, render
 from core.export.stream import write_export
 from core.export.zone import report_zone
 from core.files import atomic_writer
-from core.metrics.panel import MetricsReport, metrics_for_config
-from core.metrics.periods import local_zone, parse_period
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
 from core.polling.poller import Poller, failed
@@ -33,6 +31,9 @@ from core.polling.workers import WorkerPool
 from core.signals import STDOUT_CUT
 from core.store import LockPatience, Store
 from core.store.errors import OutdatedSchema
+
+if TYPE_CHECKING:
+    from core.metrics.panel import MetricsReport
 
 # Formats drawn from the metrics alone: streaming every stored mention past them would only cost.
 WITHOUT_ROWS = ("html", METRICS)
@@ -140,6 +141,11 @@ async def run_export(
 async def report_metrics(config: Config, store: Store, request: ExportRequest,
                          now: int) -> MetricsReport:
     """The metrics of the requested period, in the requested (or the reader's) zone."""
+    # Imported here: a poll round (or an export without metrics) never needs the metrics, nor
+    # the analysis modules they pull in (a round of unchanged feeds loads no enrichment).
+    from core.metrics.panel import metrics_for_config
+    from core.metrics.periods import local_zone, parse_period
+
     tz = request.tz or local_zone()
     return await metrics_for_config(store, config, parse_period(request.period, now, tz), now, tz)
 
