@@ -26,6 +26,7 @@ from core.config.model import (
     Competitor,
     Config,
     NetworkConfig,
+    PeopleConfig,
     PollerConfig,
     Product,
     SavedSearch,
@@ -37,6 +38,7 @@ from core.config.sections import (
     _keys,
     _named_queries,
     _network,
+    _people,
     _poller,
     _reserved,
     _searches,
@@ -52,6 +54,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "NetworkConfig",
+    "PeopleConfig",
     "PollerConfig",
     "Problem",
     "Product",
@@ -122,6 +125,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         team=_team(root.table("team")),
         keys=_keys(root.table("keys")),
         searches=_searches(root),
+        people=_people(root.table("people")),
         reserved=_reserved(root),
     )
 

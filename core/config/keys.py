@@ -9,6 +9,7 @@ from core.config.model import (
     Brand,
     Competitor,
     NetworkConfig,
+    PeopleConfig,
     PollerConfig,
     SavedSearch,
     TeamConfig,
@@ -23,6 +24,7 @@ _TABLE_SECTIONS: dict[str, type] = {
     "network": NetworkConfig,
     "poller": PollerConfig,
     "team": TeamConfig,
+    "people": PeopleConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,

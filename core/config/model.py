@@ -89,6 +89,17 @@ class SavedSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class PeopleConfig:
+    """How influence is scored (core.people.score): niche terms and the parts' weights."""
+
+    niche: tuple[str, ...] = ()  # terms that make a post relevant beside the listening queries
+    relevance: float = 0.4  # weight of relevance (share of posts about us, how specific)
+    engagement: float = 0.3  # weight of interactions per post
+    consistency: float = 0.2  # weight of how often and how recently they post
+    reach: float = 0.1  # weight of followers (log scale)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -101,6 +112,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
+    people: PeopleConfig = field(default_factory=PeopleConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:
