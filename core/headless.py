@@ -24,6 +24,7 @@ from core.export.stream import write_export
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
+from core.people.refresh import ScoreSettings
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.store import Store
@@ -35,6 +36,8 @@ class ExportRequest:
     fmt: str  # csv | json | md
     since: int | None = None
     poll: bool = True
+    report: str = "mentions"  # or "people": the influencers table (core.people.export)
+    people_list: str | None = None  # with report "people": only the people on this list
 
 
 def network_policy(config: Config) -> NetworkPolicy:
@@ -79,6 +82,13 @@ async def run_export(
         if request.poll and config.sources:
             outcomes = await poll_with_progress(config, store, err)
         await store.sync_sources(config.sources)
+        if request.report == "people":
+            problem = await export_people(config, store, request)
+            if problem:
+                err.write(f"listenpost: {problem}\n")
+                return ExitCode.USAGE
+            report_failures(outcomes, err)
+            return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
         report = await build_report(config, store, request.since, outcomes)
         with open_output(request.out) as out:
             await write_export(store, report, request.fmt, out)
@@ -120,6 +130,35 @@ async def build_report(
         outcomes=outcomes,
         brand=config.brand.name,
     )
+
+
+async def export_people(config: Config, store: Store, request: ExportRequest) -> str | None:
+    """Score everyone at ``generated_at`` and write the people table; a problem, or None."""
+    from core.people.directory import People, PeopleFilter
+    from core.people.export import write_people
+
+    settings = people_settings(config)
+    people = People(store.db, store.transaction, settings)
+    names = await people.list_names()
+    if request.people_list is not None and request.people_list not in names:
+        known = ", ".join(names) or "none yet (add people to lists on the influencers screen)"
+        return f"there is no list named {request.people_list!r}; lists: {known}"
+    now = generated_at()
+    await people.refresh(now)
+    narrowed = PeopleFilter(list=request.people_list)
+    rows = await people.ranked(narrowed)
+    with open_output(request.out) as out:
+        write_people(rows, request.fmt, out, generated_at=now, weights=settings.weights,
+                     narrowed=narrowed)
+    return None
+
+
+def people_settings(config: Config) -> ScoreSettings:
+    """What ``[people]`` says scores are computed with."""
+    from core.people.score import Weights
+
+    p = config.people
+    return ScoreSettings(Weights(p.relevance, p.engagement, p.consistency, p.reach), p.niche)
 
 
 def generated_at() -> int:

@@ -29,6 +29,8 @@ examples:
   listenpost --export today.md --since 24h
                                       poll once, write a Markdown daily report
   listenpost --export - --format json --no-poll | jq .summary
+  listenpost --export people.csv --report people --list advocates
+                                      the influencers table: score and its parts, stance, lists
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
@@ -70,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--since",
         metavar="WHEN",
         help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)",
+    )
+    parser.add_argument(
+        "--report",
+        choices=("mentions", "people"),
+        help="with --export: what to write; people is the influencers table (csv or json)",
+    )
+    parser.add_argument(
+        "--list",
+        metavar="NAME",
+        help="with --report people: only the people on list NAME",
     )
     parser.add_argument(
         "--no-poll",
@@ -123,6 +135,10 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
+    if (args.report or args.list) and not args.export:
+        return usage(err, "--report and --list go with --export")
+    if args.list and args.report != "people":
+        return usage(err, "--list goes with --report people")
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -174,7 +190,10 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
         since = parse_since(args.since, int(time.time())) if args.since else None
     except ValueError as error:
         return usage(err, str(error))
-    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
+    if args.report == "people" and fmt not in ("csv", "json"):
+        return usage(err, f"--report people writes csv or json, not {fmt}")
+    request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
+                            report=args.report or "mentions", people_list=args.list)
     try:
         return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:
