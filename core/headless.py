@@ -24,7 +24,7 @@ from core.export.stream import write_export
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
-from core.people.refresh import ScoreSettings
+from core.people.refresh import settings_of
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.store import Store
@@ -137,7 +137,7 @@ async def export_people(config: Config, store: Store, request: ExportRequest) ->
     from core.people.directory import People, PeopleFilter
     from core.people.export import write_people
 
-    settings = people_settings(config)
+    settings = settings_of(config.people)
     people = People(store.db, store.transaction, settings)
     names = await people.list_names()
     if request.people_list is not None and request.people_list not in names:
@@ -151,14 +151,6 @@ async def export_people(config: Config, store: Store, request: ExportRequest) ->
         write_people(rows, request.fmt, out, generated_at=now, weights=settings.weights,
                      narrowed=narrowed)
     return None
-
-
-def people_settings(config: Config) -> ScoreSettings:
-    """What ``[people]`` says scores are computed with."""
-    from core.people.score import Weights
-
-    p = config.people
-    return ScoreSettings(Weights(p.relevance, p.engagement, p.consistency, p.reach), p.niche)
 
 
 def generated_at() -> int:

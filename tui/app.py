@@ -33,6 +33,7 @@ from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.influencers import InfluencersScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class ListenpostApp(App[None]):
         self.inbox = Inbox(self.store.db, self.store.transaction, me=self.me())
         self._apply_keymap()
         self.add_mode("inbox", self._make_inbox)
+        self.add_mode("influencers", lambda: InfluencersScreen(self))
         await self.switch_mode("inbox")
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)

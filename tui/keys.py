@@ -52,6 +52,7 @@ TRIAGE = (
     KeySpec("category", "c", "category", "Set the category"),
     KeySpec("tag", "t", "tag", "Add a tag"),
     KeySpec("note", "n", "note", "Add a note"),
+    KeySpec("author-list", "l", "author_list", "Put the author on a list, or take them off"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection", "Clear the selection"),
@@ -72,6 +73,8 @@ FIND = (
 APP = (
     KeySpec("poll", "p", "app.poll_now", "Poll sources now", show=True, short="Poll"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
+    KeySpec("influencers", "i", "app.switch_mode('influencers')",
+            "Influencers: people by relevance-first influence"),
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
@@ -79,6 +82,43 @@ INBOX_KEYS: tuple[KeySpec, ...] = (*MOVE, *TRIAGE, *FIND)
 APP_KEYS: tuple[KeySpec, ...] = APP
 ALL_KEYS: tuple[KeySpec, ...] = (*INBOX_KEYS, *APP_KEYS)
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
+
+# The influencers table and a person's profile (core.people); remappable like the rest.
+PEOPLE_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("people-down", "j,down", "cursor_down", "Next person", palette=False),
+    KeySpec("people-up", "k,up", "cursor_up", "Previous person", palette=False),
+    KeySpec("people-page-down", "pagedown,space", "next_page", "Page down", palette=False),
+    KeySpec("people-page-up", "pageup,b", "prev_page", "Page up", palette=False),
+    KeySpec("people-top", "g,home", "top", "First person"),
+    KeySpec("people-bottom", "G,end", "bottom", "Last person"),
+    KeySpec("people-explain", "question_mark", "explain", "Why this score: its parts and weights",
+            show=True, short="Why"),
+    KeySpec("people-sort", "o", "sort", "Sort by score, posts, engagement or last seen",
+            show=True, short="Sort"),
+    KeySpec("people-filter", "f", "filter", "Filter by platform, list or stance", show=True,
+            short="Filter"),
+    KeySpec("people-clear-filter", "F", "clear_filter", "Clear the filter"),
+    KeySpec("people-list", "l", "list", "Add to or remove from a list", show=True, short="List"),
+    KeySpec("people-open", "enter", "open", "Open the person's profile", show=True,
+            short="Profile"),
+    KeySpec("people-mark", "x", "mark", "Mark to merge into another person"),
+    KeySpec("people-merge", "M", "merge", "Merge the marked person into this one"),
+    KeySpec("people-undo", "u", "undo", "Undo my last list change, mute, note or tag"),
+    KeySpec("people-back", "escape", "app.switch_mode('inbox')", "Back to the inbox"),
+)
+PROFILE_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("profile-note", "n", "note", "Add a note about them", show=True, short="Note"),
+    KeySpec("profile-tag", "t", "tag", "Tag them", show=True, short="Tag"),
+    KeySpec("profile-list", "l", "list", "Add to or remove from a list", show=True, short="List"),
+    KeySpec("profile-mute", "m", "mute", "Mute or unmute (muted: their mentions skip New)",
+            show=True, short="Mute"),
+    KeySpec("profile-split", "S", "split", "Split a merged person into their identities"),
+    KeySpec("profile-undo", "u", "undo", "Undo my last list change, mute, note or tag",
+            show=True, short="Undo"),
+    KeySpec("profile-close", "escape,q", "close", "Back to the influencers", show=True,
+            short="Back"),
+)
+DEFAULT_KEYS.update({spec.id: spec.key for spec in (*PEOPLE_KEYS, *PROFILE_KEYS)})
 
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:

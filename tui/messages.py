@@ -63,3 +63,10 @@ class ScreenRefreshed(Message, bubble=False):
 
     screen: str
     origin: str
+
+
+@dataclass
+class PersonHighlighted(Message):
+    """The influencers table's cursor is on another person (None: the table is empty)."""
+
+    person_id: int | None

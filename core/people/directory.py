@@ -164,14 +164,16 @@ class People:
 
     async def window(self, filters: PeopleFilter, order: PeopleOrder, *, limit: int,
                      after: PersonRow | None = None, before: PersonRow | None = None,
-                     last: bool = False) -> list[PersonRow]:
-        """Up to ``limit`` people in ``order`` after (or before) an anchor, in table order."""
+                     at: PersonRow | None = None, last: bool = False) -> list[PersonRow]:
+        """Up to ``limit`` people in ``order`` after (or before, or from) an anchor, in table
+        order; with no anchor from the top, with ``last`` the final rows."""
         where, params = _filter_sql(filters)
         column = f"p.{order.value}"
-        backwards = (before is not None or last) and after is None
-        anchor = before if backwards else after
+        backwards = (before is not None or last) and after is None and at is None
+        anchor = before if backwards else after or at
         if anchor is not None:
-            where += f" AND ({column}, p.id) {'>' if backwards else '<'} (:k_value, :k_id)"
+            compare = ">" if backwards else "<=" if at is not None else "<"
+            where += f" AND ({column}, p.id) {compare} (:k_value, :k_id)"
             params["k_value"], params["k_id"] = anchor.key(order)
         direction = "ASC" if backwards else "DESC"
         sql = (f"SELECT {_ROW_COLUMNS} FROM people p WHERE {where}"

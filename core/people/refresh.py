@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
+from core.config.model import PeopleConfig
 from core.people.score import DAY, Stats, Weights, score, stance
 from core.store.migrate import Transaction
 
@@ -36,6 +37,12 @@ class ScoreSettings:
         w = self.weights
         return json.dumps([w.relevance, w.engagement, w.consistency, w.reach,
                            sorted(t.lower() for t in self.niche)])
+
+
+def settings_of(config: PeopleConfig) -> ScoreSettings:
+    """What ``[people]`` of the config says scores are computed with."""
+    weights = Weights(config.relevance, config.engagement, config.consistency, config.reach)
+    return ScoreSettings(weights, config.niche)
 
 
 def _niche_sql(niche: Sequence[str]) -> tuple[str, dict[str, object]]:

@@ -30,6 +30,7 @@ from core.inbox.views import (
     Order,
     View,
     describe_filters,
+    list_view,
     order_of,
     parse_filters,
     search_view,
@@ -38,6 +39,8 @@ from core.inbox.views import (
 from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
+from tui.screens.influencers import people_for
+from tui.screens.lists import choose_list
 from tui.screens.prompts import ChoiceScreen, PromptScreen
 from tui.signals import DataChanged, PollState, signals_of
 from tui.widgets.cells import one_line
@@ -126,7 +129,7 @@ class InboxScreen(Screen[None]):
     async def _load_views(self) -> None:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
         searches = [self._search] if self._search else []
-        self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches]
+        self.views = [*BUILTIN_VIEWS, *sources, *self._saved, *searches, *await self._lists()]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
     async def refresh_all(self) -> None:
@@ -145,7 +148,12 @@ class InboxScreen(Screen[None]):
 
     async def _wanted_views(self) -> list[View]:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
-        return [*BUILTIN_VIEWS, *sources, *self._saved, *([self._search] if self._search else [])]
+        return [*BUILTIN_VIEWS, *sources, *self._saved, *([self._search] if self._search else []),
+                *await self._lists()]
+
+    async def _lists(self) -> list[View]:
+        """One view per people list: mentions by my advocates, critics, …"""
+        return [list_view(name) for name in await people_for(self.app).list_names()]  # type: ignore[arg-type]
 
     async def refresh_counts(self) -> None:
         """The sidebar numbers and the list's title."""
@@ -373,6 +381,17 @@ class InboxScreen(Screen[None]):
         if body and body.strip():
             await self._act(lambda t: self.inbox.add_note(t, body.strip(), actor=self._actor(),
                                                           now=self.now()), "Noted:")
+
+    async def action_author_list(self) -> None:
+        """Put the current mention's author on a list, or take them off."""
+        people = people_for(self.app)  # type: ignore[arg-type]
+        row = self.mentions.current
+        person = await people.person_of_mention(row.id) if row else None
+        if person is None:
+            self.notify("This mention has no known author.", severity="warning", markup=False)
+            return
+        await choose_list(self, people, person, actor=self._actor(), now=self.now,
+                          after=self.refresh_all)
 
     def action_select(self) -> None:
         """Select or unselect, then step down (like marking in a mail client)."""
