@@ -187,3 +187,32 @@ async def test_profile_lists_mentions_with_outcome_and_first_response(tmp_path: 
         assert profile is not None
         assert (profile.mentions[0].status, profile.mentions[0].first_response) == ("done", 7200)
         assert profile.mentions[1].first_response is None
+
+
+async def test_a_new_day_rescores_everyone(tmp_path: Path) -> None:
+    """It should rescore everyone once a day, since recency ages every score."""
+    async with await store_with(tmp_path / "p.db", corpus()) as store:
+        people = people_of(store)
+        assert await people.refresh(NOW) == 3
+        assert await people.refresh(NOW + 3600) == 0
+        before = (await people.window(PeopleFilter(), PeopleOrder.SCORE, limit=1))[0]
+        assert await people.refresh(NOW + 40 * DAY) == 3
+        after = await people.person(before.id)
+        assert after is not None and after.consistency < before.consistency
+
+
+async def test_tags_and_notes_are_undone_newest_first(tmp_path: Path) -> None:
+    """It should undo a tag, then a note, each by the person who made it."""
+    async with await store_with(tmp_path / "p.db", corpus()) as store:
+        people = people_of(store)
+        await people.refresh(NOW)
+        ada = (await people.window(PeopleFilter(), PeopleOrder.SCORE, limit=1))[0]
+        await people.add_note(ada.id, "loves the kettle", actor="ana", now=NOW)
+        await people.add_tag(ada.id, "vip", actor="ana", now=NOW)
+        profile = await people.profile(ada.id)
+        assert profile is not None
+        assert (profile.tags, profile.notes) == (("vip",), ((NOW, "ana", "loves the kettle"),))
+        assert await people.undo_last("ana", now=NOW) == "tag"
+        assert await people.undo_last("ana", now=NOW) == "note"
+        profile = await people.profile(ada.id)
+        assert profile is not None and (profile.tags, profile.notes) == ((), ())

@@ -197,3 +197,27 @@ async def test_merge_with_x_and_M(people_db: Path, posted: Posted) -> None:
         merged = [line for line in lines(app) if "Ada" in line]
         assert len(merged) == 1 and "mastodon,reddit" in merged[0]
         assert not [line for line in lines(app) if " Cy " in line]
+
+
+async def test_profile_tags_and_splits_a_merged_person(people_db: Path, posted: Posted) -> None:
+    """It should tag a person with t and split a merged person with S."""
+    app = make(people_db)
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await open_influencers(app, pilot)
+        await pilot.press("j", "j", "x", "g", "M")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        await pilot.press("t")
+        await pilot.press(*"press", "enter")
+        await pilot.pause()
+        body = text_of(app, "#profile-text")
+        assert "tags: press" in body and "reddit" in body and "mastodon" in body
+        await pilot.press("S")
+        await pilot.pause()
+        assert "Split off 1 identities." in posted.notices()
+        assert "reddit" not in text_of(app, "#profile-text")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "43 people" in text_of(app, "#people-title")

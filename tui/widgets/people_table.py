@@ -167,8 +167,8 @@ class PeopleTable(Widget, can_focus=True):
         """Column titles and widths for this width (lists only where there is room)."""
         name = max(12, min(28, width - 58))
         platform = 16 if width >= 100 else 10  # room for a merged person's "mastodon,reddit"
-        cells = [("score", 6), ("name", name), ("platform", platform), ("posts", 6), ("eng/post", 9),
-                 ("stance", 11), ("seen", 6)]
+        cells = [("score", 6), ("name", name), ("platform", platform), ("posts", 6),
+                 ("eng/post", 9), ("stance", 11), ("seen", 6)]
         if width >= 100:
             cells.append(("lists", max(0, width - sum(w + 1 for _, w in cells))))
         return cells
