@@ -17,7 +17,7 @@ from tests.tui.conftest import Clock, Posted
 from tui.app import ListenpostApp
 from tui.screens.inbox import InboxScreen
 from tui.screens.influencers import InfluencersScreen
-from tui.screens.profile import ProfileScreen
+from tui.screens.profile import ProfileScreen, duration
 from tui.widgets.people_table import PeopleTable
 
 SIZE = (100, 30)
@@ -165,7 +165,8 @@ async def test_profile_notes_mute_undo_and_history(people_db: Path, posted: Post
         assert isinstance(app.screen, ProfileScreen)
         body = text_of(app, "#profile-text")
         assert "Cy" in body and "critic" in body and "Acme broke again 0" in body
-        assert "reddit" in body and "first response no response" in body
+        assert "reddit" in body and "what we did, our first response" in body
+        assert "new                   –  Acme broke again 0" in body
         await pilot.press("n")
         await pilot.press(*"Wants a refund", "enter")
         await pilot.pause()
@@ -221,3 +222,10 @@ async def test_profile_tags_and_splits_a_merged_person(people_db: Path, posted: 
         await pilot.press("escape")
         await pilot.pause()
         assert "43 people" in text_of(app, "#people-title")
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(None, "–"), (42, "42s"), (2700, "45m"),
+                                                (7200, "2h"), (3 * 86400 + 5, "3d")])
+def test_first_response_reads_in_its_largest_unit(seconds: int | None, shown: str) -> None:
+    """It should show a first-response time as 45m, 2h or 3d, and – when nobody acted."""
+    assert duration(seconds) == shown

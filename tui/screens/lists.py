@@ -16,6 +16,7 @@ from textual.screen import Screen
 from core.people.directory import SUGGESTED_LISTS, People, PersonError
 from tui.screens.prompts import ChoiceScreen, PromptScreen
 from tui.signals import ChangeOrigin, DataChanged, signals_of
+from tui.widgets.cells import one_line
 
 NEW_LIST = "\x00new"  # the choice that asks for a name (no list name can hold NUL)
 
@@ -53,4 +54,6 @@ async def choose_list(screen: Screen[Any], people: People, person_id: int, *, ac
         if name and name.strip():
             await toggle(name.strip())
 
-    screen.app.push_screen(ChoiceScreen("List", choices), chosen)
+    who = one_line(person.name) if person else "them"
+    screen.app.push_screen(ChoiceScreen(f"Put {who} on a list (✓ takes them off)", choices),
+                           chosen)

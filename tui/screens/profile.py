@@ -31,7 +31,7 @@ from tui.widgets.cells import glyph, long_time, one_line, short_time
 def duration(seconds: int | None) -> str:
     """A response time in the largest sensible unit: ``45m``, ``3h``, ``2d``."""
     if seconds is None:
-        return "no response"
+        return "–"  # nobody has acted on it yet
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             return f"{seconds // size}{unit}"
@@ -93,7 +93,8 @@ class ProfileScreen(Screen[None]):
         for at, who, body in p.notes or [(0, "", "")]:
             text.append(f"  {long_time(at, self._tz)} {one_line(who)}: {one_line(body)}\n"
                         if who else "  none yet (n adds one)\n")
-        text.append(f"\nMentions ({person.posts}; newest first, with our response)\n", "bold")
+        text.append(f"\nMentions ({person.posts}, newest first): what we did, our first response"
+                    "\n", "bold")
         for m in p.mentions:
             text.append(self._mention_line(m))
         if p.history:
@@ -108,8 +109,8 @@ class ProfileScreen(Screen[None]):
         outcome = m.status + (f" @{m.assignee}" if m.assignee else "") + \
             (f" {m.category}" if m.category else "")
         return (f"  {glyph(m.sentiment_label)} {short_time(m.sort_at, self.now(), self._tz)} "
-                f"{one_line(m.source)[:10]:<10} {outcome:<20} first response "
-                f"{duration(m.first_response):<11} {words}\n")
+                f"{one_line(m.source)[:10]:<10} {outcome[:18]:<18} "
+                f"{duration(m.first_response):>4}  {words}\n")
 
     # -- actions ---------------------------------------------------------------------------------
 
