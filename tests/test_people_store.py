@@ -216,3 +216,31 @@ async def test_tags_and_notes_are_undone_newest_first(tmp_path: Path) -> None:
         assert await people.undo_last("ana", now=NOW) == "note"
         profile = await people.profile(ada.id)
         assert profile is not None and (profile.tags, profile.notes) == ((), ())
+
+
+async def test_a_mention_arriving_during_a_rescore_keeps_its_author_dirty(
+        tmp_path: Path) -> None:
+    """It should count a mention that arrives after a rescore claimed its author, next pass."""
+    async with await store_with(tmp_path / "p.db", corpus()) as store:
+        people = people_of(store)
+        await people.refresh(NOW)
+        source = next(s for s in await store.sources() if s.name == "reddit")
+        async with store.transaction() as db:  # what refresh's claim does, frozen mid-pass
+            await db.execute("UPDATE people SET dirty = 2")
+        await store.ingest(source.id, [mention("c7", "cy", "reddit")], now=NOW)
+        await people.refresh(NOW)
+        cy = (await people.window(PeopleFilter(platform="reddit"), PeopleOrder.SCORE,
+                                  limit=1))[0]
+        assert cy.posts == 4
+        assert await people.refresh(NOW) == 0
+
+
+async def test_filtered_counts_stop_at_the_cap(tmp_path: Path) -> None:
+    """It should count a filtered table up to its cap and the whole table exactly."""
+    posts = [mention(f"x{i}", f"user{i}", "reddit") for i in range(12)]
+    async with await store_with(tmp_path / "p.db", posts) as store:
+        people = people_of(store)
+        await people.refresh(NOW)
+        assert await people.count(PeopleFilter(platform="reddit"), cap=5) == 5
+        assert await people.count(PeopleFilter(platform="reddit")) == 12
+        assert await people.count(PeopleFilter(), cap=5) == 12

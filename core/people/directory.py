@@ -25,6 +25,9 @@ STANCES = ("advocate", "neutral", "critic")
 SUGGESTED_LISTS = ("advocates", "critics", "journalists", "prospects")
 # A profile shows a person's newest mentions; older ones stay in the database (and exports).
 PROFILE_MENTIONS = 200
+# A filtered table counts at most this many people ("1,000+"): counting every reddit author
+# among 100,000 people took 0.3 s, while the first thousand are found in a few milliseconds.
+COUNT_CAP = 1000
 
 
 class PeopleOrder(StrEnum):
@@ -158,7 +161,7 @@ class People:
 
     async def refresh(self, now: int) -> int:
         """Bring stored counts and scores up to date (see ``core.people.refresh``)."""
-        return await refresh(self._transaction, self.settings, now)
+        return await refresh(self._db, self._transaction, self.settings, now)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -181,10 +184,15 @@ class People:
         rows = [_person(r) for r in await self._fetch(sql, {**params, "limit": limit})]
         return rows[::-1] if backwards else rows
 
-    async def count(self, filters: PeopleFilter) -> int:
-        """How many people the table holds under ``filters``."""
+    async def count(self, filters: PeopleFilter, *, cap: int = COUNT_CAP) -> int:
+        """How many people the table holds under ``filters``; a filtered count stops at
+        ``cap``."""
         where, params = _filter_sql(filters)
-        rows = await self._fetch(f"SELECT count(*) FROM people p WHERE {where}", params)
+        if filters == PeopleFilter():
+            rows = await self._fetch(f"SELECT count(*) FROM people p WHERE {where}", params)
+        else:
+            rows = await self._fetch(f"SELECT count(*) FROM (SELECT 1 FROM people p WHERE {where}"
+                                     " LIMIT :cap)", {**params, "cap": cap})
         return int(rows[0][0])
 
     async def ranked(self, filters: PeopleFilter) -> list[PersonRow]:
@@ -347,10 +355,9 @@ class People:
 def _filter_sql(filters: PeopleFilter) -> tuple[str, dict[str, object]]:
     clauses: list[str] = ["p.posts > 0"]
     params: dict[str, object] = {}
-    if filters.platform:
-        clauses.append("EXISTS (SELECT 1 FROM authors a WHERE a.person_id = p.id"
-                       " AND a.platform = :f_platform)")
-        params["f_platform"] = filters.platform
+    if filters.platform:  # the person's platforms as kept by core.people.refresh
+        clauses.append("instr(',' || p.platforms || ',', :f_platform) > 0")
+        params["f_platform"] = f",{filters.platform},"
     if filters.stance:
         clauses.append("p.stance = :f_stance")
         params["f_stance"] = filters.stance

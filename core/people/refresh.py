@@ -1,11 +1,14 @@
 """Keeping the stored people current: counts over their mentions, scores, stances.
 
 Ingest marks a person dirty (a trigger in migrations/0004_people.sql) when a mention of theirs
-arrives or its engagement changes; ``refresh`` recounts only those people, with one GROUP BY
-over their mentions through the ``mentions_by_author`` index, scores them in Python
-(``core.people.score``) and writes the results back in the same transaction. Everyone is
-rescored when the weights or niche terms change, or on a new day, since recency ages every
-score; at a million mentions that full pass is a few seconds, once a day.
+arrives or its engagement changes. ``refresh`` claims the dirty people in one short write
+(dirty 1 -> 2), then works through the claims a chunk at a time: one GROUP BY over the chunk's
+mentions through the ``mentions_by_author`` index, read without holding the write lock,
+scored in Python (``core.people.score``), and written back in a short transaction that clears
+only claims, so a mention arriving meanwhile leaves its author dirty for the next pass. The
+poller never waits long for the lock and the app's other queries interleave between chunks.
+Everyone is rescored when the weights or niche terms change, or on a new day, since recency
+ages every score.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiosqlite
 
@@ -53,12 +57,12 @@ def _niche_sql(niche: Sequence[str]) -> tuple[str, dict[str, object]]:
     return "(" + " OR ".join(tests) + ")", {f"niche{i}": t.lower() for i, t in enumerate(niche)}
 
 
-def _aggregate_sql(niche: Sequence[str], everyone: bool) -> tuple[str, dict[str, object]]:
+def _aggregate_sql(niche: Sequence[str]) -> tuple[str, dict[str, object]]:
     named, params = _niche_sql(niche)
     relevant = f"(m.matched <> '' OR {named})"
     specific = f"({_SPECIFIC_MATCH} OR {named})"
     scored = f"({relevant} AND m.sentiment_method <> 'none')"
-    chosen = "" if everyone else " AND a.person_id IN (SELECT id FROM people WHERE dirty = 1)"
+    chosen = " AND a.person_id IN (SELECT value FROM json_each(:ids))"
     sql = (
         f"SELECT a.person_id, count(*), sum({relevant}), sum({specific}),"
         " sum(coalesce(m.replies, 0) + coalesce(m.reshares, 0) + coalesce(m.likes, 0)),"
@@ -73,10 +77,17 @@ def _aggregate_sql(niche: Sequence[str], everyone: bool) -> tuple[str, dict[str,
 _IDENTITIES = (
     "SELECT a.person_id, sum(a.followers), group_concat(DISTINCT a.platform),"
     " (SELECT coalesce(nullif(f.name, ''), f.handle) FROM authors f WHERE f.id = a.person_id)"
-    " FROM authors a WHERE {chosen} GROUP BY a.person_id"
+    " FROM authors a WHERE a.person_id IN (SELECT value FROM json_each(:ids))"
+    " GROUP BY a.person_id"
 )
+# People per chunk: a chunk's read and write each take well under a second at 1M mentions.
+CHUNK = 2000
+_CLAIM = "UPDATE people SET dirty = 2 WHERE dirty != 0 AND dirty = 1"
+_CLAIM_ALL = "UPDATE people SET dirty = 2"
+_CLAIMED = "SELECT id FROM people WHERE dirty != 0 AND dirty = 2 AND id > ? ORDER BY id LIMIT ?"
 _WRITE = """
-UPDATE people SET dirty = 0, name = :name, platforms = :platforms, posts = :posts,
+UPDATE people SET dirty = CASE dirty WHEN 2 THEN 0 ELSE dirty END, name = :name,
+    platforms = :platforms, posts = :posts,
     relevant = :relevant, specific = :specific, interactions = :interactions,
     per_post = :per_post, active_days = :active_days, first_seen = :first_seen,
     last_seen = :last_seen, followers = :followers, about_us = :about_us,
@@ -86,17 +97,27 @@ WHERE id = :id
 """
 
 
-async def refresh(transaction: Transaction, settings: ScoreSettings, now: int) -> int:
+async def refresh(db: aiosqlite.Connection, transaction: Transaction, settings: ScoreSettings,
+                  now: int) -> int:
     """Recount and rescore the people that need it; how many were written."""
-    async with transaction() as db:
-        everyone = await _settings_changed(db, settings, now)
-        rows = await _people_rows(db, settings, now, everyone)
-        if rows:
-            async with db.executemany(_WRITE, rows):
-                pass
+    everyone = await _settings_changed(db, settings, now)
+    async with transaction() as tx:
+        async with tx.execute(_CLAIM_ALL if everyone else _CLAIM):
+            pass
         if everyone:
-            await _remember(db, settings, now)
-        return len(rows)
+            await _remember(tx, settings, now)
+    written, last = 0, 0
+    while ids := [r[0] for r in await _all(db, _CLAIMED, (last, CHUNK))]:
+        rows = await _people_rows(db, settings, now, ids)
+        async with transaction() as tx, tx.executemany(_WRITE, rows):
+            pass
+        written, last = written + len(rows), ids[-1]
+    return written
+
+
+async def _all(db: aiosqlite.Connection, sql: str, params: Any) -> list[Any]:
+    async with db.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
 
 
 async def _settings_changed(db: aiosqlite.Connection, settings: ScoreSettings, now: int) -> bool:
@@ -114,18 +135,13 @@ async def _remember(db: aiosqlite.Connection, settings: ScoreSettings, now: int)
 
 
 async def _people_rows(db: aiosqlite.Connection, settings: ScoreSettings, now: int,
-                       everyone: bool) -> list[dict[str, object]]:
-    """One ``_WRITE`` parameter set per person to write (people left with no identity or no
+                       ids: list[int]) -> list[dict[str, object]]:
+    """One ``_WRITE`` parameter set per person in ``ids`` (people left with no identity or no
     post, after a merge, are written too: as empty, so they leave the table)."""
-    sql, params = _aggregate_sql(settings.niche, everyone)
-    async with db.execute(sql, params) as cursor:
-        counts = {row[0]: row[1:] for row in await cursor.fetchall()}
-    chosen = "1" if everyone else "a.person_id IN (SELECT id FROM people WHERE dirty = 1)"
-    async with db.execute(_IDENTITIES.format(chosen=chosen)) as cursor:
-        identities = {row[0]: row[1:] for row in await cursor.fetchall()}
-    targets = "SELECT id FROM people" + ("" if everyone else " WHERE dirty = 1")
-    async with db.execute(targets) as cursor:
-        ids = [row[0] for row in await cursor.fetchall()]
+    sql, params = _aggregate_sql(settings.niche)
+    chosen = json.dumps(ids)
+    counts = {r[0]: r[1:] for r in await _all(db, sql, {**params, "ids": chosen})}
+    identities = {r[0]: r[1:] for r in await _all(db, _IDENTITIES, {"ids": chosen})}
     return [_person_row(i, counts.get(i), identities.get(i), settings, now) for i in ids]
 
 

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from core.config import Config
-from core.people.directory import STANCES, People, PeopleFilter, PeopleOrder, PersonError
+from core.people.directory import COUNT_CAP, STANCES, People, PeopleFilter, PeopleOrder, PersonError
 from core.people.refresh import settings_of
 from core.people.score import Score
 from core.store import Store
@@ -154,7 +154,8 @@ class InfluencersScreen(Screen[None]):
     async def show_title(self) -> None:
         """How many people, in which order, under which filter."""
         count = await self.people.count(self.table.filters)
-        title = f"Influencers · {count:,} people · by {SORT_LABELS[self.table.order]}"
+        capped = "+" if count >= COUNT_CAP and self.table.filters != PeopleFilter() else ""
+        title = f"Influencers · {count:,}{capped} people · by {SORT_LABELS[self.table.order]}"
         if described := self.table.filters.describe():
             title += f" · filter: {described}"
         self.query_one("#people-title", Static).update(Text(one_line(title)))

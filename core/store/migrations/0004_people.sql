@@ -2,16 +2,17 @@
 -- person; a new identity founds its own person, whose id is the identity's id, and a merge by
 -- hand points several identities at one person (a split points them back). The person row
 -- holds what the influencers table sorts and filters on: counts over their mentions, the
--- influence score and its parts, their stance. core.people.scores keeps those current, only
--- for people marked dirty by the triggers below, so ingest pays one indexed UPDATE per new
--- mention and the table stays fast at 100k people and 1M mentions.
+-- influence score and its parts, their stance. core.people.refresh keeps those current, only
+-- for people marked dirty (1) by the triggers below, so ingest pays one indexed UPDATE per new
+-- mention and the table stays fast at 100k people and 1M mentions. A rescore claims them (2)
+-- and clears only claims: a mention arriving meanwhile marks its author 1 again.
 
 CREATE TABLE people (
     id            INTEGER PRIMARY KEY,    -- the id of the identity that founded it
     name          TEXT NOT NULL DEFAULT '',
     platforms     TEXT NOT NULL DEFAULT '',  -- its identities' platforms, sorted, joined by ','
     muted         INTEGER NOT NULL DEFAULT 0,   -- 1: their new mentions skip New
-    dirty         INTEGER NOT NULL DEFAULT 1,   -- 1: the counts and score below are stale
+    dirty         INTEGER NOT NULL DEFAULT 1,   -- 1: stale; 2: being rescored; 0: current
     -- counts over their mentions (owned posts excluded), written by core.people.scores
     posts         INTEGER NOT NULL DEFAULT 0,
     relevant      INTEGER NOT NULL DEFAULT 0,   -- about the brand, products, competitors, niche
@@ -42,7 +43,7 @@ CREATE INDEX people_by_score ON people(score DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_posts ON people(posts DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_per_post ON people(per_post DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_last_seen ON people(last_seen DESC, id DESC) WHERE posts > 0;
-CREATE INDEX people_dirty ON people(id) WHERE dirty = 1;
+CREATE INDEX people_dirty ON people(dirty, id) WHERE dirty != 0;
 -- Ingest asks "is this author muted?" for every new batch; few people are, so few rows here.
 CREATE INDEX people_muted ON people(id) WHERE muted = 1;
 
@@ -101,15 +102,15 @@ END;
 CREATE TRIGGER people_dirty_on_mention AFTER INSERT ON mentions WHEN new.author_id IS NOT NULL
 BEGIN
     UPDATE people SET dirty = 1
-    WHERE dirty = 0 AND id = (SELECT person_id FROM authors WHERE id = new.author_id);
+    WHERE dirty != 1 AND id = (SELECT person_id FROM authors WHERE id = new.author_id);
 END;
 
 CREATE TRIGGER people_dirty_on_engagement AFTER UPDATE OF replies, reshares, likes ON mentions
 WHEN new.author_id IS NOT NULL BEGIN
     UPDATE people SET dirty = 1
-    WHERE dirty = 0 AND id = (SELECT person_id FROM authors WHERE id = new.author_id);
+    WHERE dirty != 1 AND id = (SELECT person_id FROM authors WHERE id = new.author_id);
 END;
 
 CREATE TRIGGER people_dirty_on_followers AFTER UPDATE OF followers, name ON authors BEGIN
-    UPDATE people SET dirty = 1 WHERE dirty = 0 AND id = new.person_id;
+    UPDATE people SET dirty = 1 WHERE dirty != 1 AND id = new.person_id;
 END;
