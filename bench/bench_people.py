@@ -115,15 +115,15 @@ async def scoring(path: Path, people_count: int) -> dict[str, float]:
 CHILD = r"""
 import asyncio, json, sys, time
 from pathlib import Path
+from textual.geometry import Region
 from core.people.directory import PeopleFilter
 from tui.app import ListenpostApp
 
 def median(xs):
     return sorted(xs)[len(xs) // 2]
 
-def paint(table):
-    for y in range(table.size.height):
-        table.render_line(y)
+def paint(table):  # what a repaint costs: every line the widget invalidated, styles and all
+    table.render_lines(Region(0, 0, table.size.width, table.size.height))
 
 async def act(screen, action):
     t = time.perf_counter()
