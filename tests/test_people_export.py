@@ -106,3 +106,5 @@ def test_list_without_people_report_is_a_usage_error(tmp_path: Path, db: Path) -
     assert result.returncode == 2 and "--list goes with --report people" in result.stderr
     result = listenpost("--db", str(db), "--report", "people")
     assert result.returncode == 2 and "--report and --list go with --export" in result.stderr
+    result = listenpost("--db", str(db), "--export", "-", "--report", "people", "--since", "2d")
+    assert result.returncode == 2 and "--report people covers everyone" in result.stderr

@@ -139,6 +139,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--report and --list go with --export")
     if args.list and args.report != "people":
         return usage(err, "--list goes with --report people")
+    if args.since and args.report == "people":
+        return usage(err, "--since goes with mention exports; --report people covers everyone")
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
