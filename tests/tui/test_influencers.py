@@ -107,6 +107,9 @@ async def test_sort_and_filter(people_db: Path) -> None:
         await pilot.press("f")
         await pilot.press(*" mood:x", "enter")
         assert "cannot read 'mood:x'" in str(app.screen.query_one("#prompt-error").render())
+        await pilot.press("escape", "f", *"platform:myspace", "enter")
+        assert "nobody was heard on 'myspace'; platforms: mastodon, reddit" in \
+            str(app.screen.query_one("#prompt-error").render())
         await pilot.press("escape", "F")
         assert "43 people" in text_of(app, "#people-title")
 

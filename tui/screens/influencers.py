@@ -10,7 +10,7 @@ stale ones up to date (``core.people.refresh``) and the table rereads in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import ClassVar, Protocol
 
@@ -60,8 +60,9 @@ class FilterError(ValueError):
     """A filter line that could not be understood."""
 
 
-def parse_people_filter(text: str) -> PeopleFilter:
-    """``platform:reddit list:advocates stance:critic`` as a ``PeopleFilter``."""
+def parse_people_filter(text: str, platforms: Sequence[str] = ()) -> PeopleFilter:
+    """``platform:reddit list:advocates stance:critic`` as a ``PeopleFilter``; a platform
+    nobody was heard on is refused when ``platforms`` names those there are."""
     found: dict[str, str] = {}
     for part in text.split():
         key, sep, value = part.partition(":")
@@ -70,6 +71,8 @@ def parse_people_filter(text: str) -> PeopleFilter:
                               f"{', '.join(FILTER_KEYS)}")
         if key == "stance" and value not in STANCES:
             raise FilterError(f"stance is {', '.join(STANCES)}, not {value!r}")
+        if key == "platform" and platforms and value not in platforms:
+            raise FilterError(f"nobody was heard on {value!r}; platforms: {', '.join(platforms)}")
         found[key] = value
     return PeopleFilter(**found)
 
@@ -212,13 +215,15 @@ class InfluencersScreen(Screen[None]):
         await self.table.show(self.table.filters, order)
         await self.show_title()
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         """Ask for a filter line."""
         from tui.screens.prompts import PromptScreen
 
+        platforms = await self.people.platforms()
+
         def check(text: str) -> str | None:
             try:
-                parse_people_filter(text)
+                parse_people_filter(text, platforms)
             except FilterError as error:
                 return str(error)
             return None

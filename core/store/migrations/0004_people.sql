@@ -43,6 +43,11 @@ CREATE INDEX people_by_score ON people(score DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_posts ON people(posts DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_per_post ON people(per_post DESC, id DESC) WHERE posts > 0;
 CREATE INDEX people_by_last_seen ON people(last_seen DESC, id DESC) WHERE posts > 0;
+-- Counting a filtered table (stance, platform) from this covering index reads no table rows:
+-- 0.4 ms instead of 130 ms at 100k people. Windows keep to the order indexes above
+-- (core.people.directory writes their stance test as +p.stance), since sorting every critic
+-- by score for one page took 200 ms.
+CREATE INDEX people_filters ON people(stance, platforms, posts) WHERE posts > 0;
 CREATE INDEX people_dirty ON people(dirty, id) WHERE dirty != 0;
 -- Ingest asks "is this author muted?" for every new batch; few people are, so few rows here.
 CREATE INDEX people_muted ON people(id) WHERE muted = 1;
