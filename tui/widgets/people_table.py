@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import tzinfo
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -27,6 +28,32 @@ EMPTY = "No people yet: authors appear here once their mentions are stored."
 STANCE_MARKS = {"advocate": "+ advocate", "critic": "- critic", "neutral": "  neutral"}
 SORT_LABELS = {PeopleOrder.SCORE: "score", PeopleOrder.POSTS: "posts",
                PeopleOrder.PER_POST: "eng/post", PeopleOrder.LAST_SEEN: "seen"}
+
+
+@lru_cache(maxsize=8)
+def columns(width: int) -> tuple[tuple[str, int], ...]:
+    """Column titles and widths for this width (lists only where there is room)."""
+    name = max(12, min(28, width - 58))
+    platform = 16 if width >= 100 else 10  # room for a merged person's "mastodon,reddit"
+    cells = [("score", 6), ("name", name), ("platform", platform), ("posts", 6),
+             ("eng/post", 9), ("stance", 11), ("seen", 6)]
+    if width >= 100:
+        cells.append(("lists", max(0, width - sum(w + 1 for _, w in cells))))
+    return tuple(cells)
+
+
+@lru_cache(maxsize=1024)
+def row_cells(row: PersonRow, width: int) -> tuple[str, str, str]:
+    """A person's line at ``width`` as the text before the stance, the stance, and the lists
+    after the seen column (which ages, so the caller adds it); kept for the rows on screen."""
+    sizes = dict(columns(width))
+    name = one_line(row.name) + (" (muted)" if row.muted else "")
+    before = "".join(set_cell_size(value, sizes[title]) + " " for title, value in (
+        ("score", f"{row.score:5.1f}"), ("name", name), ("platform", one_line(row.platforms)),
+        ("posts", f"{row.posts:>5}"), ("eng/post", f"{row.per_post:>8.1f}")))
+    stance = set_cell_size(STANCE_MARKS.get(row.stance, row.stance), sizes["stance"]) + " "
+    lists = set_cell_size(one_line(", ".join(row.lists)), sizes.get("lists", 0))
+    return before, stance, lists
 
 
 class PeopleTable(Widget, can_focus=True):
@@ -163,32 +190,19 @@ class PeopleTable(Widget, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"people-table--{name}", partial=True)
 
-    def _cells(self, width: int) -> list[tuple[str, int]]:
-        """Column titles and widths for this width (lists only where there is room)."""
-        name = max(12, min(28, width - 58))
-        platform = 16 if width >= 100 else 10  # room for a merged person's "mastodon,reddit"
-        cells = [("score", 6), ("name", name), ("platform", platform), ("posts", 6),
-                 ("eng/post", 9), ("stance", 11), ("seen", 6)]
-        if width >= 100:
-            cells.append(("lists", max(0, width - sum(w + 1 for _, w in cells))))
-        return cells
-
     def _header(self, width: int) -> str:
         sorted_by = SORT_LABELS[self.order]
         return "".join(set_cell_size(f"{title}▼" if title == sorted_by else title, size) + " "
-                       for title, size in self._cells(width))
+                       for title, size in columns(width))
 
     def _row_text(self, row: PersonRow, width: int, is_cursor: bool) -> Text:
-        values = [f"{row.score:5.1f}", one_line(row.name) + (" (muted)" if row.muted else ""),
-                  one_line(row.platforms), f"{row.posts:>5}", f"{row.per_post:>8.1f}",
-                  STANCE_MARKS.get(row.stance, row.stance),
-                  short_time(row.last_seen, int(self._clock()), self._tz),
-                  one_line(", ".join(row.lists))]
-        text = Text(no_wrap=True, end="")
-        for value, (title, size) in zip(values, self._cells(width), strict=False):
-            style = self._style(row.stance) if title == "stance" and row.stance != "neutral" \
-                else Style()
-            text.append(set_cell_size(value, size) + " ", style)
+        # One string and at most three style spans per line: building it cell by cell with
+        # a Text.append each was most of a repaint.
+        before, stance, after = row_cells(row, width)
+        seen = set_cell_size(short_time(row.last_seen, int(self._clock()), self._tz), 6)
+        text = Text(f"{before}{stance}{seen} {after}", no_wrap=True, end="")
+        if row.stance != "neutral":
+            text.stylize(self._style(row.stance), len(before), len(before) + len(stance))
         if row.id == self.marked:
             text.stylize(self._style("marked"))
         if is_cursor:
