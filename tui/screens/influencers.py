@@ -103,6 +103,7 @@ class InfluencersScreen(Screen[None]):
         self.people = people_for(app)
         self._explaining = False
         self._stale = False
+        self._count: int | None = None  # people under the current filter, for the title
 
     def compose(self) -> ComposeResult:
         """Title, table, the explanation (shown by ?), keys."""
@@ -154,9 +155,12 @@ class InfluencersScreen(Screen[None]):
         await self.table.reload()
         await self.show_title()
 
-    async def show_title(self) -> None:
-        """How many people, in which order, under which filter."""
-        count = await self.people.count(self.table.filters)
+    async def show_title(self, *, recount: bool = True) -> None:
+        """How many people, in which order, under which filter (a new order alone keeps the
+        count: it is the same people)."""
+        if recount or self._count is None:
+            self._count = await self.people.count(self.table.filters)
+        count = self._count
         capped = "+" if count >= COUNT_CAP and self.table.filters != PeopleFilter() else ""
         title = f"Influencers · {count:,}{capped} people · by {SORT_LABELS[self.table.order]}"
         if described := self.table.filters.describe():
@@ -213,7 +217,7 @@ class InfluencersScreen(Screen[None]):
         """The next order: score, posts, engagement per post, last seen."""
         order = ORDERS[(ORDERS.index(self.table.order) + 1) % len(ORDERS)]
         await self.table.show(self.table.filters, order)
-        await self.show_title()
+        await self.show_title(recount=False)
 
     async def action_filter(self) -> None:
         """Ask for a filter line."""
