@@ -88,10 +88,10 @@ class PersonRow:
 
 
 def _person(r: Any) -> PersonRow:
+    lists = tuple(str(r[14]).split(",")) if r[14] else ()
     return PersonRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), float(r[4]), str(r[5]),
                      int(r[6] or 0), float(r[7]), float(r[8]), float(r[9]), float(r[10]),
-                     float(r[11]), r[12], bool(r[13]), tuple(str(r[14] or "").split(",")) if
-                     r[14] else ())
+                     float(r[11]), r[12], bool(r[13]), lists)
 
 
 @dataclass(frozen=True, slots=True)
