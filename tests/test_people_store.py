@@ -117,6 +117,9 @@ async def test_filters_by_platform_stance_and_list(tmp_path: Path) -> None:
         assert await people.list_names() == ["critics"]
         assert not await people.toggle_list(reddit[0].id, "critics", actor="ana", now=NOW)
         assert await people.count(critics) == 0
+        for bad in ("", "  ", "press, tv"):
+            with pytest.raises(PersonError, match="a list needs a name without commas"):
+                await people.toggle_list(reddit[0].id, bad, actor="ana", now=NOW)
 
 
 async def test_merge_and_split(tmp_path: Path) -> None:

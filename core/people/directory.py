@@ -263,8 +263,8 @@ class People:
     async def toggle_list(self, person_id: int, name: str, *, actor: str, now: int) -> bool:
         """Put the person on list ``name``, or take them off if there; True when added."""
         name = name.strip()
-        if not name:
-            raise PersonError("a list needs a name")
+        if not name or "," in name:  # the table reads a person's lists joined by commas
+            raise PersonError(f"a list needs a name without commas, not {name!r}")
         async with self._transaction() as db:
             cursor = await db.execute("DELETE FROM person_lists WHERE list = ? AND person_id = ?",
                                       (name, person_id))

@@ -232,3 +232,18 @@ async def test_profile_tags_and_splits_a_merged_person(people_db: Path, posted: 
 def test_first_response_reads_in_its_largest_unit(seconds: int | None, shown: str) -> None:
     """It should show a first-response time as 45m, 2h or 3d, and – when nobody acted."""
     assert duration(seconds) == shown
+
+
+async def test_a_new_list_by_name(people_db: Path, posted: Posted) -> None:
+    """It should take a new list's name, refusing a comma, and put the person on it."""
+    app = make(people_db)
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await open_influencers(app, pilot)
+        await pilot.press("l", "5")  # another list…
+        await pilot.pause()
+        await pilot.press(*"press, tv", "enter")
+        assert "cannot contain a comma" in str(app.screen.query_one("#prompt-error").render())
+        await pilot.press(*["backspace"] * 4, "enter")
+        await pilot.pause()
+        assert "Added Ada to press. u undoes." in posted.notices()
+        assert "press" in lines(app)[1]

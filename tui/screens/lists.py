@@ -45,7 +45,7 @@ async def choose_list(screen: Screen[Any], people: People, person_id: int, *, ac
     async def chosen(name: str | None) -> None:
         if name == NEW_LIST:
             prompt = PromptScreen("New list", placeholder="e.g. journalists",
-                                  check=lambda t: None if t.strip() else "a list needs a name")
+                                  check=_list_name_problem)
             screen.app.push_screen(prompt, named)
         elif name:
             await toggle(name)
@@ -57,3 +57,9 @@ async def choose_list(screen: Screen[Any], people: People, person_id: int, *, ac
     who = one_line(person.name) if person else "them"
     screen.app.push_screen(ChoiceScreen(f"Put {who} on a list (✓ takes them off)", choices),
                            chosen)
+
+
+def _list_name_problem(text: str) -> str | None:
+    if not text.strip():
+        return "a list needs a name"
+    return "a list name cannot contain a comma" if "," in text else None
