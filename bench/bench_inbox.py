@@ -185,9 +185,11 @@ asyncio.run(main())
 """
 
 
-def drive(path: Path) -> dict[str, float]:
+def drive(path: Path, child: str = CHILD) -> dict[str, float]:
+    """Run ``child`` (a Pilot script printing its figures as JSON) on ``path`` in a fresh
+    process; its argv holds the database and the time the process was started."""
     started = time.time()
-    result = subprocess.run([sys.executable, "-c", CHILD, str(path), repr(started)],
+    result = subprocess.run([sys.executable, "-c", child, str(path), repr(started)],
                             capture_output=True, text=True, cwd=ROOT, check=False,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode:

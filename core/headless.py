@@ -26,6 +26,7 @@ from core.export.zone import report_zone
 from core.files import atomic_writer
 from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
+from core.people.refresh import settings_of
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
 from core.signals import STDOUT_CUT
@@ -48,7 +49,8 @@ class ExportRequest:
     expected_failures: frozenset[str] = frozenset()  # sources whose failure is not news (demo)
     # whether alerts in a report make the exit code 6; the demo's are staged, so not there
     alerts_page: bool = True
-    report: str = "mentions"  # mentions | metrics (the period's metrics as JSON)
+    report: str = "mentions"  # mentions | metrics (the period's metrics as JSON) | people
+    people_list: str | None = None  # with report "people": only the people on this list
     period: str = "day"  # the metrics' period: day, week, month or YYYY-MM-DD..YYYY-MM-DD
     tz: tzinfo | None = None  # the metrics' zone; None: the reader's (TZ, else the system's)
 
@@ -115,12 +117,21 @@ async def run_export(
     config: Config, db_path: Path, request: ExportRequest, *, err: TextIO = sys.stderr
 ) -> ExitCode:
     """Poll every source once (unless told not to), then write the export."""
-    async with await open_store(db_path, err, write=request.poll) as store:
+    # People reports rescore the people they list first, so they write too.
+    write = request.poll or request.report == "people"
+    async with await open_store(db_path, err, write=write) as store:
         outcomes: list[PollOutcome] = []
         if request.poll and config.sources:
             outcomes = await poll_with_progress(config, store, err)
         if not store.readonly:
             await store.sync_sources(config.sources)
+        if request.report == "people":
+            problem = await export_people(config, store, request)
+            if problem:
+                err.write(f"listenpost: {problem}\n")
+                return ExitCode.USAGE
+            report_failures(outcomes, err)
+            return exit_code(outcomes, request.expected_failures)
         report = await build_report(config, store, request.since, outcomes)
         if request.wants_metrics:
             report.metrics = await report_metrics(config, store, request, report.generated_at)
@@ -231,6 +242,27 @@ async def build_report(
         brand=config.brand.name,
         zone=report_zone(config.report.timezone),
     )
+
+
+async def export_people(config: Config, store: Store, request: ExportRequest) -> str | None:
+    """Score everyone at ``generated_at`` and write the people table; a problem, or None."""
+    from core.people.directory import People, PeopleFilter
+    from core.people.export import write_people
+
+    settings = settings_of(config.people)
+    people = People(store.db, store.transaction, settings)
+    names = await people.list_names()
+    if request.people_list is not None and request.people_list not in names:
+        known = ", ".join(names) or "none yet (add people to lists on the influencers screen)"
+        return f"there is no list named {request.people_list!r}; lists: {known}"
+    now = generated_at()
+    await people.refresh(now)
+    narrowed = PeopleFilter(list=request.people_list)
+    rows = await people.ranked(narrowed)
+    with open_output(request.out) as out:
+        write_people(rows, request.fmt, out, generated_at=now, weights=settings.weights,
+                     narrowed=narrowed)
+    return None
 
 
 def generated_at() -> int:

@@ -85,5 +85,5 @@ def test_bad_report_arguments_are_usage_errors(files: tuple[Path, Path], tmp_pat
 def test_help_documents_the_report_flags_and_exit_code_6() -> None:
     """It should list --report, --period and exit code 6 in --help."""
     text = listenpost("--help").stdout
-    assert "--report {mentions,drafts,metrics}" in text and "--period PERIOD" in text
+    assert "--report {mentions,drafts,metrics,people}" in text and "--period PERIOD" in text
     assert "6  report written, and it lists alerts" in text

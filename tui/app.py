@@ -35,6 +35,7 @@ from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
 from tui.messages import DatabaseChanged, MentionsRequested, PollFailed, PollFinished
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.influencers import InfluencersScreen
 from tui.screens.metrics import MetricsScreen
 from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
@@ -107,6 +108,7 @@ class ListenpostApp(App[None]):
         self.add_mode("inbox", self._make_inbox)
         self.add_mode("sources", self._make_sources)
         self.add_mode("metrics", self._make_metrics)
+        self.add_mode("influencers", lambda: InfluencersScreen(self))
         await self.switch_mode("inbox")
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)

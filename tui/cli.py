@@ -42,6 +42,8 @@ examples:
   listenpost --export today.html      a self-contained HTML daily report with charts
   listenpost --export m.json --report metrics --period week
                                       this week's metrics as JSON (exit 6 when it lists alerts)
+  listenpost --export people.csv --report people --list advocates
+                                      the influencers table: score and its parts, stance, lists
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
@@ -87,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--report",
-        choices=("mentions", "drafts", "metrics"),
+        choices=("mentions", "drafts", "metrics", "people"),
         default="mentions",
         help="with --export: what to export; drafts lists open drafts and sent replies "
         "(json or md; --since sets the period, nothing is polled); metrics is the period's "
-        "metrics as JSON",
+        "metrics as JSON; people is the influencers table (csv or json)",
     )
     parser.add_argument(
         "--period",
@@ -99,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="day",
         help="the metrics' period in md, html and metrics reports: day (default), week, month "
         "(the one running now) or 2026-11-01..2026-11-07",
+    )
+    parser.add_argument(
+        "--list",
+        metavar="NAME",
+        help="with --report people: only the people on list NAME",
     )
     parser.add_argument(
         "--no-poll",
@@ -171,12 +178,14 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "choose one of --export, --poll-once and --poller")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
-    if (args.report != "mentions" or args.period != "day") and not args.export:
-        return usage(err, "--report and --period go with --export")
+    if (args.report != "mentions" or args.period != "day" or args.list) and not args.export:
+        return usage(err, "--report, --period and --list go with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
-    if args.report != "mentions" and not args.export:
-        return usage(err, "--report goes with --export")
+    if args.list and args.report != "people":
+        return usage(err, "--list goes with --report people")
+    if args.since and args.report == "people":
+        return usage(err, "--since goes with mention exports; --report people covers everyone")
     if args.check_db:
         return check_db(_db_path(args), err)
     path = config_path(args.config)
@@ -259,9 +268,11 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
         return usage(err, str(error))
     if args.report == "metrics" and fmt != "json":
         return usage(err, "--report metrics writes JSON: use a .json file or --format json")
+    if args.report == "people" and fmt not in ("csv", "json"):
+        return usage(err, f"--report people writes csv or json, not {fmt}")
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
                             expected_failures=expected, report=args.report, period=args.period,
-                            alerts_page=not expected)
+                            alerts_page=not expected, people_list=args.list)
     try:
         if args.report == "drafts":
             return replies_report(request, config, db_path, err)

@@ -57,6 +57,7 @@ TRIAGE = (
     KeySpec("remove-tag", "T", "remove_tag", "Remove a tag"),
     KeySpec("edit-note", "E", "edit_note", "Edit a note"),
     KeySpec("outcome", "dollar_sign", "outcome", "Record an outcome (economic value)"),
+    KeySpec("author-list", "l", "author_list", "Put the author on a list, or take them off"),
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection",
@@ -112,6 +113,8 @@ APP = (
             show=True, short="Poll"),
     KeySpec("sources", "S", "app.switch_mode('sources')", "Sources: health, errors, poll one"),
     KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
+    KeySpec("influencers", "i", "app.switch_mode('influencers')",
+            "Influencers: people by relevance-first influence"),
     KeySpec("quit", "q", "app.quit", "Quit"),
 )
 
@@ -146,6 +149,43 @@ METRICS_KEYS: tuple[KeySpec, ...] = METRICS
 ALL_KEYS: tuple[KeySpec, ...] = tuple({spec.id: spec for spec in (
     *INBOX_KEYS, *SOURCES_KEYS, *APP_KEYS, *REPLY_KEYS, *METRICS_KEYS)}.values())
 DEFAULT_KEYS: dict[str, str] = {spec.id: spec.key for spec in ALL_KEYS}
+
+# The influencers table and a person's profile (core.people); remappable like the rest.
+PEOPLE_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("people-down", "j,down", "cursor_down", "Next person", palette=False),
+    KeySpec("people-up", "k,up", "cursor_up", "Previous person", palette=False),
+    KeySpec("people-page-down", "pagedown,space", "next_page", "Page down", palette=False),
+    KeySpec("people-page-up", "pageup,b", "prev_page", "Page up", palette=False),
+    KeySpec("people-top", "g,home", "top", "First person"),
+    KeySpec("people-bottom", "G,end", "bottom", "Last person"),
+    KeySpec("people-explain", "question_mark", "explain", "Why this score: its parts and weights",
+            show=True, short="Why"),
+    KeySpec("people-sort", "o", "sort", "Sort by score, posts, engagement or last seen",
+            show=True, short="Sort"),
+    KeySpec("people-filter", "f", "filter", "Filter by platform, list or stance", show=True,
+            short="Filter"),
+    KeySpec("people-clear-filter", "F", "clear_filter", "Clear the filter"),
+    KeySpec("people-list", "l", "list", "Add to or remove from a list", show=True, short="List"),
+    KeySpec("people-open", "enter", "open", "Open the person's profile", show=True,
+            short="Profile"),
+    KeySpec("people-mark", "x", "mark", "Mark to merge into another person"),
+    KeySpec("people-merge", "M", "merge", "Merge the marked person into this one"),
+    KeySpec("people-undo", "u", "undo", "Undo my last list change, mute, note or tag"),
+    KeySpec("people-back", "escape", "app.switch_mode('inbox')", "Back to the inbox"),
+)
+PROFILE_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("profile-note", "n", "note", "Add a note about them", show=True, short="Note"),
+    KeySpec("profile-tag", "t", "tag", "Tag them", show=True, short="Tag"),
+    KeySpec("profile-list", "l", "list", "Add to or remove from a list", show=True, short="List"),
+    KeySpec("profile-mute", "m", "mute", "Mute or unmute (muted: their mentions skip New)",
+            show=True, short="Mute"),
+    KeySpec("profile-split", "S", "split", "Split a merged person into their identities"),
+    KeySpec("profile-undo", "u", "undo", "Undo my last list change, mute, note or tag",
+            show=True, short="Undo"),
+    KeySpec("profile-close", "escape,q", "close", "Back to the influencers", show=True,
+            short="Back"),
+)
+DEFAULT_KEYS.update({spec.id: spec.key for spec in (*PEOPLE_KEYS, *PROFILE_KEYS)})
 
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:

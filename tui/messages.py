@@ -84,3 +84,10 @@ class MentionsRequested(Message):
 
     filters: Filters
     why: str = ""
+
+
+@dataclass
+class PersonHighlighted(Message):
+    """The influencers table's cursor is on another person (None: the table is empty)."""
+
+    person_id: int | None

@@ -25,6 +25,7 @@ class ChangeOrigin(StrEnum):
     POLL = "poll"  # our own poll round committed
     ELSEWHERE = "elsewhere"  # another process (a teammate's inbox, a poller) committed
     CLOCK = "clock"  # nothing was written, but time moved: snoozes end, "14:02" labels age
+    PEOPLE = "people"  # a person's lists or mute changed here (the inbox's list views follow)
 
 
 @dataclass(frozen=True, slots=True)

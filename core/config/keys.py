@@ -10,6 +10,7 @@ from core.config.model import (
     Brand,
     Competitor,
     NetworkPolicy,
+    PeopleConfig,
     PollerConfig,
     ReportConfig,
     SavedSearch,
@@ -30,6 +31,7 @@ _TABLE_SECTIONS: dict[str, type] = {
     "report": ReportConfig,
     "ui": UiConfig,
     "alerts": AlertsConfig,
+    "people": PeopleConfig,
 }
 _ARRAY_SECTIONS: dict[str, type] = {
     "competitors": Competitor,

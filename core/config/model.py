@@ -109,6 +109,17 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PeopleConfig:
+    """How influence is scored (core.people.score): niche terms and the parts' weights."""
+
+    niche: tuple[str, ...] = ()  # terms that make a post relevant beside the listening queries
+    relevance: float = 0.4  # weight of relevance (share of posts about us, how specific)
+    engagement: float = 0.3  # weight of interactions per post
+    consistency: float = 0.2  # weight of how often and how recently they post
+    reach: float = 0.1  # weight of followers (log scale)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated config."""
 
@@ -127,6 +138,7 @@ class Config:
     reply_limits: dict[str, int] = field(default_factory=dict)  # platform -> characters
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     outcomes: dict[str, float] = field(default_factory=dict)  # outcome kind -> its value
+    people: PeopleConfig = field(default_factory=PeopleConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:

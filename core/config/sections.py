@@ -14,6 +14,7 @@ from core.config.model import (
     AlertsConfig,
     Brand,
     NetworkPolicy,
+    PeopleConfig,
     PollerConfig,
     Product,
     ReplyTemplate,
@@ -337,6 +338,19 @@ def _searches(root: _Table) -> tuple[SavedSearch, ...]:
         elif name and query:
             found.append(SavedSearch(name=name, query=query))
     return tuple(found)
+
+
+def _people(t: _Table) -> PeopleConfig:
+    t.refuse_unknown(_keys_of(PeopleConfig))
+    d = PeopleConfig()
+    niche = tuple(term.strip() for term in t.value("niche", STR_LIST, list(d.niche)))
+    weights = {name: float(t.bounded(name, NUMBER, getattr(d, name), 0, 100,
+                                     "a weight is a share: only the ratios between them matter"))
+               for name in ("relevance", "engagement", "consistency", "reach")}
+    if sum(weights.values()) <= 0:
+        t.fail("relevance", "expected at least one weight above 0, got all four at 0")
+        weights = {name: getattr(d, name) for name in weights}
+    return PeopleConfig(niche=tuple(term for term in niche if term), **weights)
 
 
 _ACTION_ID = re.compile(r"^[a-z][a-z0-9_.-]*$")  # the TUI's binding ids: "done", "next-page", …

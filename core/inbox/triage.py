@@ -240,6 +240,8 @@ class Inbox:
         for view in views:
             if view.fts is not None:
                 result[view.key] = await self._search_count(view)
+            elif view.counted:
+                result[view.key] = await self.count_filtered(view, Filters(), now=now)
             elif view.bucket is None:
                 result[view.key] = snoozed.get(view.key, 0)
             else:
@@ -550,7 +552,8 @@ class Inbox:
 
     async def _snoozed_counts(self, views: list[View], now: int) -> dict[str, int]:
         """Per view, how many of its mentions are snoozed now: few rows, via mentions_snoozed."""
-        wanted = [v for v in views if v.hides_snoozed or (v.bucket is None and v.fts is None)]
+        wanted = [v for v in views if not v.counted
+                  and (v.hides_snoozed or (v.bucket is None and v.fts is None))]
         if not wanted:
             return {}
         params: dict[str, object] = {"now": now}

@@ -86,6 +86,7 @@ class View:
     hides_snoozed: bool = True  # snoozed mentions leave this view until their time comes
     bucket: str | None = None  # inbox_counts bucket; None for snoozed and search views
     fts: str | None = None  # an FTS5 query when the view is a search
+    counted: bool = False  # no bucket: the sidebar counts it with a capped query (list views)
 
     def where(self) -> str:
         """The full predicate, snooze rule included."""
@@ -153,6 +154,15 @@ def search_view(query: str, label: str | None = None) -> View:
     pred = "m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :view_fts)"
     return View(f"search:{query}", label or f"Search: {query}", pred, (("view_fts", fts),),
                 False, None, fts)
+
+
+def list_view(name: str) -> View:
+    """Mentions whose author is on a people list ("mentions by my advocates"), newest state
+    first like any view; core.people keeps the lists."""
+    pred = ("m.author_id IN (SELECT a.id FROM person_lists l JOIN authors a"
+            " ON a.person_id = l.person_id WHERE l.list = :view_list)")
+    return View(f"list:{name}", f"List: {name}", pred, (("view_list", name),), True, None,
+                counted=True)
 
 
 class SearchError(ValueError):

@@ -58,6 +58,11 @@ ON CONFLICT (platform, handle) DO UPDATE SET
     mentions = authors.mentions + excluded.mentions
 """
 _REFRESH_FOLLOWERS = "UPDATE authors SET followers = ? WHERE platform = ? AND handle = ?"
+# A muted person's new mentions skip New (core.people): they arrive as done.
+_SKIP_MUTED = (
+    "UPDATE mentions SET status = 'done' WHERE id > ? AND status = 'new' AND author_id IN"
+    " (SELECT id FROM authors WHERE person_id IN (SELECT id FROM people WHERE muted = 1))"
+)
 
 
 @dataclass(slots=True)
@@ -99,6 +104,8 @@ async def ingest(
     except ROW_ERRORS:
         new, changed = await _write_each(db, new, changed, result)
     result.new, result.updated = len(new), len(changed)
+    if new:
+        await _run_with(db, _SKIP_MUTED, (before,))
     result.new_ids = await _new_ids(db, new, before)
     return result
 
@@ -271,6 +278,11 @@ async def _ids(db: aiosqlite.Connection, keys: list[object]) -> dict[object, int
 
 async def _run(db: aiosqlite.Connection, sql: str) -> None:
     async with db.execute(sql):
+        pass
+
+
+async def _run_with(db: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> None:
+    async with db.execute(sql, params):
         pass
 
 

@@ -43,6 +43,7 @@ from core.inbox.views import (
     Order,
     View,
     describe_filters,
+    list_view,
     mine_view,
     next_order,
     order_of,
@@ -58,6 +59,8 @@ from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
 from tui.keys import INBOX_KEYS, bindings
 from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewChosen
+from tui.screens.influencers import people_for
+from tui.screens.lists import choose_list
 from tui.screens.prompts import ChoiceScreen, LinkScreen, PromptScreen
 from tui.screens.reply import ReplyScreen
 from tui.signals import ChangeOrigin, DataChanged, PollState, signals_of
@@ -162,7 +165,8 @@ class InboxScreen(Screen[None]):
         sources = [source_view(i, name) for i, name in named]
         searches = [self._search] if self._search else []
         mine = mine_view(self.inbox.me)
-        self.views = [*BUILTIN_VIEWS, mine, *sources, *self._saved, *searches]
+        self.views = [*BUILTIN_VIEWS, mine, *sources, *self._saved, *searches,
+                      *await self._lists()]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
     async def refresh_all(self) -> None:
@@ -184,7 +188,11 @@ class InboxScreen(Screen[None]):
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
         mine = mine_view(self.inbox.me)
         return [*BUILTIN_VIEWS, mine, *sources, *self._saved,
-                *([self._search] if self._search else [])]
+                *([self._search] if self._search else []), *await self._lists()]
+
+    async def _lists(self) -> list[View]:
+        """One view per people list: mentions by my advocates, critics, …"""
+        return [list_view(name) for name in await people_for(self.app).list_names()]  # type: ignore[arg-type]
 
     async def refresh_counts(self) -> None:
         """The sidebar numbers and the list's title."""
@@ -552,6 +560,16 @@ class InboxScreen(Screen[None]):
             await self._act(lambda t: self.inbox.record_outcome(
                 t, kind, value, note, actor=self._actor(), now=self.now()),
                 f"Outcome {kind} ({value:g}) on")
+    async def action_author_list(self) -> None:
+        """Put the current mention's author on a list, or take them off."""
+        people = people_for(self.app)  # type: ignore[arg-type]
+        row = self.mentions.current
+        person = await people.person_of_mention(row.id) if row else None
+        if person is None:
+            self.notify("This mention has no known author.", severity="warning", markup=False)
+            return
+        await choose_list(self, people, person, actor=self._actor(), now=self.now,
+                          after=self.refresh_all)
 
     def action_select(self) -> None:
         """Select or unselect, then step down (like marking in a mail client)."""

@@ -1,0 +1,210 @@
+"""The influencers table: a windowed list of people that holds only the rows on screen.
+
+Like the mention list, it never asks the store for more than a screenful: ``rows`` is one
+window fetched by keyset (``core.people.directory.People.window``), the cursor moves inside it
+without a query, and only the rows that scroll in are read. The first line is a header naming
+the columns, the sorted one marked. Names are strangers' text: painted through ``one_line`` into
+Rich ``Text``, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from functools import lru_cache
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
+
+from core.people.directory import People, PeopleFilter, PeopleOrder, PersonRow
+from tui.messages import PersonHighlighted
+from tui.widgets.cells import one_line, short_time
+
+EMPTY = "No people yet: authors appear here once their mentions are stored."
+STANCE_MARKS = {"advocate": "+ advocate", "critic": "- critic", "neutral": "  neutral"}
+SORT_LABELS = {PeopleOrder.SCORE: "score", PeopleOrder.POSTS: "posts",
+               PeopleOrder.PER_POST: "eng/post", PeopleOrder.LAST_SEEN: "seen"}
+
+
+@lru_cache(maxsize=8)
+def columns(width: int) -> tuple[tuple[str, int], ...]:
+    """Column titles and widths for this width (lists only where there is room)."""
+    name = max(12, min(28, width - 58))
+    platform = 16 if width >= 100 else 10  # room for a merged person's "mastodon,reddit"
+    cells = [("score", 6), ("name", name), ("platform", platform), ("posts", 6),
+             ("eng/post", 9), ("stance", 11), ("seen", 6)]
+    if width >= 100:
+        cells.append(("lists", max(0, width - sum(w + 1 for _, w in cells))))
+    return tuple(cells)
+
+
+@lru_cache(maxsize=1024)
+def row_cells(row: PersonRow, width: int) -> tuple[str, str, str]:
+    """A person's line at ``width`` as the text before the stance, the stance, and the lists
+    after the seen column (which ages, so the caller adds it); kept for the rows on screen."""
+    sizes = dict(columns(width))
+    name = one_line(row.name) + (" (muted)" if row.muted else "")
+    before = "".join(set_cell_size(value, sizes[title]) + " " for title, value in (
+        ("score", f"{row.score:5.1f}"), ("name", name), ("platform", one_line(row.platforms)),
+        ("posts", f"{row.posts:>5}"), ("eng/post", f"{row.per_post:>8.1f}")))
+    stance = set_cell_size(STANCE_MARKS.get(row.stance, row.stance), sizes["stance"]) + " "
+    lists = set_cell_size(one_line(", ".join(row.lists)), sizes.get("lists", 0))
+    return before, stance, lists
+
+
+class PeopleTable(Widget, can_focus=True):
+    """A keyboard-driven, windowed table of people in one order under one filter."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "people-table--cursor", "people-table--header", "people-table--marked",
+        "people-table--advocate", "people-table--critic", "people-table--dim",
+    }
+
+    def __init__(self, people: People, clock: Callable[[], float], tz: tzinfo,
+                 *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.people, self._clock, self._tz = people, clock, tz
+        self.filters = PeopleFilter()
+        self.order = PeopleOrder.SCORE
+        self.rows: list[PersonRow] = []
+        self.cursor = 0
+        self.marked: int | None = None  # a person marked to merge into another
+        self._at_top = True
+        self._shown: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        """Rows that fit under the header."""
+        return max(1, self.size.height - 1)
+
+    @property
+    def current(self) -> PersonRow | None:
+        """The person under the cursor."""
+        return self.rows[self.cursor] if self.rows else None
+
+    async def _window(self, *, after: PersonRow | None = None, before: PersonRow | None = None,
+                      at: PersonRow | None = None, last: bool = False,
+                      limit: int | None = None) -> list[PersonRow]:
+        return await self.people.window(self.filters, self.order, limit=limit or self.page_size,
+                                        after=after, before=before, at=at, last=last)
+
+    async def show(self, filters: PeopleFilter, order: PeopleOrder) -> None:
+        """Another filter or order, from the top."""
+        self.filters, self.order = filters, order
+        await self.home()
+
+    async def reload(self) -> None:
+        """Reread in place: the same first row, the cursor kept on the same person."""
+        keep = self.current.id if self.current else None
+        rows = await self._window() if self._at_top or not self.rows else \
+            await self._window(at=self.rows[0])
+        if not rows and self.rows:  # everything from here on left the table: show its end
+            rows = await self._window(last=True)
+        ids = [r.id for r in rows]
+        self.rows = rows
+        self.cursor = ids.index(keep) if keep in ids else \
+            min(self.cursor, max(0, len(self.rows) - 1))
+        self._changed()
+
+    async def move(self, delta: int) -> None:
+        """Move the cursor, scrolling the window when it leaves it."""
+        target = self.cursor + delta
+        if not self.rows or 0 <= target < len(self.rows):
+            self.cursor = max(0, min(target, len(self.rows) - 1))
+        elif target >= len(self.rows):
+            await self._scroll_down(target - len(self.rows) + 1)
+            return
+        else:
+            await self._scroll_up(-target)
+            return
+        self._changed()
+
+    async def page(self, direction: int) -> None:
+        """A page down or up."""
+        if direction > 0:
+            await self._scroll_down(self.page_size)
+        else:
+            await self._scroll_up(self.page_size)
+
+    async def home(self) -> None:
+        """The first person."""
+        self.rows, self.cursor, self._at_top = await self._window(), 0, True
+        self._changed()
+
+    async def end(self) -> None:
+        """The last person."""
+        self.rows = await self._window(last=True)
+        self.cursor, self._at_top = max(0, len(self.rows) - 1), False
+        self._changed()
+
+    async def _scroll_down(self, count: int) -> None:
+        more = await self._window(after=self.rows[-1], limit=count) if self.rows else []
+        if more:
+            rows = self.rows + more
+            dropped = max(0, len(rows) - self.page_size)
+            self.rows, self._at_top = rows[dropped:], self._at_top and dropped == 0
+            self.cursor = min(self.cursor + count - dropped, len(self.rows) - 1)
+        else:
+            self.cursor = max(0, len(self.rows) - 1)
+        self._changed()
+
+    async def _scroll_up(self, count: int) -> None:
+        more = await self._window(before=self.rows[0], limit=count) if self.rows else []
+        self._at_top = len(more) < count
+        if more:
+            self.rows = (more + self.rows)[: self.page_size]
+            self.cursor = max(0, min(self.cursor + len(more) - count, len(self.rows) - 1))
+        else:
+            self.cursor = 0
+        self._changed()
+
+    def _changed(self) -> None:
+        current = self.current.id if self.current else None
+        if current != self._shown:
+            self._shown = current
+            self.post_message(PersonHighlighted(current))
+        self.refresh()
+
+    async def on_resize(self) -> None:
+        """A new height needs a window of that height."""
+        if self.is_mounted and len(self.rows) != self.page_size:
+            await self.reload()
+
+    # -- painting --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """The header, a person, or the empty hint."""
+        width = self.size.width
+        if y == 0:
+            text = Text(self._header(width), style=self._style("header"), no_wrap=True, end="")
+        elif y - 1 < len(self.rows):
+            text = self._row_text(self.rows[y - 1], width, y - 1 == self.cursor)
+        else:
+            text = Text(EMPTY if y == 1 and not self.rows else "", style=self._style("dim"))
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"people-table--{name}", partial=True)
+
+    def _header(self, width: int) -> str:
+        sorted_by = SORT_LABELS[self.order]
+        return "".join(set_cell_size(f"{title}▼" if title == sorted_by else title, size) + " "
+                       for title, size in columns(width))
+
+    def _row_text(self, row: PersonRow, width: int, is_cursor: bool) -> Text:
+        # One string and at most three style spans per line: building it cell by cell with
+        # a Text.append each was most of a repaint.
+        before, stance, after = row_cells(row, width)
+        seen = set_cell_size(short_time(row.last_seen, int(self._clock()), self._tz), 6)
+        text = Text(f"{before}{stance}{seen} {after}", no_wrap=True, end="")
+        if row.stance != "neutral":
+            text.stylize(self._style(row.stance), len(before), len(before) + len(stance))
+        if row.id == self.marked:
+            text.stylize(self._style("marked"))
+        if is_cursor:
+            text.stylize(self._style("cursor"))
+        return text
