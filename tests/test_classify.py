@@ -40,11 +40,11 @@ CATEGORIES = [
     ("Acme crashes every time I open it", -0.3, "complaint"),
     ("Appen virker ikke, jeg er skuffet", -0.5, "complaint"),
     ("I hate this so much", -0.8, "complaint"),
-    ("Mildly annoyed today", -0.3, None),
+    ("Mildly annoyed today", -0.3, "other"),
     ("Acme is down but I am happy anyway", 0.5, "praise"),  # a problem word needs negativity
     ("Acme is amazing, thank you!", 0.8, "praise"),
-    ("Acme is fine", 0.2, None),
-    ("We met at the Acme office", 0.0, None),
+    ("Acme is fine", 0.2, "other"),
+    ("We met at the Acme office", 0.0, "other"),
 ]
 
 

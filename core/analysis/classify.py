@@ -28,11 +28,12 @@ from __future__ import annotations
 import math
 import re
 
+from core.analysis.categories import COMPETITOR, COMPLAINT, IDEA, OTHER, PRAISE, QUESTION
 from core.model import Label, Mention
 
 CLASSIFY_CHARS = 1000  # rules read the opening of a text: a post's intent shows up early
 
-IDEA = re.compile(
+IDEA_WORDS = re.compile(
     r"\b(?:feature requests?|would be (?:nice|great|cool|awesome|handy|useful)|it'?d be "
     r"(?:nice|great|cool)|i wish|wish (?:it|you|they|there)|should add|please add|"
     r"(?:could|can|would) you (?:please )?add|suggestions?|would love (?:it if|to see)|"
@@ -85,18 +86,18 @@ def categorize_with_reason(m: Mention) -> tuple[str | None, str]:
     if m.owned:
         return None, "our own post: not triaged"
     if m.matched and all(match.kind == "competitor" for match in m.matched):
-        return "competitor", "matched only competitor queries"
+        return COMPETITOR, "matched only competitor queries"
     text = mention_text(m)
     for rule in (_idea, _complaint, _question, _praise):
         found = rule(m, text)
         if found:
             return found
-    return None, "no rule matched"
+    return OTHER, "no rule matched"
 
 
 def _idea(m: Mention, text: str) -> tuple[str, str] | None:
-    found = IDEA.search(text)
-    return ("idea", f"asks for something: {found.group(0)!r}") if found else None
+    found = IDEA_WORDS.search(text)
+    return (IDEA, f"asks for something: {found.group(0)!r}") if found else None
 
 
 def _complaint(m: Mention, text: str) -> tuple[str, str] | None:
@@ -104,25 +105,25 @@ def _complaint(m: Mention, text: str) -> tuple[str, str] | None:
         return None
     found = PROBLEM.search(text)
     if found:
-        return "complaint", f"negative and names a problem: {found.group(0)!r}"
+        return COMPLAINT, f"negative and names a problem: {found.group(0)!r}"
     if m.sentiment.compound <= STRONGLY_NEGATIVE:
-        return "complaint", f"strongly negative ({m.sentiment.compound:+.2f})"
+        return COMPLAINT, f"strongly negative ({m.sentiment.compound:+.2f})"
     return None
 
 
 def _question(m: Mention, text: str) -> tuple[str, str] | None:
     if text.rstrip().endswith("?"):
-        return "question", "ends with a question mark"
+        return QUESTION, "ends with a question mark"
     first = FIRST_WORD.search(text)
     if first and first.start() < 3 and first.group(0) in QUESTION_OPENERS:
-        return "question", f"opens with {first.group(0)!r}"
+        return QUESTION, f"opens with {first.group(0)!r}"
     found = QUESTION_PHRASE.search(text)
-    return ("question", f"asks: {found.group(0)!r}") if found else None
+    return (QUESTION, f"asks: {found.group(0)!r}") if found else None
 
 
 def _praise(m: Mention, text: str) -> tuple[str, str] | None:
     if m.sentiment.compound >= CLEARLY_POSITIVE:
-        return "praise", f"clearly positive ({m.sentiment.compound:+.2f})"
+        return PRAISE, f"clearly positive ({m.sentiment.compound:+.2f})"
     return None
 
 
@@ -147,13 +148,13 @@ def _negative_part(m: Mention) -> tuple[float, str] | None:
     if m.sentiment.label is not Label.NEGATIVE:
         return None
     points = ATTENTION_POINTS + NEGATIVE_EXTRA * min(1.0, -m.sentiment.compound)
-    if m.category == "complaint":
+    if m.category == COMPLAINT:
         points += COMPLAINT_POINTS
     return points, f"negative ({m.sentiment.compound:+.2f}): +{points:.0f}"
 
 
 def _question_part(m: Mention) -> tuple[float, str] | None:
-    if m.category != "question":
+    if m.category != QUESTION:
         return None
     return ATTENTION_POINTS, f"a question: +{ATTENTION_POINTS:.0f}"
 

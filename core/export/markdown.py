@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from core.analysis.categories import IDEA, QUESTION
 from core.analysis.text import bounded
 from core.export.report import Report, Summary, iso
 from core.store import SourceRow, StoredMention
@@ -98,7 +99,7 @@ def _percent(part: int, whole: int) -> str:
 
 def _needs_attention(m: StoredMention) -> bool:
     return m.status != "done" and (m.sentiment.label.value == "negative"
-                                   or m.category == "question")
+                                   or m.category == QUESTION)
 
 
 def _competitor_talk(m: StoredMention) -> bool:
@@ -108,8 +109,8 @@ def _competitor_talk(m: StoredMention) -> bool:
 # Section title and which mentions it lists, in report order.
 _SECTIONS: tuple[tuple[str, Callable[[StoredMention], bool]], ...] = (
     ("Needs attention", _needs_attention),
-    ("Questions", lambda m: m.category == "question"),
-    ("Ideas", lambda m: m.category == "idea"),
+    ("Questions", lambda m: m.category == QUESTION),
+    ("Ideas", lambda m: m.category == IDEA),
     ("Competitor talk", _competitor_talk),
 )
 

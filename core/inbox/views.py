@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from core.analysis.categories import IDEA, QUESTION, REPLY_CATEGORIES, sql_list
+
 NOT_SNOOZED = "(m.snoozed_until IS NULL OR m.snoozed_until <= :now)"
 COMPETITOR = "(m.matched LIKE 'competitor:%' OR instr(m.matched, char(10) || 'competitor:') > 0)"
 NEEDS_REPLY = (
     "m.status = 'new' AND m.replied_at IS NULL AND m.owned = 0"
-    " AND (m.category IN ('question', 'complaint') OR m.sentiment_label = 'negative')"
+    f" AND (m.category IN {sql_list(REPLY_CATEGORIES)} OR m.sentiment_label = 'negative')"
 )
 
 # Bucket name -> predicate; the triggers of 0002_inbox.sql keep the same membership.
@@ -29,8 +31,8 @@ BUCKET_PREDICATES: dict[str, str] = {
     "starred": "m.starred = 1",
     "needs_reply": NEEDS_REPLY,
     "negative": "m.status = 'new' AND m.sentiment_label = 'negative'",
-    "questions": "m.status = 'new' AND m.category = 'question'",
-    "ideas": "m.status = 'new' AND m.category = 'idea'",
+    "questions": f"m.status = 'new' AND m.category = '{QUESTION}'",
+    "ideas": f"m.status = 'new' AND m.category = '{IDEA}'",
     "competitors": f"m.status = 'new' AND {COMPETITOR}",
 }
 

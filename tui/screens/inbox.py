@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from core.analysis.categories import CATEGORIES
 from core.inbox.snooze import PRESETS, SnoozeError, parse_snooze
 from core.inbox.triage import SEARCH_COUNT_CAP, ActionResult, Inbox, SourceHealth, Target
 from core.inbox.views import (
@@ -43,9 +44,6 @@ from tui.widgets.detail import DetailPane
 from tui.widgets.mention_list import MentionList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
-
-CATEGORIES = ("question", "complaint", "idea", "praise", "support", "testimonial", "news",
-              "competitor", "other")
 
 
 class InboxScreen(Screen[None]):
@@ -311,7 +309,7 @@ class InboxScreen(Screen[None]):
 
     def action_category(self) -> None:
         """Pick the category."""
-        choices = [(c, c) for c in CATEGORIES] + [("", "none")]
+        choices = [(c.id, c.english) for c in CATEGORIES] + [("", "none")]
         self.app.push_screen(ChoiceScreen("Category", choices), self._category_chosen)
 
     async def _category_chosen(self, category: str | None) -> None:
