@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.analysis.categories import CATEGORY_IDS, COMPLAINT
-from core.analysis.classify import categorize_with_reason, priority
+from core.analysis.classify import categorize_with_reason
 from core.analysis.language import detect_language
+from core.analysis.priority import priority
 from core.analysis.sentiment import score
 from core.model import Label, Match, Mention
 
@@ -65,7 +66,7 @@ def run(posts: list[Labelled]) -> list[Scored]:
 def _classify(post: Labelled) -> Scored:
     m = Mention("feed", text=post.text, matched=list(ABOUT[post.about]))
     m.language = detect_language(post.text)
-    m.sentiment = score(post.text, m.language)
+    m.sentiment = score(post.text, m.language, service=True)
     m.category, reason = categorize_with_reason(m)
     m.priority = priority(m, NOW)
     return Scored(post, m, reason, m.priority)
