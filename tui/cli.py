@@ -33,6 +33,7 @@ examples:
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
   listenpost --check-config           validate the config and exit
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
+  listenpost --rules-check rules.toml see what the rules would change, then --rules-apply
 
 files (flags win over environment variables, which win over the defaults):
   config   --config, LISTENPOST_CONFIG, else the user config dir's listenpost/config.toml
@@ -101,6 +102,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the config's feed sources as OPML to FILE ('-' for stdout) and exit",
     )
+    parser.add_argument(
+        "--rules-check",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="dry run: list which stored mentions the [[rules]] in FILE (default: the "
+        "config's) would change, and how",
+    )
+    parser.add_argument(
+        "--rules-apply",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="apply the [[rules]] in FILE (default: the config's) to the stored mentions; "
+        "what a person set by hand is kept",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -119,6 +136,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
 
     if sum(map(bool, (args.export, args.poll_once, args.poller))) > 1:
         return usage(err, "choose one of --export, --poll-once and --poller")
+    if args.rules_check is not None and args.rules_apply is not None:
+        return usage(err, "choose one of --rules-check and --rules-apply")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.format or args.since) and not args.export:
@@ -151,6 +170,9 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
         return export_opml(config, args.export_opml, err)
     from core.store import StoreError
 
+    if args.rules_check is not None or args.rules_apply is not None:
+        return rules(args, config, db_path, err)
+
     try:
         if args.export:
             return export(args, config, db_path, err)
@@ -180,6 +202,20 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def rules(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_rules
+    from core.store import StoreError
+
+    write = args.rules_apply is not None
+    named = args.rules_apply if write else args.rules_check
+    try:
+        return asyncio.run(run_rules(db_path, Path(named) if named else config.rules,
+                                     write=write, now=int(time.time()), out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
 
 
 def poll_once(config: Config, db_path: Path, err: TextIO) -> ExitCode:

@@ -44,6 +44,7 @@ from core.config.sections import (
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
+from core.rules.parse import read_rules
 from core.units import parse_duration, parse_size
 
 __all__ = [
@@ -123,6 +124,7 @@ def _build(ck: _Checker, data: dict[str, Any]) -> Config:
         keys=_keys(root.table("keys")),
         searches=_searches(root),
         reserved=_reserved(root),
+        rules=read_rules(root),
     )
 
 

@@ -14,6 +14,7 @@ from core.config.model import (
     TeamConfig,
 )
 from core.model import SourceConfig
+from core.rules.parse import RULE_KEYS
 from core.sources.registry import SOURCE_OPTIONS
 
 # Sections whose meaning later issues define; validated for shape now and kept raw.
@@ -30,7 +31,7 @@ _ARRAY_SECTIONS: dict[str, type] = {
     "searches": SavedSearch,
 }
 _MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
-TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS)
+TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS, "rules")
 _CATEGORY_KEYS = ("rules",)
 
 
@@ -52,6 +53,7 @@ def known_key_paths() -> frozenset[str]:
     for section, cls in {**_TABLE_SECTIONS, **_ARRAY_SECTIONS}.items():
         paths.update(_dataclass_paths(section, cls))
     paths.update(f"sources.{key}" for key in _all_option_keys())
+    paths.update(("rules", *(f"rules.{key}" for key in RULE_KEYS)))  # [[rules]], core.rules
     return frozenset(paths)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.model import Match, SourceConfig
+from core.rules.model import Rule
 from core.units import MIB
 
 DEFAULT_USER_AGENT = "listenpost/0.1 (social listening; polite feed reader)"
@@ -102,6 +103,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. done = "e"
     searches: tuple[SavedSearch, ...] = ()
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
+    rules: tuple[Rule, ...] = ()  # [[rules]]: triage rules, in order (core.rules)
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:
         """Every listening query set, labelled with the brand, product or competitor it finds."""
