@@ -86,6 +86,28 @@ async def run_export(
     return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
 
 
+async def run_team_digest(
+    config: Config, db_path: Path, request: ExportRequest, team: str, *,
+    err: TextIO = sys.stderr,
+) -> ExitCode:
+    """Poll every source once (unless told not to), then write ``team``'s digest."""
+    from core.export.digest import render_digest
+    from core.rules.routing import categories_of
+
+    routing = config.reserved.get("routing", {})
+    async with await Store.open(db_path) as store:
+        outcomes: list[PollOutcome] = []
+        if request.poll and config.sources:
+            outcomes = await poll_with_progress(config, store, err)
+        mentions = await store.export_mentions(since=request.since)
+    text = render_digest(team, categories_of(team, routing), mentions, brand=config.brand.name,
+                         since=request.since, generated_at=generated_at())
+    with open_output(request.out) as out:
+        out.write(text)
+    report_failures(outcomes, err)
+    return ExitCode.SOURCE_FAILED if failed(outcomes) else ExitCode.OK
+
+
 async def run_poll_once(config: Config, db_path: Path, *, err: TextIO = sys.stderr) -> ExitCode:
     """Poll every source once into the database and write nothing else (cron, between TUIs)."""
     async with await Store.open(db_path) as store:

@@ -12,10 +12,13 @@ import asyncio
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core.config import Config
 from core.exitcodes import ExitCode, describe_exit_codes
+
+if TYPE_CHECKING:
+    from core.headless import ExportRequest
 
 DESCRIPTION = """\
 A keyboard-driven listening post: polls feeds and platform APIs for what people say about
@@ -34,6 +37,8 @@ examples:
   listenpost --check-config           validate the config and exit
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
   listenpost --rules-check rules.toml see what the rules would change, then --rules-apply
+  listenpost --export digest.md --team product --since 7d
+                                      one team's categories as a Markdown digest
 
 files (flags win over environment variables, which win over the defaults):
   config   --config, LISTENPOST_CONFIG, else the user config dir's listenpost/config.toml
@@ -71,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--since",
         metavar="WHEN",
         help="export only mentions since WHEN: 24h, 7d, 2w or a date (2026-11-01)",
+    )
+    parser.add_argument(
+        "--team",
+        metavar="NAME",
+        help="with --export: a Markdown digest of the categories [routing] gives to team NAME",
     )
     parser.add_argument(
         "--no-poll",
@@ -140,8 +150,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "choose one of --rules-check and --rules-apply")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
-    if (args.format or args.since) and not args.export:
-        return usage(err, "--format and --since go with --export")
+    if (args.format or args.since or args.team) and not args.export:
+        return usage(err, "--format, --since and --team go with --export")
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -197,11 +207,26 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
     except ValueError as error:
         return usage(err, str(error))
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll)
+    if args.team and fmt != "md":
+        return usage(err, "--team writes a Markdown digest: use a .md file or --format md")
     try:
+        if args.team:
+            return team_digest(config, db_path, request, args.team, err)
         return asyncio.run(run_export(config, db_path, request, err=err))
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def team_digest(config: Config, db_path: Path, request: ExportRequest, team: str,
+                err: TextIO) -> ExitCode:
+    from core.headless import run_team_digest
+    from core.rules.routing import known_teams
+
+    teams = known_teams(config.reserved.get("routing", {}))
+    if team.lower() not in teams:
+        return usage(err, f"no category is routed to team {team!r}; teams: {', '.join(teams)}")
+    return asyncio.run(run_team_digest(config, db_path, request, team, err=err))
 
 
 def rules(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:

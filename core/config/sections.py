@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from core.analysis.categories import CATEGORY_IDS
 from core.analysis.match import QueryError, compile_query
 from core.config.keys import _CATEGORY_KEYS, _keys_of
 from core.config.model import (
@@ -324,7 +325,7 @@ def _key_binding(t: _Table, action: str, value: object) -> str | None:
 def _reserved(root: _Table) -> dict[str, Any]:
     checks: dict[str, Callable[[_Table], None]] = {
         "categories": _check_categories,
-        "routing": lambda t: _check_map(t, STR, 'a team name such as "support"'),
+        "routing": _check_routing,
         "templates": lambda t: _check_map(t, STR, "the template text"),
         "outcomes": lambda t: _check_map(t, NUMBER, "its value as a number"),
         "alerts": lambda t: None,
@@ -342,6 +343,13 @@ def _check_map(t: _Table, kind: _Kind, what: str) -> None:
     for name, value in t.data.items():
         if not kind.accepts(value):
             t.fail(name, f"expected {what}, got {_describe(value)}")
+
+
+def _check_routing(t: _Table) -> None:
+    _check_map(t, STR, 'a team name such as "support"')
+    for name in t.data:
+        if name not in CATEGORY_IDS:
+            t.fail(name, f"unknown category {name!r}; one of {', '.join(CATEGORY_IDS)}")
 
 
 def _check_categories(t: _Table) -> None:

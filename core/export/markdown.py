@@ -122,10 +122,11 @@ def _top(mentions: list[StoredMention]) -> list[StoredMention]:
 def _list_section(title: str, mentions: list[StoredMention]) -> str:
     if not mentions:
         return ""
-    return "\n".join([f"## {title}", "", *(_line(m) for m in mentions)]) + "\n"
+    return "\n".join([f"## {title}", "", *(line(m) for m in mentions)]) + "\n"
 
 
-def _line(m: StoredMention) -> str:
+def line(m: StoredMention) -> str:
+    """One mention as a Markdown list line: sentiment mark, who, where, when, text, link."""
     mark = {"positive": "+", "negative": "-", "neutral": "~"}[m.sentiment.label.value]
     text = escape(bounded(m.title or m.text, SNIPPET))
     who = escape(m.author) or "someone"
