@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the [[rules]] in FILE (default: the config's) to the stored mentions; "
         "what a person set by hand is kept",
     )
+    parser.add_argument(
+        "--rules-report",
+        action="store_true",
+        help="how often people changed a category by hand, by the rule (or the classifier) "
+        "that set it, and to what",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -182,6 +188,8 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
 
     if args.rules_check is not None or args.rules_apply is not None:
         return rules(args, config, db_path, err)
+    if args.rules_report:
+        return rules_report(db_path, err)
 
     try:
         if args.export:
@@ -216,6 +224,17 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def rules_report(db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_overrides_report
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_overrides_report(db_path, out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
 
 
 def team_digest(config: Config, db_path: Path, request: ExportRequest, team: str,

@@ -17,16 +17,19 @@ from core.rules.model import Conditions, Outcome, Rule, Subject
 
 def run(rules: tuple[Rule, ...], subject: Subject) -> Outcome:
     """The outcome of ``rules``, in order, on ``subject``."""
-    current, fired, kept = subject, [], set[str]()
+    current, fired, kept, set_by = subject, [], set[str](), dict[str, str]()
     for rule in rules:
         if not holds(rule.when, current):
             continue
         fired.append(rule.name)
-        current, held = _act(rule, current)
+        current, held, changed = _act(rule, current)
         kept.update(held)
+        set_by.update(dict.fromkeys(changed, rule.name))
         if rule.stop:
             break
-    return Outcome(subject, tuple(fired), _changes(subject, current), tuple(sorted(kept)))
+    changes = _changes(subject, current)
+    return Outcome(subject, tuple(fired), changes, tuple(sorted(kept)),
+                   {name: rule for name, rule in set_by.items() if name in changes})
 
 
 def holds(when: Conditions, s: Subject) -> bool:
@@ -47,7 +50,9 @@ def _within(allowed: frozenset[str], value: str) -> bool:
     return not allowed or value in allowed
 
 
-def _act(rule: Rule, s: Subject) -> tuple[Subject, set[str]]:
+def _act(rule: Rule, s: Subject) -> tuple[Subject, set[str], set[str]]:
+    """``s`` after ``rule``'s actions, the fields kept as a person set them, and the fields
+    the rule set."""
     then, kept = rule.then, set()
     wanted: dict[str, object] = {}
     if then.category is not None:
@@ -66,7 +71,8 @@ def _act(rule: Rule, s: Subject) -> tuple[Subject, set[str]]:
             kept.add(name)
         else:
             allowed[name] = value
-    return replace(s, **allowed), kept  # type: ignore[arg-type]  # names are Subject's
+    changed = {name for name, value in allowed.items() if value != getattr(s, name)}
+    return replace(s, **allowed), kept, changed  # type: ignore[arg-type]  # Subject's names
 
 
 def _changes(before: Subject, after: Subject) -> dict[str, tuple[object, object]]:

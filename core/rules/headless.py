@@ -16,6 +16,8 @@ from typing import TextIO
 from core.config.errors import ConfigError
 from core.exitcodes import ExitCode
 from core.rules.model import Outcome, Rule
+from core.rules.overrides import overrides
+from core.rules.overrides import report as overrides_report
 from core.rules.parse import load_rules
 from core.rules.stored import Summary, apply, check, rule_stats
 from core.store import Store
@@ -45,6 +47,17 @@ async def run_rules(db_path: Path, source: Path | tuple[Rule, ...], *, write: bo
             summary = await check(store, rules, shown=SHOWN)
         totals = await rule_stats(store)
     out.write(report(summary, [r.name for r in rules], totals, write=write))
+    return ExitCode.OK
+
+
+async def run_overrides_report(db_path: Path, *, out: TextIO, err: TextIO) -> ExitCode:
+    """Print how often people changed a category, by what set it, and to what."""
+    if not db_path.exists():
+        err.write(f"listenpost: no database at {db_path}: no corrections to report\n")
+        return ExitCode.STORE
+    async with await Store.open(db_path) as store:
+        found = await overrides(store.db)
+    out.write(overrides_report(found))
     return ExitCode.OK
 
 

@@ -83,3 +83,4 @@ class Outcome:
     fired: tuple[str, ...]
     changes: dict[str, tuple[object, object]]
     kept: tuple[str, ...] = ()
+    set_by: dict[str, str] = field(default_factory=dict)  # changed field -> the last rule

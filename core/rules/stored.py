@@ -32,7 +32,8 @@ _SUBJECTS = (
     " FROM mentions m JOIN sources s ON s.id = m.source_id"
     " WHERE m.owned = 0 AND m.id > :after ORDER BY m.id LIMIT :n"
 )
-_DONE = ("SELECT mention_id, actor, after FROM actions WHERE undone = 0"
+# Actions that still stand (an undo's own entry restores, it sets nothing by hand).
+_DONE = ("SELECT mention_id, actor, after FROM actions WHERE undone = 0 AND action != 'undo'"
          " AND mention_id IS NOT NULL")
 
 
@@ -147,6 +148,7 @@ async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int) -> None:
     logged = {n: (sorted(v) if isinstance(v, frozenset) else v)
               for n, (_, v) in outcome.changes.items()}
     logged["rules"] = list(outcome.fired)  # what the next apply reads as "fired before"
+    logged["set_by"] = outcome.set_by  # which rule set each field (the overrides report)
     before = {n: (sorted(v) if isinstance(v, frozenset) else v)
               for n, (v, _) in outcome.changes.items()}
     await db.execute(
