@@ -5,7 +5,9 @@ sentiment range, matched brands or competitors, authors) and actions (set the ca
 tags, boost the priority, assign, set the status). Rules run in order; a rule with ``stop``
 ends the run for that mention when it fires. ``model`` holds the types, ``parse`` reads them
 from TOML with errors that say where, ``engine`` decides what a rule set would change on one
-mention (never a field a person set by hand), and ``stored`` runs a rule set over the store:
-the dry run of ``listenpost --rules-check`` and the apply of ``--rules-apply``, which keeps each
-rule's hit count and last firing.
+mention (never a field a person set by hand), ``stored`` runs a rule set over the store (the
+dry run of ``listenpost --rules-check``, the apply of ``--rules-apply``, each rule's hit count
+and last firing), ``arriving`` runs the config's rules on mentions as they are stored,
+``overrides`` reports the categories people corrected (``--rules-report``), and ``routing``
+says which team owns each category.
 """

@@ -56,11 +56,13 @@ async def check(store: Store, rules: tuple[Rule, ...], *, shown: int = 50) -> Su
     return summary
 
 
-async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int = 50) -> Summary:
-    """Apply ``rules`` to the stored mentions in one transaction; the summary of what changed."""
+async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int = 50,
+                after_id: int = 0) -> Summary:
+    """Apply ``rules`` to the stored mentions with an id above ``after_id`` (all by default) in
+    one transaction; the summary of what changed."""
     summary = Summary()
     async with store.transaction() as db:
-        found = [outcome async for outcome in outcomes(db, rules)]
+        found = [outcome async for outcome in outcomes(db, rules, after_id=after_id)]
         for outcome in found:
             _count(summary, outcome, shown)
             if outcome.changes:
@@ -73,16 +75,25 @@ async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int =
     return summary
 
 
+async def last_id(store: Store) -> int:
+    """The id of the newest stored mention (0 when there is none)."""
+    async with store.db.execute("SELECT coalesce(max(id), 0) FROM mentions") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def rule_stats(store: Store) -> dict[str, tuple[int, int | None]]:
     """Each rule's hit count and last firing, by name."""
     async with store.db.execute("SELECT name, hits, last_fired FROM rule_stats") as cur:
         return {name: (hits, last) for name, hits, last in await cur.fetchall()}
 
 
-async def outcomes(db: aiosqlite.Connection, rules: tuple[Rule, ...]) -> AsyncIterator[Outcome]:
-    """The outcome of ``rules`` on every stored mention that is not the brand's own."""
+async def outcomes(db: aiosqlite.Connection, rules: tuple[Rule, ...], *,
+                   after_id: int = 0) -> AsyncIterator[Outcome]:
+    """The outcome of ``rules`` on every stored mention above ``after_id`` that is not the
+    brand's own."""
     by_hand, fired = await _history(db)
-    after = 0
+    after = after_id
     while True:
         async with db.execute(_SUBJECTS, {"after": after, "n": PAGE}) as cur:
             rows = list(await cur.fetchall())
