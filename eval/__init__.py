@@ -5,4 +5,16 @@ Danish, each labelled with its feedback category and whether it needs a person, 
 the rules were tuned. Rules are tuned on the tuning part only (``--errors`` lists its misses);
 the held-out part is only ever scored, so its figures say how the rules do on posts they never
 saw. Run ``python -m eval``.
+
+How the posts were labelled: a post reporting a failure, a wait, money gone wrong or a broken
+promise is a complaint even when it asks ("Why is my card declined?"); a question seeks
+information or help without reporting a failure; a wish or request for the product is an idea
+even when phrased as a question; praise thanks or recommends; a tip advises other users; a new
+use reports the product used for something else; competitor is news of or a comparison with
+a rival; regulation is about laws and regulators; the rest is other. ``needs_person`` is true
+when someone at the brand should answer or act soon: the complaints and questions.
+
+The split into parts is by a hash of the text, so a Danish post and its English counterpart
+(many were written as pairs) can fall on different sides: the held-out figures are an upper
+bound for posts the rules never saw, and real posts from strangers will score lower.
 """
