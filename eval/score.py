@@ -22,7 +22,7 @@ from core.analysis.sentiment import score
 from core.model import Label, Match, Mention
 
 HERE = Path(__file__).parent
-PARTS = ("tuning", "heldout")
+PARTS = ("tuning", "heldout", "unseen")  # unseen: written after all tuning, other brands
 NOW = 1_760_000_000  # any fixed clock: labelled posts carry no time
 ABOUT = {"brand": [Match("brand", "Brand")], "competitor": [Match("competitor", "Rival")],
          "both": [Match("brand", "Brand"), Match("competitor", "Rival")]}
