@@ -36,7 +36,7 @@ from core.analysis.categories import (
     REPLY_CATEGORIES,
 )
 from core.analysis.classify import opening
-from core.analysis.cues import HANDLE
+from core.analysis.cues import FIRST_PERSON, HANDLE
 from core.model import Label, Mention
 
 REPLY_POINTS = 50.0
@@ -56,7 +56,6 @@ NEWS_CATEGORIES = frozenset({OTHER, REGULATION, COMPETITOR})
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|jer|jeres)\b", re.IGNORECASE)
 DANISH_YOU = re.compile(r"\bI\b")  # Danish "I" is "you" (plural); in English it is the writer
 DANISH = frozenset({"da", "no", "nn"})
-FIRST_PERSON = re.compile(r"\b(?:i|my|me|we|our|jeg|min|mit|mine|vi|vores)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
