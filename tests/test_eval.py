@@ -23,12 +23,12 @@ def test_metrics() -> None:
 
 
 def test_the_set_is_large_bilingual_and_split() -> None:
-    """It should hold 300+ labelled mentions in English and Danish, 30% of them held out."""
-    tuning, heldout = load("tuning"), load("heldout")
-    assert len(tuning) + len(heldout) >= 300
-    assert 0.25 <= len(heldout) / (len(tuning) + len(heldout)) <= 0.35
-    assert {p.language for p in heldout} == {"en", "da"}
-    assert not {p.text for p in tuning} & {p.text for p in heldout}
+    """It should hold 300+ labelled mentions in English and Danish in parts that share none."""
+    tuning, heldout, unseen = load("tuning"), load("heldout"), load("unseen")
+    assert len(tuning) + len(heldout) + len(unseen) >= 300 and len(heldout) >= 90
+    assert {p.language for p in heldout} == {p.language for p in unseen} == {"en", "da"}
+    texts = [{p.text for p in part} for part in (tuning, heldout, unseen)]
+    assert not (texts[0] & texts[1] or texts[0] & texts[2] or texts[1] & texts[2])
 
 
 def test_heldout_meets_the_aims() -> None:
@@ -47,7 +47,7 @@ def test_script_prints_both_parts(flag: list[str]) -> None:
     """It should print per-category figures and AUC for both parts, misses only for tuning."""
     out = subprocess.run([sys.executable, "-m", "eval", *flag], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
-    assert "## tuning: " in out and "## heldout: " in out
-    assert out.count("priority ROC AUC") == 2 and "complaint" in out
+    assert "## tuning: " in out and "## heldout: " in out and "## unseen: " in out
+    assert out.count("priority ROC AUC") == 3 and "complaint" in out
     assert ("## tuning misses" in out) == bool(flag)
-    assert "heldout misses" not in out
+    assert "heldout misses" not in out and "unseen misses" not in out

@@ -6,7 +6,10 @@ evidence from its cues (``core.analysis.cues``, English and Danish) and from sen
 category with the most evidence wins, and its reason names the cues and the sentiment that
 counted. The evidence, in the order a tie is broken:
 
-1. ``complaint`` — its cues, plus ``NEGATIVE_WEIGHT`` x how negative the sentiment is.
+1. ``complaint`` — its cues, plus ``NEGATIVE_WEIGHT`` x how negative the sentiment is, plus
+   ``MODEL_WEIGHT`` x the complaint model's log-odds when it leans that way
+   (``core.analysis.complaint_model``, trained on the project's own labelled posts) and the
+   post is neither warm nor explicitly thankful.
 2. ``question`` — its cues, a question mark ending a sentence, a question word opening one.
 3. ``idea``, ``tip``, ``new_use``, ``regulation`` — their cues.
 4. ``competitor`` — a mention that matched only competitor queries is always a competitor's;
@@ -41,6 +44,7 @@ from core.analysis.categories import (
     REGULATION,
     TIP,
 )
+from core.analysis.complaint_model import log_odds
 from core.analysis.cues import (
     COMPARISON,
     CUES,
@@ -61,6 +65,9 @@ POSITIVE_WEIGHT = 2.0  # compound +0.5 and up alone is praise; milder warmth nee
 QUESTION_MARK_WEIGHT = 1.5
 QUESTION_OPENER_WEIGHT = 1.0
 MIN_EVIDENCE = 1.0  # less than one leaning word, or mild sentiment alone: "other"
+MODEL_WEIGHT = 0.75  # per unit of the complaint model's log-odds (above even odds)
+MODEL_CAP = 4.0  # the model alone is worth at most two strong cues
+POSITIVE_BELOW_MODEL = 0.05  # a warm post ("no problem at all after a year") is no complaint
 MAX_REASONS = 3
 INTENTS = (COMPLAINT, QUESTION, IDEA, TIP, NEW_USE)  # what a person means, beyond warmth
 
@@ -124,6 +131,8 @@ def gather(m: Mention) -> Evidence:
     evidence: Evidence = {c: (0.0, []) for c in ORDER}
     for cue, phrase in CUES.find(text):
         _add(evidence, cue.label, cue.weight, repr(phrase.strip()))
+    if evidence[PRAISE][0] < STRONG and m.sentiment.compound <= POSITIVE_BELOW_MODEL:
+        _model(text, evidence)  # not over explicit thanks, nor over warmth
     _sentiment(m, evidence)
     _question_form(text, evidence)
     if any(match.kind == "competitor" for match in m.matched) and COMPARISON.search(text):
@@ -142,6 +151,14 @@ def _sentiment(m: Mention, evidence: Evidence) -> None:
         _add(evidence, COMPLAINT, NEGATIVE_WEIGHT * -compound, f"negative ({compound:+.2f})")
     elif compound > 0:
         _add(evidence, PRAISE, POSITIVE_WEIGHT * compound, f"positive ({compound:+.2f})")
+
+
+def _model(text: str, evidence: Evidence) -> None:
+    odds, pushing = log_odds(text)
+    if odds > 0:
+        words = ", ".join(repr(f) for f in pushing)
+        _add(evidence, COMPLAINT, min(MODEL_CAP, MODEL_WEIGHT * odds),
+             f"reads like a complaint ({words})")
 
 
 def _question_form(text: str, evidence: Evidence) -> None:
