@@ -31,5 +31,6 @@ round  posts  when                                        complaint  question   
 
 Rules alone plateau there: each round's complaints use words no earlier round used. So a
 complaint model (``python -m eval.train``, naive Bayes over the tuning part's words) adds its
-evidence; chosen on round 3 (0.50 -> 0.67 complaint F1, AUC 0.83), then measured on round 4.
+evidence; chosen on round 3 (0.50 -> 0.67 complaint F1, AUC 0.83), then measured on round 4,
+the current ``unseen.jsonl`` (50 posts): complaint F1 0.69, question F1 0.94, AUC 0.77.
 """
