@@ -14,7 +14,7 @@ from eval.score import load
 def test_anchors() -> None:
     """It should give each alternative's literal opening, or none when one has no literal."""
     assert anchors("still (?:waiting|no)|refunds?") == ("still ", "refund")
-    assert anchors("(?:no|zero) reply|(?:pro )?tip") == ("no", "zero", "tip")
+    assert anchors("(?:no|zero) reply|(?:pro )?tip") == ("no ", "zero ", "tip")
     assert anchors("#help|/s") == ("#help", "/s")
     assert anchors(r"\d+ days|refund") == ()
 

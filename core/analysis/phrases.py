@@ -54,8 +54,7 @@ class PhraseSet:
             if not phrase.anchors:
                 always.append(number)
             for anchor in phrase.anchors:
-                first = _WORD.match(anchor)
-                by_key.setdefault((first.group(0) if first else anchor)[:PREFIX], set()).add(number)
+                by_key.setdefault(_key(anchor), set()).add(number)
         self._by_key = {key: tuple(numbers) for key, numbers in by_key.items()}
         self._keys = frozenset(self._by_key)
         self._always = tuple(always)
@@ -63,9 +62,9 @@ class PhraseSet:
     def candidates(self, text: str) -> list[Phrase]:
         """The phrases that could match ``text``, in the set's order."""
         words = _WORD.findall(text)
+        words += [w[1:] for w in words if w[0] in "#/"]
         keys = {w[:PREFIX] for w in words} | {w[: PREFIX - 1] for w in words}
-        marked = [w[1:] for w in words if w[0] in "#/"]
-        keys |= {w[:PREFIX] for w in marked} | {w[: PREFIX - 1] for w in marked}
+        keys |= {f"={w}" for w in words if len(w) < PREFIX}
         numbers = set(self._always).union(*(self._by_key[key] for key in keys & self._keys))
         return [self.members[number] for number in sorted(numbers)]
 
@@ -78,6 +77,17 @@ class PhraseSet:
                      if starts_word(text, f.start()))
             for matched in dict.fromkeys(found):
                 yield phrase, matched
+
+
+def _key(anchor: str) -> str:
+    """The index key of an anchor: the opening of its first word; a short first word that the
+    anchor shows complete ("no " of "no reply") is keyed as that exact word, so "nothing" and
+    "northwind" do not wake every "no …" phrase."""
+    first = _WORD.match(anchor)
+    word = first.group(0) if first else anchor
+    if len(word) < PREFIX and anchor[len(word) : len(word) + 1] == " ":
+        return f"={word}"
+    return word[:PREFIX]
 
 
 def starts_word(text: str, start: int) -> bool:
@@ -94,7 +104,8 @@ def anchors(pattern: str) -> tuple[str, ...]:
         branch = _required(branch)
         group = _GROUP.match(branch)
         if group:
-            found += group.group(1).split("|")
+            after = " " if branch[group.end() : group.end() + 1] == " " else ""
+            found += [word + after for word in group.group(1).split("|")]
             continue
         literal = _LITERAL.match(branch)
         text = literal.group(0) if literal else ""
