@@ -54,4 +54,21 @@ async def test_why_shows_a_category_set_by_hand_as_the_persons(tmp_path: Path) -
         after = await inbox.detail(mention_id)
     assert before is not None and after is not None
     assert why(before).category.startswith("idea: 'please add'")
-    assert why(after).category.startswith("question, set by ana (the rules say idea: ")
+    assert why(after).category.startswith("question, set by ana (the classifier says idea: ")
+
+
+async def test_why_names_the_rule_that_set_the_category(tmp_path: Path) -> None:
+    """It should name the rule that set the category, and what the classifier says."""
+    from core.analysis.match import compile_query
+    from core.rules.model import Actions, Conditions, Rule
+    from core.rules.stored import apply
+
+    mention_id = await store_one(tmp_path / "r.db", Mention(
+        "feed", text="Northwind, please add a decaf option.", guid="g3"))
+    rule = Rule("decaf", Conditions(query=compile_query("decaf")), Actions(category="question"))
+    async with await Store.open(tmp_path / "r.db") as store:
+        await apply(store, (rule,), now=NOW)
+        detail = await Inbox(store.db, store.transaction, me="ana").detail(mention_id)
+    assert detail is not None
+    assert why(detail).category.startswith("question, set by rule 'decaf' (the classifier "
+                                           "says idea: ")

@@ -14,6 +14,7 @@ from core.analysis.classify import categorize_with_reason
 from core.analysis.priority import priority_parts
 from core.inbox.triage import Detail
 from core.model import Engagement, Label, Mention, Sentiment
+from core.rules.stored import RULES_ACTOR
 from core.store.rows import parse_matched
 
 
@@ -48,17 +49,21 @@ def _mention(d: Detail) -> Mention:
 def _category(d: Detail, m: Mention) -> str:
     ruled, reason = categorize_with_reason(m)
     stored = d.row.category or "none"
-    by_hand = _set_by(d)
-    if by_hand:
-        return f"{stored}, set by {by_hand} (the rules say {ruled or 'none'}: {reason})"
+    setter = _set_by(d)
+    if setter:
+        return f"{stored}, set by {setter} (the classifier says {ruled or 'none'}: {reason})"
     if stored == (ruled or "none"):
         return f"{stored}: {reason}"
-    return f"{stored} when stored; the rules now say {ruled or 'none'}: {reason}"
+    return f"{stored} when stored; the classifier now says {ruled or 'none'}: {reason}"
 
 
 def _set_by(d: Detail) -> str | None:
-    """Who last set the category by hand (history is newest first), if anyone did."""
+    """Who last set the category, a person or a rule (history is newest first), if any."""
     for entry in d.history:
-        if "category" in entry.after and not entry.undone:
-            return entry.actor
+        if "category" in entry.after and not entry.undone and entry.action != "undo":
+            if entry.actor != RULES_ACTOR:
+                return entry.actor
+            set_by = entry.after.get("set_by")
+            rule = set_by.get("category") if isinstance(set_by, dict) else None
+            return f"rule {rule!r}" if rule else "the rules"
     return None
