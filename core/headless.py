@@ -26,7 +26,7 @@ from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher, NetworkPolicy
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
-from core.rules.arriving import RulingPoller
+from core.rules.arriving import ArrivingPoller
 from core.store import Store
 
 
@@ -65,7 +65,8 @@ async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIt
     fetcher = Fetcher(network_policy(config))
     pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT)
     try:
-        kind = RulingPoller if config.rules else Poller  # [[rules]] run on what arrives
+        arriving = config.rules or config.reserved.get("webhooks")
+        kind = ArrivingPoller if arriving else Poller  # rules and webhooks act on arrivals
         yield kind(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]
     finally:
         await pool.aclose()

@@ -31,6 +31,7 @@ class Request:
     method: str
     path: str  # path with query string
     headers: dict[str, str]
+    body: bytes = b""  # what a POST sent
 
 
 Handler = Callable[[Request], Reply]
@@ -91,13 +92,11 @@ class LoopbackServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                self._serve()
+                self._serve(self.rfile.read(length) if length else b"")
 
-            def _serve(self) -> None:
+            def _serve(self, body: bytes = b"") -> None:
                 request = Request(
-                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}
+                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
                 )
                 with server._lock:
                     server.requests.append(request)

@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="how often people changed a category by hand, by the rule (or the classifier) "
         "that set it, and to what",
     )
+    parser.add_argument(
+        "--deliveries",
+        action="store_true",
+        help="each team's webhook deliveries: how many sent, how many waiting, the last error",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -190,6 +195,8 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
         return rules(args, config, db_path, err)
     if args.rules_report:
         return rules_report(db_path, err)
+    if args.deliveries:
+        return deliveries(db_path, err)
 
     try:
         if args.export:
@@ -232,6 +239,17 @@ def rules_report(db_path: Path, err: TextIO) -> ExitCode:
 
     try:
         return asyncio.run(run_overrides_report(db_path, out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
+
+
+def deliveries(db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_deliveries_report
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_deliveries_report(db_path, out=sys.stdout, err=err))
     except StoreError as error:
         err.write(f"listenpost: {error}\n")
         return ExitCode.STORE

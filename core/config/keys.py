@@ -18,7 +18,7 @@ from core.rules.parse import RULE_KEYS
 from core.sources.registry import SOURCE_OPTIONS
 
 # Sections whose meaning later issues define; validated for shape now and kept raw.
-RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes", "alerts")
+RESERVED_SECTIONS = ("categories", "routing", "templates", "outcomes", "alerts", "webhooks")
 _TABLE_SECTIONS: dict[str, type] = {
     "brand": Brand,
     "network": NetworkConfig,
@@ -30,7 +30,8 @@ _ARRAY_SECTIONS: dict[str, type] = {
     "sources": SourceConfig,
     "searches": SavedSearch,
 }
-_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts")  # free-form name -> value
+_MAP_SECTIONS = ("keys", "routing", "templates", "outcomes", "alerts",
+                 "webhooks")  # free-form name -> value
 TOP_LEVEL = (*_TABLE_SECTIONS, *_ARRAY_SECTIONS, "keys", *RESERVED_SECTIONS, "rules")
 _CATEGORY_KEYS = ("rules",)
 

@@ -329,6 +329,7 @@ def _reserved(root: _Table) -> dict[str, Any]:
         "templates": lambda t: _check_map(t, STR, "the template text"),
         "outcomes": lambda t: _check_map(t, NUMBER, "its value as a number"),
         "alerts": lambda t: None,
+        "webhooks": _check_webhooks,
     }
     kept: dict[str, Any] = {}
     for name, check in checks.items():
@@ -350,6 +351,13 @@ def _check_routing(t: _Table) -> None:
     for name in t.data:
         if name not in CATEGORY_IDS:
             t.fail(name, f"unknown category {name!r}; one of {', '.join(CATEGORY_IDS)}")
+
+
+def _check_webhooks(t: _Table) -> None:
+    _check_map(t, STR, 'the URL the team\'s mentions are POSTed to, such as "https://…"')
+    for team, url in t.data.items():
+        if isinstance(url, str) and not url.lower().startswith(("https://", "http://")):
+            t.fail(team, f"expected an http(s) URL, got {url!r}")
 
 
 def _check_categories(t: _Table) -> None:

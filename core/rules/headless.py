@@ -20,6 +20,7 @@ from core.rules.overrides import overrides
 from core.rules.overrides import report as overrides_report
 from core.rules.parse import load_rules
 from core.rules.stored import Summary, apply, check, rule_stats
+from core.rules.webhooks import states
 from core.store import Store
 
 SHOWN = 200  # mentions listed in full; the counts cover all of them
@@ -58,6 +59,21 @@ async def run_overrides_report(db_path: Path, *, out: TextIO, err: TextIO) -> Ex
     async with await Store.open(db_path) as store:
         found = await overrides(store.db)
     out.write(overrides_report(found))
+    return ExitCode.OK
+
+
+async def run_deliveries_report(db_path: Path, *, out: TextIO, err: TextIO) -> ExitCode:
+    """Print each team's webhook deliveries: sent, waiting, and the latest error."""
+    if not db_path.exists():
+        err.write(f"listenpost: no database at {db_path}: no deliveries to report\n")
+        return ExitCode.STORE
+    async with await Store.open(db_path) as store:
+        found = await states(store)
+    if not found:
+        out.write("no webhook deliveries yet\n")
+    for state in found:
+        error = f"; last error: {state.last_error}" if state.last_error else ""
+        out.write(f"{state.team}: {state.sent} sent, {state.pending} waiting{error}\n")
     return ExitCode.OK
 
 
