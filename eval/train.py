@@ -3,7 +3,8 @@ package (``core/analysis/complaint_model.json``). Deterministic: the same posts 
 file, byte for byte (tests check the shipped file is what this makes).
 
 Naive Bayes over words and word pairs with add-one smoothing; features seen in fewer than
-``MIN_COUNT`` posts are dropped (a brand name or a one-off word says nothing general).
+``MIN_COUNT`` posts are dropped (a one-off word says nothing general), and so are those in more
+than ``MAX_SHARE`` of them (function words, which mostly measure how long a post is).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.analysis.complaint_model import MODEL_FILE, features
 from eval.score import Labelled, load
 
 MIN_COUNT = 3
+MAX_SHARE = 0.2  # a feature in more than a fifth of all posts ("and", "og") only measures length
 DIGITS = 4  # weights rounded: a smaller file, the same decisions
 TARGET = Path(__file__).parent.parent / "core" / "analysis" / MODEL_FILE
 
@@ -33,7 +35,8 @@ def train(posts: list[Labelled]) -> str:
         (complaints if post.category == COMPLAINT else others).update(features(post.text))
     weights = {}
     for feature in sorted(set(complaints) | set(others)):
-        if complaints[feature] + others[feature] >= MIN_COUNT:
+        seen = complaints[feature] + others[feature]
+        if MIN_COUNT <= seen <= MAX_SHARE * len(posts):
             ratio = ((complaints[feature] + 1) / (n_complaints + 2)) / (
                 (others[feature] + 1) / (n_others + 2))
             weights[feature] = round(math.log(ratio), DIGITS)

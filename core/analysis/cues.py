@@ -62,6 +62,8 @@ _COMPLAINT_STRONG = (
     r"unhelpful|no help|heard nothing|no word|known issue|no date|no fix|took the \w* ?fee|"
     r"cancell?ed on me|gave (?:up|out)|(?:internet|wifi|app|site|signal|connection|service) "
     r"(?:is |went )?down",
+    r"want (?:my|our|the) money|money for the [\w -]{1,30} back|misleading|hidden (?:fee|cost|"
+    r"charge)s?|nobody can (?:explain|help)|went up by|(?:bill|price) went up",
     r"refused to|won'?t let|wouldn'?t let|greys? out|grayed out|unresponsive|already (?:sent|told|"
     r"explained|tried|paid)|it'?s now|it is now|got fined|was fined|(?:emailed|called|written|"
     r"wrote|messaged) (?:twice|\w+ times)",
@@ -97,7 +99,8 @@ _DA_COMPLAINT_STRONG = (
     r"(?:er|været|var) nede|fejl|hakker|hænger|brænder på|afvist|låst ude|aflyst\w*|aflyser|"
     r"forsink\w*|sunket|utæt|rust|irriterende|træls|utilfreds",
     r"(?:ringet|skrevet|mailet) (?:\w+ )?(?:gange|gang)|ingen tager|skulle komme|nu er det",
-    r"forvent\w* (?:man |jeg )?(?:mere|bedre)|slettet|umuligt|ikke til (?:nogen )?hjælp|"
+    r"ingen kan (?:forklare|svare|hjælpe)|vildledende|skjulte gebyrer|(?:regning\w*|pris\w*) "
+    r"steg|forvent\w* (?:man |jeg )?(?:mere|bedre)|slettet|umuligt|ikke til (?:nogen )?hjælp|"
     r"(?:intet|ikke noget) hørt|hørt intet|ingen løsning|holdt (?:kun |én |en )",
     r"telefonkø|logger (?:mig )?ud|kan i ikke (?:fikse|rette|løse)|fiks det",
     r"elendig|ubrugelig|skuffende|skuffet|ikke (?:i orden|okay|ok|godt nok)|billig plastik|"
@@ -125,10 +128,11 @@ _IDEA_STRONG = (
     r"any chance of|(?:can|could|would) you (?:please )?add|give us|only thing missing|"
     r"if \w+(?: \w+)? had (?:a|an)|(?:really )?needs? an? \w+|wish (?:\w+ )?(?:made|had|would|"
     r"could|offered)|should (?:let|have|allow)|would be (?:so|really) (?:useful|handy|nice|"
-    r"great|helpful)",
+    r"great|helpful)|should (?:open|build|sell|bring|start)|lad (?:os|mig) \w+",
     r"kunne være (?:fedt|rart|godt|smart|super)|ville være (?:fedt|rart|godt|smart|super|"
     r"dejligt)|savner|forslag til|forslag:|idé:|ville ønske|ønsker mig|burde (?:lave|tilføje|"
-    r"have|lade)|kunne i (?:ikke )?(?:tilføje|lave)|ville være praktisk|eneste \w+ mangler|"
+    r"have|lade|åbne|tilbyde|sælge|give)|kunne i (?:ikke )?(?:tilføje|lave)|ville være praktisk|"
+    r"eneste \w+ mangler|"
     r"ville købe|gerne se|"
     r"mangler (?:virkelig |bare )?(?:en|et)",
 )
@@ -149,7 +153,8 @@ _TIP_LEANS = (
 )
 
 _NEW_USE_STRONG = (
-    r"turns out|(?:perfect|brilliant|great|ideal) for (?:grinding|watering|\w+ing)|using (?:my|our)"
+    r"turns out [\w '’]{0,30}(?:great|perfect|brilliant|ideal|good) for|(?:perfect|brilliant|"
+    r"great|ideal) for (?:grinding|watering|\w+ing)|using (?:my|our)"
     r" [\w ]{1,30} (?:to|for)|uses [\w '’]{1,40} for|not what it'?s (?:made|meant) for|converted|"
     r"repurpos\w*|didn'?t know it could|used (?:the|my|our) [\w '’]{1,30} as|(?:we|i) use "
     r"[\w '’]{1,40} (?:in|for) (?:our|my)",
@@ -161,9 +166,9 @@ _REGULATION_STRONG = (
     r"regulat\w*|\beu(?:'s)?\b|legislation|parliament|proposal|authority|\bfsa\b|fines? "
     r"(?:operators|companies|over)|directive|\bban\b|ban on|banning|council|votes? on",
     r"passenger rights|right[- ]to[- ]repair|gdpr|ombudsman|consumer (?:authority|council|"
-    r"agency)",
+    r"agency)|\w+ agency",
     r"eu-regler|regler\b|lovforslag|finanstilsyn\w*|tilsyn\w*|folketing\w*|forslaget om|"
-    r"direktiv\w*|byråd\w*|forbud\w*|kommunen",
+    r"direktiv\w*|byråd\w*|forbud\w*|kommunen|\w*styrelsen",
     r"passagerrettighed\w*|ret til reparation|afgift\w*|ombudsmand\w*|forbrugerombudsmand\w*",
 )
 _REGULATION_LEANS = (r"rules|law\b|\blov\b",)
