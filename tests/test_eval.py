@@ -33,7 +33,7 @@ def test_the_set_is_large_bilingual_and_split() -> None:
 
 @pytest.mark.parametrize(("part", "complaint", "question", "auc"), [
     ("heldout", 0.9, 0.9, 0.9),  # written alongside the tuning part: an upper bound
-    ("unseen", 0.65, 0.9, 0.75),  # written after all tuning: the honest figure (0.69/0.94/0.77)
+    ("unseen", 0.8, 0.9, 0.8),  # written after all tuning: the honest figure (0.86/0.95/0.84)
 ])
 def test_figures_hold(part: str, complaint: float, question: float, auc: float) -> None:
     """It should keep complaint F1, question F1 and priority AUC at their measured floors."""

@@ -27,7 +27,7 @@ Handles are not read as words (``@FixItHelp`` says nothing); hashtags are (``#he
 help). The brand's own posts get no category.
 
 Cost, CPU time per mention on the evaluation set (this 2-core machine): category and priority
-84 µs, against 10 µs for the single-rule classifier this replaced (which found 16 % of the
+90 µs, against 10 µs for the single-rule classifier this replaced (which found 16 % of the
 complaints); only the cues that could match are tried (see ``core.analysis.phrases``).
 """
 
