@@ -29,6 +29,7 @@ from core.net.fetch import Fetcher
 from core.people.refresh import settings_of
 from core.polling.poller import Poller, failed
 from core.polling.workers import WorkerPool
+from core.rules.arriving import ArrivingPoller
 from core.signals import STDOUT_CUT
 from core.store import LockPatience, Store
 from core.store.errors import OutdatedSchema
@@ -74,7 +75,9 @@ async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIt
     fetcher = Fetcher(config.network)
     pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT)
     try:
-        yield Poller(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]
+        arriving = config.rules or config.reserved.get("webhooks")
+        kind = ArrivingPoller if arriving else Poller  # rules and webhooks act on arrivals
+        yield kind(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]
     finally:
         await pool.aclose()
         await fetcher.aclose()
@@ -149,6 +152,28 @@ async def run_export(
     return ExitCode.ALERTS if alerted and request.alerts_page else ExitCode.OK
 
 
+async def run_team_digest(
+    config: Config, db_path: Path, request: ExportRequest, team: str, *,
+    err: TextIO = sys.stderr,
+) -> ExitCode:
+    """Poll every source once (unless told not to), then write ``team``'s digest."""
+    from core.export.digest import render_digest
+    from core.rules.routing import categories_of
+
+    routing = config.reserved.get("routing", {})
+    async with await Store.open(db_path) as store:
+        outcomes: list[PollOutcome] = []
+        if request.poll and config.sources:
+            outcomes = await poll_with_progress(config, store, err)
+        mentions = await store.export_mentions(since=request.since)
+    text = render_digest(team, categories_of(team, routing), mentions, brand=config.brand.name,
+                         since=request.since, generated_at=generated_at())
+    with open_output(request.out) as out:
+        out.write(text)
+    report_failures(outcomes, err)
+    return exit_code(outcomes, request.expected_failures)
+
+
 async def report_metrics(config: Config, store: Store, request: ExportRequest,
                          now: int) -> MetricsReport:
     """The metrics of the requested period, in the requested (or the reader's) zone."""
@@ -196,8 +221,6 @@ async def _write_noting_a_cut(store: Store, report: Report, fmt: str, target: st
         if target == "-":
             raise asyncio.CancelledError(STDOUT_CUT) from None
         raise
-
-
 
 
 def exit_code(outcomes: list[PollOutcome], expected_failures: frozenset[str]) -> ExitCode:

@@ -140,3 +140,32 @@ def test_check_config_names_sections_nothing_reads_yet(tmp_path: Path) -> None:
                              str(config)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     assert "note: [routing] is accepted, not used yet" in result.stderr
+
+
+async def test_report_sections_list_the_inbox_buckets(tmp_path: Path) -> None:
+    """It should list under each Markdown section exactly the members of the inbox bucket it
+    is named after (owned posts and done mentions left out, as in the sidebar)."""
+    import io
+
+    from core.export.report import Report
+    from core.export.stream import write_export
+
+    db = tmp_path / "r.db"
+    async with await Store.open(db):
+        pass
+    insert(db, [M(title=f"row {i}", sentiment_label=("negative", "neutral")[i % 2],
+                  category=(None, "question", "idea")[i % 3], status=("new", "done")[i % 4 == 0],
+                  matched=("brand:A", "competitor:G")[i % 2]) for i in range(9)])
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE mentions SET owned = 1 WHERE title = 'row 1'")
+        members = {b.key: {t for (t,) in con.execute(
+            f"SELECT title FROM mentions m WHERE {BUCKET_PREDICATES[b.key]}")} for b in BUCKETS}
+    async with await Store.open(db) as store:
+        out = io.StringIO()
+        await write_export(store, Report(generated_at=0, mentions=[], sources=[]), "md", out)
+    sections = {part.split("\n", 1)[0]: part for part in out.getvalue().split("## ")[1:]}
+    for key, label in (("needs_reply", "Needs reply"), ("questions", "Questions"),
+                       ("ideas", "Ideas"), ("competitors", "Competitors")):
+        listed = {f"row {n}" for n in range(9) if f": row {n}" in sections.get(label, "")}
+        assert listed == members[key], key
+    assert "row 1" not in out.getvalue().split("## Needs reply")[1]

@@ -89,11 +89,12 @@ def test_drafts_report_refuses_csv_and_needs_export(files: tuple[Path, Path],
     assert csv.returncode == 2 and "--report drafts writes json or md, not csv" in csv.stderr
     assert not (tmp_path / "r.csv").exists()
     alone = listenpost("--config", str(config), "--db", str(db), "--report", "drafts")
-    assert alone.returncode == 2 and "--report goes with --export" in alone.stderr
+    assert alone.returncode == 2
+    assert "--report, --period and --list go with --export" in alone.stderr
 
 
 def test_help_documents_the_drafts_report() -> None:
     """It should explain --report drafts in --help."""
     result = listenpost("--help")
-    assert "--report {mentions,drafts}" in result.stdout
+    assert "--report {mentions,drafts,metrics,people}" in result.stdout
     assert "--report drafts" in result.stdout

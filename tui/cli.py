@@ -25,6 +25,9 @@ from core.export import FORMATS
 if TYPE_CHECKING:
     from core.headless import ExportRequest
 
+if TYPE_CHECKING:
+    from core.headless import ExportRequest
+
 DESCRIPTION = """\
 A keyboard-driven listening post: polls feeds and platform APIs for what people say about
 your brand, keeps every mention in one SQLite file, and shows them as a triage inbox.
@@ -49,6 +52,9 @@ examples:
   listenpost --check-config           validate the config and exit
   listenpost --check-db               check the database file for damage (SQLite quick_check)
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
+  listenpost --rules-check rules.toml see what the rules would change, then --rules-apply
+  listenpost --export digest.md --team product --since 7d
+                                      one team's categories as a Markdown digest
 
 files (flags win over environment variables, which win over the defaults):
   config   --config, LISTENPOST_CONFIG, else the user config dir's listenpost/config.toml
@@ -108,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --report people: only the people on list NAME",
     )
     parser.add_argument(
+        "--team",
+        metavar="NAME",
+        help="with --export: a Markdown digest of the categories [routing] gives to team NAME",
+    )
+    parser.add_argument(
         "--no-poll",
         action="store_true",
         help="with --export: do not poll first, export what is stored",
@@ -143,6 +154,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every page of the database (read-only, SQLite's quick_check) and exit: "
         "0 when sound, 4 when damaged",
     )
+    parser.add_argument(
+        "--rules-check",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="dry run: list which stored mentions the [[rules]] in FILE (default: the "
+        "config's) would change, and how",
+    )
+    parser.add_argument(
+        "--rules-apply",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="apply the [[rules]] in FILE (default: the config's) to the stored mentions; "
+        "what a person set by hand is kept",
+    )
+    parser.add_argument(
+        "--rules-report",
+        action="store_true",
+        help="how often people changed a category by hand, by the rule (or the classifier) "
+        "that set it, and to what",
+    )
+    parser.add_argument(
+        "--deliveries",
+        action="store_true",
+        help="each team's webhook deliveries: how many sent, how many waiting, the last error",
+    )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
@@ -176,6 +214,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
 
     if sum(map(bool, (args.export, args.poll_once, args.poller))) > 1:
         return usage(err, "choose one of --export, --poll-once and --poller")
+    if args.rules_check is not None and args.rules_apply is not None:
+        return usage(err, "choose one of --rules-check and --rules-apply")
     if args.no_poll and not args.export:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.report != "mentions" or args.period != "day" or args.list) and not args.export:
@@ -188,6 +228,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--since goes with mention exports; --report people covers everyone")
     if args.check_db:
         return check_db(_db_path(args), err)
+    if args.team and not args.export:
+        return usage(err, "--team goes with --export")
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -240,6 +282,13 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
         return export_opml(config, args.export_opml, err)
     from core.store import StoreError
 
+    if args.rules_check is not None or args.rules_apply is not None:
+        return rules(args, config, db_path, err)
+    if args.rules_report:
+        return rules_report(db_path, err)
+    if args.deliveries:
+        return deliveries(db_path, err)
+
     try:
         if args.export:
             return export(args, config, db_path, err, expected)
@@ -270,16 +319,67 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
         return usage(err, "--report metrics writes JSON: use a .json file or --format json")
     if args.report == "people" and fmt not in ("csv", "json"):
         return usage(err, f"--report people writes csv or json, not {fmt}")
+    if args.team and fmt != "md":
+        return usage(err, "--team writes a Markdown digest: use a .md file or --format md")
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
                             expected_failures=expected, report=args.report, period=args.period,
                             alerts_page=not expected, people_list=args.list)
     try:
+        if args.team:
+            return team_digest(config, db_path, request, args.team, err)
         if args.report == "drafts":
             return replies_report(request, config, db_path, err)
         return run_stoppable(run_export(config, db_path, request, err=err), err)
     except OSError as error:
         err.write(f"listenpost: cannot write the export to {args.export}: {error.strerror}\n")
         return ExitCode.OUTPUT
+
+
+def rules_report(db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_overrides_report
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_overrides_report(db_path, out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
+
+
+def deliveries(db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_deliveries_report
+    from core.store import StoreError
+
+    try:
+        return asyncio.run(run_deliveries_report(db_path, out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
+
+
+def team_digest(config: Config, db_path: Path, request: ExportRequest, team: str,
+                err: TextIO) -> ExitCode:
+    from core.headless import run_team_digest
+    from core.rules.routing import known_teams
+
+    teams = known_teams(config.reserved.get("routing", {}))
+    if team.lower() not in teams:
+        return usage(err, f"no category is routed to team {team!r}; teams: {', '.join(teams)}")
+    return asyncio.run(run_team_digest(config, db_path, request, team, err=err))
+
+
+def rules(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
+    from core.rules.headless import run_rules
+    from core.store import StoreError
+
+    write = args.rules_apply is not None
+    named = args.rules_apply if write else args.rules_check
+    try:
+        return asyncio.run(run_rules(db_path, Path(named) if named else config.rules,
+                                     write=write, now=int(time.time()), out=sys.stdout, err=err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
 
 
 def replies_report(request: ExportRequest, config: Config, db_path: Path,

@@ -1,182 +1,170 @@
-"""Default feedback category and triage priority of a mention, each able to say why.
+"""The default feedback category of a mention, with the evidence that chose it.
 
-These are the defaults before a team writes its own rules: plain functions over a mention that
-enrichment has already scored (sentiment, matches), with the clock injected, so the inbox order
-is reproducible and testable. Every rule and weight is a named constant here so a later config
-section can replace them.
+A plain function over a mention that enrichment has already scored (sentiment, matches), so it
+runs at ingest for every mention and is testable without a database. Each category collects
+evidence from its cues (``core.analysis.cues``, English and Danish) and from sentiment; the
+category with the most evidence wins, and its reason names the cues and the sentiment that
+counted. The evidence, in the order a tie is broken:
 
-Categories, first rule that fires wins:
+1. ``complaint`` — its cues, plus ``NEGATIVE_WEIGHT`` x how negative the sentiment is, plus
+   ``MODEL_WEIGHT`` x the complaint model's log-odds when it leans that way
+   (``core.analysis.complaint_model``, trained on the project's own labelled posts) and the
+   post is neither warm nor explicitly thankful.
+2. ``question`` — its cues, a question mark ending a sentence, a question word opening one.
+3. ``idea``, ``tip``, ``new_use``, ``regulation`` — their cues.
+4. ``competitor`` — a mention that matched only competitor queries is always a competitor's;
+   one that matched brand and competitor counts comparison words ("switched from", "vs").
+5. ``praise`` — its cues, plus ``POSITIVE_WEIGHT`` x how positive the sentiment is.
 
-1. ``competitor`` — the mention matched only competitor queries (news of a rival, a sales lead).
-2. ``idea`` — a feature request or wish ("would be nice", "please add", "forslag", "ønsker").
-   Before "question", because "Could you add dark mode?" is a request, not a support question.
-3. ``complaint`` — negative sentiment with a problem word ("broken", "crash", "refund", "down",
-   "virker ikke"), or strongly negative (compound <= -0.6) with or without one.
-4. ``question`` — ends with "?", or opens with a question word (how, why, can, does, anyone;
-   hvordan, hvorfor, kan, …), or asks "does anyone …" / "ved nogen …" anywhere.
-5. ``praise`` — clearly positive (compound >= 0.5).
+Every distinct phrase found counts. Below ``MIN_EVIDENCE`` the mention is ``other``. Intent
+beats form: a question that reports a problem ("Why is my card declined again?") is a
+complaint when the complaint's evidence comes within one strong cue of the question's; a wish
+phrased as a question ("Can you add dark mode?") is an idea; and warmth without a strong praise
+cue ("shoutout", "highly recommend") yields to any intent (complaint, question, idea, tip, new
+use) with a strong cue ("would be amazing" is an idea). Talk of rules and regulators that is
+not the writer's own experience (no "I", "my", "jeg") is regulation, whatever it mentions.
+Handles are not read as words (``@FixItHelp`` says nothing); hashtags are (``#help`` asks for
+help). The brand's own posts get no category.
 
-Otherwise no category. The brand's own posts are not triaged: no category, priority 0.
-
-Priority, higher first: negative sentiment and questions outrank everything else (each worth
-``ATTENTION_POINTS`` or more, more than reach and freshness together can give), then reach
-(followers, logarithmic), then freshness (halving every ``FRESH_HALF_LIFE`` seconds).
+Cost, CPU time per mention on the evaluation set (this 2-core machine): category and priority
+90 µs, against 10 µs for the single-rule classifier this replaced (which found 16 % of the
+complaints); only the cues that could match are tried (see ``core.analysis.phrases``).
 """
 
 from __future__ import annotations
 
-import math
-import re
-
-from core.model import Label, Mention
-
-CLASSIFY_CHARS = 1000  # rules read the opening of a text: a post's intent shows up early
-
-IDEA = re.compile(
-    r"\b(?:feature requests?|would be (?:nice|great|cool|awesome|handy|useful)|it'?d be "
-    r"(?:nice|great|cool)|i wish|wish (?:it|you|they|there)|should add|please add|"
-    r"(?:could|can|would) you (?:please )?add|suggestions?|would love (?:it if|to see)|"
-    r"ønsker|ønske|forslag|ville være (?:fedt|godt|rart|smart|dejligt|super)|"
-    r"kunne i (?:ikke )?(?:tilføje|lave)|gerne se)\b"
+from core.analysis.categories import (
+    COMPETITOR,
+    COMPLAINT,
+    IDEA,
+    NEW_USE,
+    OTHER,
+    PRAISE,
+    QUESTION,
+    REGULATION,
+    TIP,
 )
-PROBLEM = re.compile(
-    r"\b(?:broken|break(?:s|ing)?|crash(?:es|ed|ing)?|refunds?|down|outage|bugs?|buggy|worst|"
-    r"(?:doesn'?t|does not|don'?t|won'?t|not) work(?:ing)?|errors?|fail(?:s|ed|ing|ure)?|"
-    r"scam|disappointed|terrible|awful|useless|overcharged|charged twice|frozen|freez(?:es|ing)|"
-    r"virker ikke|fungerer ikke|fejl|nede|refusion|pengene tilbage|elendig|værste|skuffet|"
-    r"går ned|crasher|snyd)\b"
+from core.analysis.complaint_model import log_odds
+from core.analysis.cues import (
+    COMPARISON,
+    CUES,
+    FIRST_PERSON,
+    HANDLE,
+    QUESTION_MARK,
+    QUESTION_OPENER,
+    STRONG,
 )
-# Words that open a question even without its "?"; kept short because "When I …", "What a …"
-# and "Do yourself a favour" open statements.
-QUESTION_OPENERS = frozenset(
-    {"how", "why", "can", "could", "does", "anyone", "anybody", "where",
-     "hvordan", "hvorfor", "kan", "kunne", "nogen", "hvornår"}
-)
-QUESTION_PHRASE = re.compile(
-    r"\b(?:does anyone|anyone know|any ideas?|how do i|how can i|is there a way|"
-    r"ved nogen|kan nogen|er der nogen|hvordan kan jeg)\b"
-)
-FIRST_WORD = re.compile(r"[^\W\d_]+(?!['’\w])")  # "can't" is not "can"
+from core.model import Mention
 
-STRONGLY_NEGATIVE = -0.6  # this negative is a complaint even without a problem word
-CLEARLY_POSITIVE = 0.5  # VADER's "positive" starts at 0.05; praise needs real warmth
+# Rules read a post's title and opening, where its intent shows (a 1 KB blog post took 265 µs
+# read to 1,000 characters).
+OPENING_CHARS = 600
 
-ATTENTION_POINTS = 50.0  # a negative mention or a question: more than reach + freshness (45)
-NEGATIVE_EXTRA = 20.0  # added in proportion to how negative: -1.0 gets all of it
-COMPLAINT_POINTS = 10.0  # an early warning also outranks a merely negative remark
-REACH_POINTS = 25.0  # at a million followers and beyond
-REACH_FULL_DECADES = 6  # log10(1,000,000): the follower count that earns all reach points
-FRESH_POINTS = 20.0  # for a mention published just now
-FRESH_HALF_LIFE = 6 * 3600  # a community manager's half-day: yesterday's post is worth 1/16
+NEGATIVE_WEIGHT = 2.0  # compound -1.0 counts as much as one strong complaint cue
+POSITIVE_WEIGHT = 2.0  # compound +0.5 and up alone is praise; milder warmth needs a cue
+QUESTION_MARK_WEIGHT = 1.5
+QUESTION_OPENER_WEIGHT = 1.0
+MIN_EVIDENCE = 1.0  # less than one leaning word, or mild sentiment alone: "other"
+MODEL_WEIGHT = 0.75  # per unit of the complaint model's log-odds (above even odds)
+MODEL_CAP = 4.0  # the model alone is worth at most two strong cues
+POSITIVE_BELOW_MODEL = 0.05  # a warm post ("no problem at all after a year") is no complaint
+MAX_REASONS = 3
+INTENTS = (COMPLAINT, QUESTION, IDEA, TIP, NEW_USE)  # what a person means, beyond warmth
+
+# Tie order: what needs a person first.
+ORDER = (COMPLAINT, QUESTION, IDEA, TIP, NEW_USE, REGULATION, COMPETITOR, PRAISE)
+
+Evidence = dict[str, tuple[float, list[str]]]  # category -> (points, reasons)
+
+
+def opening(m: Mention) -> str:
+    """The title and the opening of the text, as written."""
+    return f"{m.title}\n{m.text}".strip()[:OPENING_CHARS]
 
 
 def mention_text(m: Mention) -> str:
-    """Title and text as the rules read them: lower-cased and bounded."""
-    return f"{m.title}\n{m.text}".strip()[:CLASSIFY_CHARS].lower()
+    """The opening as the rules read it: lower-cased, handles blanked."""
+    return HANDLE.sub("@", opening(m)).lower()
 
 
 def categorize(m: Mention) -> str | None:
-    """The default feedback category of ``m``, or None."""
+    """The default feedback category of ``m`` (None for the brand's own posts)."""
     return categorize_with_reason(m)[0]
 
 
 def categorize_with_reason(m: Mention) -> tuple[str | None, str]:
-    """The default category of ``m`` and the rule that chose it, in words."""
+    """The default category of ``m`` and why, in words."""
     if m.owned:
         return None, "our own post: not triaged"
     if m.matched and all(match.kind == "competitor" for match in m.matched):
-        return "competitor", "matched only competitor queries"
+        return COMPETITOR, "matched only competitor queries"
+    evidence = gather(m)
+    best = _intent_over_form(_strongest(evidence, ORDER), evidence, m.sentiment.compound)
+    if evidence[REGULATION][0] >= STRONG and not FIRST_PERSON.search(mention_text(m)):
+        best = REGULATION  # rules and regulators, not the writer's own experience
+    points, reasons = evidence[best]
+    if points < MIN_EVIDENCE:
+        return OTHER, "no category has enough evidence"
+    return best, f"{', '.join(reasons[:MAX_REASONS])} ({points:.1f} points)"
+
+
+def _strongest(evidence: Evidence, among: tuple[str, ...]) -> str:
+    return max(among, key=lambda c: (evidence[c][0], -ORDER.index(c)))
+
+
+def _intent_over_form(best: str, evidence: Evidence, compound: float) -> str:
+    points = {c: evidence[c][0] for c in ORDER}
+    praised = points[PRAISE] - POSITIVE_WEIGHT * max(0.0, compound)  # from praise cues alone
+    if best == QUESTION and points[COMPLAINT] >= STRONG and points[COMPLAINT] + STRONG > points[
+            QUESTION]:
+        return COMPLAINT
+    if best == QUESTION and points[IDEA] >= STRONG:
+        return IDEA
+    if best == PRAISE and praised < STRONG and any(points[c] >= STRONG for c in INTENTS):
+        return _strongest(evidence, INTENTS)
+    return best
+
+
+def gather(m: Mention) -> Evidence:
+    """Every category's evidence for ``m``: points and the reasons that earned them."""
     text = mention_text(m)
-    for rule in (_idea, _complaint, _question, _praise):
-        found = rule(m, text)
-        if found:
-            return found
-    return None, "no rule matched"
+    evidence: Evidence = {c: (0.0, []) for c in ORDER}
+    for cue, phrase in CUES.find(text):
+        _add(evidence, cue.label, cue.weight, repr(phrase.strip()))
+    if evidence[PRAISE][0] < STRONG and m.sentiment.compound <= POSITIVE_BELOW_MODEL:
+        _model(text, evidence)  # not over explicit thanks, nor over warmth
+    _sentiment(m, evidence)
+    _question_form(text, evidence)
+    if any(match.kind == "competitor" for match in m.matched) and COMPARISON.search(text):
+        _add(evidence, COMPETITOR, STRONG, "compares with a competitor")
+    return evidence
 
 
-def _idea(m: Mention, text: str) -> tuple[str, str] | None:
-    found = IDEA.search(text)
-    return ("idea", f"asks for something: {found.group(0)!r}") if found else None
+def _add(evidence: Evidence, category: str, points: float, reason: str) -> None:
+    total, reasons = evidence[category]
+    evidence[category] = (total + points, [*reasons, reason])
 
 
-def _complaint(m: Mention, text: str) -> tuple[str, str] | None:
-    if m.sentiment.label is not Label.NEGATIVE:
-        return None
-    found = PROBLEM.search(text)
-    if found:
-        return "complaint", f"negative and names a problem: {found.group(0)!r}"
-    if m.sentiment.compound <= STRONGLY_NEGATIVE:
-        return "complaint", f"strongly negative ({m.sentiment.compound:+.2f})"
-    return None
+def _sentiment(m: Mention, evidence: Evidence) -> None:
+    compound = m.sentiment.compound
+    if compound < 0:
+        _add(evidence, COMPLAINT, NEGATIVE_WEIGHT * -compound, f"negative ({compound:+.2f})")
+    elif compound > 0:
+        _add(evidence, PRAISE, POSITIVE_WEIGHT * compound, f"positive ({compound:+.2f})")
 
 
-def _question(m: Mention, text: str) -> tuple[str, str] | None:
-    if text.rstrip().endswith("?"):
-        return "question", "ends with a question mark"
-    first = FIRST_WORD.search(text)
-    if first and first.start() < 3 and first.group(0) in QUESTION_OPENERS:
-        return "question", f"opens with {first.group(0)!r}"
-    found = QUESTION_PHRASE.search(text)
-    return ("question", f"asks: {found.group(0)!r}") if found else None
+def _model(text: str, evidence: Evidence) -> None:
+    odds, pushing = log_odds(text)
+    if odds > 0:
+        words = ", ".join(repr(f) for f in pushing)
+        _add(evidence, COMPLAINT, min(MODEL_CAP, MODEL_WEIGHT * odds),
+             f"reads like a complaint ({words})")
 
 
-def _praise(m: Mention, text: str) -> tuple[str, str] | None:
-    if m.sentiment.compound >= CLEARLY_POSITIVE:
-        return "praise", f"clearly positive ({m.sentiment.compound:+.2f})"
-    return None
-
-
-def priority(m: Mention, now: int) -> float:
-    """How soon ``m`` deserves a person's attention; higher first. ``now`` is epoch seconds."""
-    return round(sum(points for points, _ in _priority_parts(m, now)), 2)
-
-
-def explain_priority(m: Mention, now: int) -> list[str]:
-    """Why ``m`` has its priority: one line per part that contributed."""
-    return [reason for _, reason in _priority_parts(m, now)]
-
-
-def _priority_parts(m: Mention, now: int) -> list[tuple[float, str]]:
-    if m.owned:
-        return [(0.0, "our own post: not triaged")]
-    parts = [_negative_part(m), _question_part(m), _reach_part(m), _fresh_part(m, now)]
-    return [part for part in parts if part is not None]
-
-
-def _negative_part(m: Mention) -> tuple[float, str] | None:
-    if m.sentiment.label is not Label.NEGATIVE:
-        return None
-    points = ATTENTION_POINTS + NEGATIVE_EXTRA * min(1.0, -m.sentiment.compound)
-    if m.category == "complaint":
-        points += COMPLAINT_POINTS
-    return points, f"negative ({m.sentiment.compound:+.2f}): +{points:.0f}"
-
-
-def _question_part(m: Mention) -> tuple[float, str] | None:
-    if m.category != "question":
-        return None
-    return ATTENTION_POINTS, f"a question: +{ATTENTION_POINTS:.0f}"
-
-
-def _reach_part(m: Mention) -> tuple[float, str] | None:
-    if not m.author_followers or m.author_followers <= 0:
-        return None
-    share = min(1.0, math.log10(1 + m.author_followers) / REACH_FULL_DECADES)
-    points = REACH_POINTS * share
-    return points, f"reach: {m.author_followers:,} followers: +{points:.0f}"
-
-
-def _fresh_part(m: Mention, now: int) -> tuple[float, str]:
-    if m.published_at is None:
-        return 0.0, "no publication time: no freshness points"
-    age = max(0, now - m.published_at)  # a clock ahead of ours counts as "just now"
-    points = FRESH_POINTS * 0.5 ** (age / FRESH_HALF_LIFE)
-    return points, f"published {_age(age)} ago: +{points:.0f}"
-
-
-def _age(seconds: int) -> str:
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+def _question_form(text: str, evidence: Evidence) -> None:
+    if QUESTION_MARK.search(text):
+        _add(evidence, QUESTION, QUESTION_MARK_WEIGHT, "a question mark")
+    opener = QUESTION_OPENER.search(text)
+    if opener:
+        word = opener.group(0).strip(" .!?\n")
+        _add(evidence, QUESTION, QUESTION_OPENER_WEIGHT, f"opens with {word!r}")

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.analysis.classify import categorize, priority
+from core.analysis.classify import categorize
 from core.analysis.dedupe import mention_key
 from core.analysis.language import detect_language
 from core.analysis.match import Matcher
+from core.analysis.priority import priority
 from core.analysis.sentiment import score
 from core.model import Match, Mention
 
@@ -63,7 +64,7 @@ def enrich(mentions: list[Mention], spec: EnrichSpec, *, now: int) -> list[Menti
 def _analyse(m: Mention, now: int) -> None:
     text = scoring_text(m)
     m.language = detect_language(text)
-    m.sentiment = score(text, m.language)
+    m.sentiment = score(text, m.language, service=True)
     m.category = categorize(m)
     m.priority = priority(m, now)
 

@@ -57,6 +57,7 @@ from core.config.sections import (
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
+from core.rules.parse import read_rules
 from core.units import parse_duration, parse_size
 
 __all__ = [
@@ -163,6 +164,7 @@ def _build(ck: _Checker, data: dict[str, Any], key_ids: Collection[str] | None) 
         reserved=_reserved(root),
         alerts=_alerts(root.table("alerts")),
         outcomes=_outcomes(root),
+        rules=read_rules(root),
     )
 
 

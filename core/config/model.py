@@ -12,6 +12,7 @@ from typing import Any
 
 from core.model import Match, SourceConfig
 from core.net.policy import NetworkPolicy
+from core.rules.model import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ class Config:
     outcomes: dict[str, float] = field(default_factory=dict)  # outcome kind -> its value
     people: PeopleConfig = field(default_factory=PeopleConfig)
     reserved: dict[str, Any] = field(default_factory=dict)  # sections later issues give meaning
+    rules: tuple[Rule, ...] = ()  # [[rules]]: triage rules, in order (core.rules)
 
     def query_sets(self) -> tuple[tuple[Match, tuple[str, ...]], ...]:
         """Every listening query set, labelled with the brand, product or competitor it finds."""

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
+from core.analysis.categories import CATEGORY_IDS
 from core.analysis.match import QueryError, compile_query
 from core.config.keys import _CATEGORY_KEYS, _keys_of
 from core.config.model import (
@@ -464,7 +465,8 @@ def _reply_limits(root: _Table) -> dict[str, int]:
 def _reserved(root: _Table) -> dict[str, Any]:
     checks: dict[str, Callable[[_Table], None]] = {
         "categories": _check_categories,
-        "routing": lambda t: _check_map(t, STR, 'a team name such as "support"'),
+        "routing": _check_routing,
+        "webhooks": _check_webhooks,
     }
     kept: dict[str, Any] = {}
     for name, check in checks.items():
@@ -488,6 +490,20 @@ def _check_map(t: _Table, kind: _Kind, what: str) -> None:
     for name, value in t.data.items():
         if not kind.accepts(value):
             t.fail(name, f"expected {what}, got {_describe(value)}")
+
+
+def _check_routing(t: _Table) -> None:
+    _check_map(t, STR, 'a team name such as "support"')
+    for name in t.data:
+        if name not in CATEGORY_IDS:
+            t.fail(name, f"unknown category {name!r}; one of {', '.join(CATEGORY_IDS)}")
+
+
+def _check_webhooks(t: _Table) -> None:
+    _check_map(t, STR, 'the URL the team\'s mentions are POSTed to, such as "https://…"')
+    for team, url in t.data.items():
+        if isinstance(url, str) and not url.lower().startswith(("https://", "http://")):
+            t.fail(team, f"expected an http(s) URL, got {url!r}")
 
 
 def _check_categories(t: _Table) -> None:

@@ -20,7 +20,8 @@ from typing import TextIO
 
 from core.analysis.text import bounded
 from core.export.report import Report, Summary
-from core.export.zone import ReportZone
+from core.export.zone import UTC_ZONE, ReportZone
+from core.inbox.buckets import bucket
 from core.store import SourceRow, StoredMention
 from core.wording import author_name
 
@@ -126,22 +127,16 @@ def _percent(part: int, whole: int) -> str:
     return f"{part / whole * 100:.0f}%" if whole else "0%"
 
 
-def _needs_attention(m: StoredMention) -> bool:
-    return m.status != "done" and (m.sentiment.label.value == "negative"
-                                   or m.category == "question")
+def _in_bucket(key: str) -> tuple[str, Callable[[StoredMention], bool]]:
+    """A report section listing the members of an inbox bucket, under the inbox's own label:
+    the report and the sidebar read membership from the one table (core.inbox.buckets)."""
+    found = bucket(key)
+    return found.label, lambda m: found.condition.holds(m.columns())
 
 
-def _competitor_talk(m: StoredMention) -> bool:
-    return any(x.kind == "competitor" for x in m.matched)
-
-
-# Section title and which mentions it lists, in report order.
-_SECTIONS: tuple[tuple[str, Callable[[StoredMention], bool]], ...] = (
-    ("Needs attention", _needs_attention),
-    ("Questions", lambda m: m.category == "question"),
-    ("Ideas", lambda m: m.category == "idea"),
-    ("Competitor talk", _competitor_talk),
-)
+# The sections that list mentions, in report order: the inbox's triage buckets.
+_SECTIONS: tuple[tuple[str, Callable[[StoredMention], bool]], ...] = tuple(
+    _in_bucket(key) for key in ("needs_reply", "questions", "ideas", "competitors"))
 
 
 def _top(mentions: list[StoredMention]) -> list[StoredMention]:
@@ -151,10 +146,11 @@ def _top(mentions: list[StoredMention]) -> list[StoredMention]:
 def _list_section(title: str, mentions: list[StoredMention], zone: ReportZone) -> str:
     if not mentions:
         return ""
-    return "\n".join([f"## {title}", "", *(_line(m, zone) for m in mentions)]) + "\n"
+    return "\n".join([f"## {title}", "", *(line(m, zone) for m in mentions)]) + "\n"
 
 
-def _line(m: StoredMention, zone: ReportZone) -> str:
+def line(m: StoredMention, zone: ReportZone = UTC_ZONE) -> str:
+    """One mention as a Markdown list line: sentiment mark, who, where, when, text, link."""
     mark = {"positive": "+", "negative": "-", "neutral": "~"}[m.sentiment.label.value]
     text = escape(bounded(m.title or m.text, SNIPPET))
     who = escape(author_name(m.author))

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.analysis.categories import IDEA, QUESTION, REPLY_CATEGORIES
+
 Row = Mapping[str, object]  # a mention's columns by name
 
 
@@ -180,7 +182,7 @@ class Bucket:
 TRIAGE = AllOf((Equals("status", "new"), Equals("owned", 0)))
 NEEDS_REPLY = AllOf((
     TRIAGE, IsNull("replied_at"),
-    AnyOf((OneOf("category", ("question", "complaint")), Equals("sentiment_label", "negative"))),
+    AnyOf((OneOf("category", REPLY_CATEGORIES), Equals("sentiment_label", "negative"))),
 ))
 
 # In sidebar order of the views that use them; keys are stored in inbox_counts.
@@ -191,8 +193,8 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("starred", "Starred", Equals("starred", 1)),
     Bucket("needs_reply", "Needs reply", NEEDS_REPLY),
     Bucket("negative", "Negative", AllOf((TRIAGE, Equals("sentiment_label", "negative")))),
-    Bucket("questions", "Questions", AllOf((TRIAGE, Equals("category", "question")))),
-    Bucket("ideas", "Ideas", AllOf((TRIAGE, Equals("category", "idea")))),
+    Bucket("questions", "Questions", AllOf((TRIAGE, Equals("category", QUESTION)))),
+    Bucket("ideas", "Ideas", AllOf((TRIAGE, Equals("category", IDEA)))),
     Bucket("competitors", "Competitors", AllOf((TRIAGE, MatchedKind("competitor")))),
 )
 BY_KEY: dict[str, Bucket] = {b.key: b for b in BUCKETS}

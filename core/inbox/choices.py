@@ -16,9 +16,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# The categories a mention can carry: the classifier's and the inbox picker's.
-CATEGORIES = ("question", "complaint", "idea", "praise", "support", "testimonial", "news",
-              "competitor", "other")
+from core.analysis.categories import CATEGORY_IDS
+
 SENTIMENTS = ("positive", "neutral", "negative")
 SHOWN = 15  # names listed in an error before "and N more": every language, most source lists
 
@@ -37,7 +36,7 @@ class FilterChoices:
     languages: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ("me", "none")
     tags: tuple[str, ...] = ()
-    categories: tuple[str, ...] = CATEGORIES
+    categories: tuple[str, ...] = CATEGORY_IDS  # core.analysis.categories: the one list
     sentiments: tuple[str, ...] = SENTIMENTS
 
 

@@ -126,6 +126,8 @@ class Detail:
     tags: tuple[str, ...]
     notes: tuple[tuple[int, str, str], ...]  # (created_at, author, body)
     history: tuple[HistoryEntry, ...]
+    owned: bool = False  # the brand's own post; with followers, what priority's parts read
+    author_followers: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +282,8 @@ class Inbox:
         """The full mention with its tags, notes and action history, or None if gone."""
         rows = await self._fetch(
             f"SELECT {_ROW_COLUMNS}, m.text, m.published_at, m.fetched_at, m.sentiment,"
-            " m.sentiment_method, m.sentiment_drivers, m.replies, m.reshares, m.likes"
+            " m.sentiment_method, m.sentiment_drivers, m.replies, m.reshares, m.likes,"
+            " m.owned, (SELECT followers FROM authors WHERE id = m.author_id)"
             " FROM mentions m WHERE m.id = :id", {"id": mention_id})
         if not rows:
             return None
@@ -289,7 +292,7 @@ class Inbox:
         return Detail(_row(r), r[n], r[n + 1], r[n + 2], r[n + 3], r[n + 4],
                       tuple(str(r[n + 5]).split()), r[n + 6], r[n + 7], r[n + 8],
                       await self._tags(mention_id), await self._notes(mention_id),
-                      await self._history(mention_id))
+                      await self._history(mention_id), bool(r[n + 9]), r[n + 10])
 
     async def health(self, *, now: int) -> list[SourceHealth]:
         """Sources failing now or silent for longer than SILENT_AFTER, in the states

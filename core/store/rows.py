@@ -92,6 +92,13 @@ class StoredMention:
     replied_at: int | None
     tags: list[str]
 
+    def columns(self) -> dict[str, object]:
+        """The stored columns that decide inbox membership, by name (core.inbox.buckets)."""
+        return {"status": self.status, "starred": int(self.starred), "owned": int(self.owned),
+                "replied_at": self.replied_at, "category": self.category,
+                "sentiment_label": self.sentiment.label.value, "assignee": self.assignee,
+                "source_id": None, "matched": "\n".join(str(m) for m in self.matched)}
+
     def to_mention(self) -> Mention:
         """The pipeline's view of this mention (triage state dropped)."""
         return Mention(

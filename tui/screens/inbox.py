@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from core.analysis.categories import CATEGORIES
 from core.config import Config
 from core.inbox.snooze import SnoozeError, examples, parse_snooze, presets
 from core.inbox.sources import calm_health
@@ -71,8 +72,6 @@ from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
 
 SEARCH_PLACEHOLDER = 'words, "a phrase", prefix*, OR, NOT, -exclusion, (groups)'
-CATEGORIES = ("question", "complaint", "idea", "praise", "support", "testimonial", "news",
-              "competitor", "other")
 
 
 class InboxScreen(Screen[None]):
@@ -457,7 +456,7 @@ class InboxScreen(Screen[None]):
 
     def action_category(self) -> None:
         """Pick the category."""
-        choices = [(c, c) for c in CATEGORIES] + [("", "none")]
+        choices = [(c.id, c.english) for c in CATEGORIES] + [("", "none")]
         self.app.push_screen(ChoiceScreen("Category", choices), self._category_chosen)
 
     async def _category_chosen(self, category: str | None) -> None:

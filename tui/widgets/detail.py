@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.inbox.triage import Detail, HistoryEntry
+from core.inbox.why import why
 from core.wording import author_name
 from tui.widgets.cells import block, glyph, long_time, matched_names, one_line
 
@@ -57,6 +58,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             text.append("\n")
         text.append("\n")
         text.append(block(d.text) or "(no text)")
+        self._append_why(text, d)
         self._append_notes(text, d)
         self._append_history(text, d.history)
         return text
@@ -92,6 +94,14 @@ class DetailPane(VerticalScroll, can_focus=False):
         if row.snoozed_until:
             parts.append(f"snoozed until {long_time(row.snoozed_until, self._tz)}")
         return " · ".join(parts)
+
+    def _append_why(self, text: Text, d: Detail) -> None:
+        reasons = why(d)
+        text.append("\n\nWhy\n", self._style("label"))
+        text.append(f"category {one_line(reasons.category)}\n")
+        text.append(f"priority {d.row.priority:.0f}, as it arrived:\n")
+        for part in reasons.priority:
+            text.append(f"  {one_line(part)}\n")
 
     def _append_notes(self, text: Text, d: Detail) -> None:
         if not d.notes:

@@ -1,0 +1,158 @@
+"""Triage priority: how soon a mention deserves a person, as a sum of parts that explain
+themselves.
+
+Higher first. The parts, with their weights (points):
+
+=================  ==========================================================================
+needs a reply      ``REPLY_POINTS`` for a question or a complaint, ``COMPLAINT_POINTS`` more for
+                   a complaint (an early warning outranks a how-to question)
+negative           ``NEGATIVE_POINTS`` plus ``NEGATIVE_EXTRA`` x how negative (-1.0 gets all)
+addressed to us    ``ADDRESSED_POINTS`` when it names a handle or says "you"/"jer": someone
+                   is talking to the brand and waits for an answer
+reach              up to ``REACH_POINTS``, logarithmic in followers (all at a million)
+active thread      up to ``THREAD_POINTS``, logarithmic in replies (all at a hundred)
+fresh              ``FRESH_POINTS`` halving every ``FRESH_HALF_LIFE`` seconds
+pure news          ``NEWS_POINTS`` (negative) for news, regulation and competitor talk that
+                   neither asks nor addresses anyone
+=================  ==========================================================================
+
+So a question or complaint (50-60, plus negativity) always outranks an unaddressed remark with
+every other part at its best (25 + 10 + 20 = 55 needs a reply's 50 plus a negative word or an
+address to be sure); a negative remark outranks a fresh neutral one. The brand's own posts get
+0. The clock is injected (``now``), so the order is reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from core.analysis.categories import (
+    COMPETITOR,
+    COMPLAINT,
+    OTHER,
+    REGULATION,
+    REPLY_CATEGORIES,
+)
+from core.analysis.classify import opening
+from core.analysis.cues import FIRST_PERSON, HANDLE
+from core.model import Label, Mention
+
+REPLY_POINTS = 50.0
+COMPLAINT_POINTS = 10.0
+NEGATIVE_POINTS = 20.0  # a negative remark: as much as a post published this minute
+NEGATIVE_EXTRA = 20.0
+ADDRESSED_POINTS = 8.0
+REACH_POINTS = 25.0
+REACH_FULL_DECADES = 6  # log10(1,000,000): the follower count that earns all reach points
+THREAD_POINTS = 10.0
+THREAD_FULL_DECADES = 2  # log10(100): a hundred replies is a busy thread anywhere
+FRESH_POINTS = 20.0
+FRESH_HALF_LIFE = 6 * 3600  # a community manager's half-day: yesterday's post is worth 1/16
+NEWS_POINTS = -10.0
+NEWS_CATEGORIES = frozenset({OTHER, REGULATION, COMPETITOR})
+
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|jer|jeres)\b", re.IGNORECASE)
+DANISH_YOU = re.compile(r"\bI\b")  # Danish "I" is "you" (plural); in English it is the writer
+DANISH = frozenset({"da", "no", "nn"})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a priority: its name, its points and why, in words."""
+
+    name: str
+    points: float
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}: {self.points:+.0f}"
+
+
+def priority(m: Mention, now: int) -> float:
+    """How soon ``m`` deserves a person's attention; higher first. ``now`` is epoch seconds."""
+    return round(sum(part.points for part in priority_parts(m, now)), 2)
+
+
+def explain_priority(m: Mention, now: int) -> list[str]:
+    """Why ``m`` has its priority: one line per part that contributed."""
+    return [str(part) for part in priority_parts(m, now)]
+
+
+def priority_parts(m: Mention, now: int) -> list[Part]:
+    """The parts of ``m``'s priority (``m.category`` already set)."""
+    if m.owned:
+        return [Part("own post", 0.0, "ours, not triaged")]
+    parts = [_reply(m), _negative(m), _addressed(m), _reach(m), _thread(m), _fresh(m, now),
+             _news(m)]
+    return [part for part in parts if part is not None]
+
+
+def _reply(m: Mention) -> Part | None:
+    if m.category not in REPLY_CATEGORIES:
+        return None
+    extra = COMPLAINT_POINTS if m.category == COMPLAINT else 0.0
+    return Part("needs a reply", REPLY_POINTS + extra, f"a {m.category}")
+
+
+def _negative(m: Mention) -> Part | None:
+    if m.sentiment.label is not Label.NEGATIVE:
+        return None
+    points = NEGATIVE_POINTS + NEGATIVE_EXTRA * min(1.0, -m.sentiment.compound)
+    return Part("negative", points, f"sentiment {m.sentiment.compound:+.2f}")
+
+
+def _addressed(m: Mention) -> Part | None:
+    text = opening(m)
+    if HANDLE.search(text):
+        return Part("addressed to us", ADDRESSED_POINTS, "names a handle")
+    if _speaks_to_us(text, m.language):
+        return Part("addressed to us", ADDRESSED_POINTS, "speaks to us")
+    return None
+
+
+def _speaks_to_us(text: str, language: str) -> bool:
+    if SECOND_PERSON.search(text):
+        return True
+    return language in DANISH and DANISH_YOU.search(text) is not None
+
+
+def _reach(m: Mention) -> Part | None:
+    if not m.author_followers or m.author_followers <= 0:
+        return None
+    share = min(1.0, math.log10(1 + m.author_followers) / REACH_FULL_DECADES)
+    return Part("reach", REACH_POINTS * share, f"{m.author_followers:,} followers")
+
+
+def _thread(m: Mention) -> Part | None:
+    replies = m.engagement.replies
+    if not replies or replies <= 0:
+        return None
+    share = min(1.0, math.log10(1 + replies) / THREAD_FULL_DECADES)
+    return Part("active thread", THREAD_POINTS * share, f"{replies:,} replies")
+
+
+def _fresh(m: Mention, now: int) -> Part:
+    if m.published_at is None:
+        return Part("fresh", 0.0, "no publication time")
+    age = max(0, now - m.published_at)  # a clock ahead of ours counts as "just now"
+    points = FRESH_POINTS * 0.5 ** (age / FRESH_HALF_LIFE)
+    return Part("fresh", points, f"published {_age(age)} ago")
+
+
+def _news(m: Mention) -> Part | None:
+    if m.category not in NEWS_CATEGORIES:
+        return None
+    text = opening(m)
+    if FIRST_PERSON.search(text) or _speaks_to_us(text, m.language) or "?" in text:
+        return None
+    return Part("pure news", NEWS_POINTS, f"{m.category} that asks nothing of us")
+
+
+def _age(seconds: int) -> str:
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

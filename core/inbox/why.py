@@ -1,0 +1,69 @@
+"""Why a stored mention has its category and its priority, in words, for the detail pane.
+
+The classifier and the priority explain themselves (``core.analysis``); this module asks them
+about a mention as the store holds it. The priority is explained as it was computed, at the
+moment the mention arrived (its ``fetched_at``), so the parts add up to the stored figure. A
+category a person set by hand is shown as theirs, with what the rules would have said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.analysis.classify import categorize_with_reason
+from core.analysis.priority import priority_parts
+from core.inbox.triage import Detail
+from core.model import Engagement, Label, Mention, Sentiment
+from core.rules.stored import RULES_ACTOR
+from core.store.rows import parse_matched
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """The category's reason and the priority's parts, one line each."""
+
+    category: str
+    priority: tuple[str, ...]
+
+
+def why(d: Detail) -> Why:
+    """Why the mention in ``d`` has its category and priority."""
+    m = _mention(d)
+    return Why(_category(d, m), tuple(str(part) for part in priority_parts(m, d.fetched_at)))
+
+
+LABELS = frozenset(Label)
+
+
+def _mention(d: Detail) -> Mention:
+    label = Label(d.row.sentiment_label) if d.row.sentiment_label in LABELS else Label.NEUTRAL
+    return Mention(
+        "", title=d.row.title, text=d.text, language=d.row.language, owned=d.owned,
+        sentiment=Sentiment(d.sentiment, label, d.sentiment_method, d.sentiment_drivers),
+        matched=parse_matched(d.row.matched), author_followers=d.author_followers,
+        published_at=d.published_at, engagement=Engagement(d.replies, d.reshares, d.likes),
+        category=d.row.category,
+    )
+
+
+def _category(d: Detail, m: Mention) -> str:
+    ruled, reason = categorize_with_reason(m)
+    stored = d.row.category or "none"
+    setter = _set_by(d)
+    if setter:
+        return f"{stored}, set by {setter} (the classifier says {ruled or 'none'}: {reason})"
+    if stored == (ruled or "none"):
+        return f"{stored}: {reason}"
+    return f"{stored} when stored; the classifier now says {ruled or 'none'}: {reason}"
+
+
+def _set_by(d: Detail) -> str | None:
+    """Who last set the category, a person or a rule (history is newest first), if any."""
+    for entry in d.history:
+        if "category" in entry.after and not entry.undone and entry.action != "undo":
+            if entry.actor != RULES_ACTOR:
+                return entry.actor
+            set_by = entry.after.get("set_by")
+            rule = set_by.get("category") if isinstance(set_by, dict) else None
+            return f"rule {rule!r}" if rule else "the rules"
+    return None
