@@ -26,9 +26,11 @@ from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import LockPatience, Store, StoreError
+from core.team.lease import Lease, PolledElsewhere
+from core.team.sqlite import wal_reset_warning
 from tui.commands import InboxCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
-from tui.messages import DatabaseChanged, MentionsArrived, PollFailed, PollFinished
+from tui.messages import DatabaseChanged, MentionsArrived, PollFailed, PollFinished, PollWatched
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 
@@ -58,13 +60,15 @@ class ListenpostApp(App[None]):
                  poll_runner: PollRunner | None = None, clock: Callable[[], float] = time.time,
                  tz: tzinfo | None = None, poll_interval: float = POLL_INTERVAL,
                  watch_interval: float = WATCH_INTERVAL,
-                 saved_searches: Sequence[tuple[str, str]] = ()) -> None:
+                 saved_searches: Sequence[tuple[str, str]] = (),
+                 start_warnings: Sequence[str] = ()) -> None:
         super().__init__()
         self.store_path, self.config = Path(store_path), config
         self.poll_runner, self.clock = poll_runner, clock
         self.tz = tz or _local_tz()
         self._poll_interval, self._watch_interval = poll_interval, watch_interval
         self._saved = saved_searches
+        self._start_warnings = start_warnings  # shown once as notices (an old SQLite library)
         self.store: Store | None = None
         self.inbox_screen: InboxScreen | None = None
         self.keys_in_use = dict(DEFAULT_KEYS)
@@ -92,9 +96,11 @@ class ListenpostApp(App[None]):
                                         db_path=self.store_path, team=team,
                                         saved_searches=self._saved)
         await self.push_screen(self.inbox_screen)
+        for warning in self._start_warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=15)
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:
-            self.set_interval(self._poll_interval, self.action_poll_now)
+            self.set_interval(self._poll_interval, lambda: self.action_poll_now(asked=False))
             self.action_poll_now()
 
     def _lock_patience(self) -> LockPatience:
@@ -130,8 +136,8 @@ class ListenpostApp(App[None]):
 
     # -- polling (the one place pollers run) -----------------------------------------------
 
-    def action_poll_now(self) -> None:
-        """Poll now, unless a round is already running."""
+    def action_poll_now(self, asked: bool = True) -> None:
+        """Poll now, unless a round is already running (``asked``: by the user, not the timer)."""
         if self.poll_runner is None:
             self.notify("No sources to poll: add [[sources]] to the config.", markup=False)
         elif self._polling:
@@ -139,13 +145,16 @@ class ListenpostApp(App[None]):
         else:
             self._polling = True
             self._set_poll_state("polling…")
-            self._poll()
+            self._poll(asked)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self) -> None:
+    async def _poll(self, asked: bool = True) -> None:
         assert self.poll_runner is not None
         try:
             outcomes = list(await self.poll_runner())
+        except PolledElsewhere as elsewhere:
+            self.post_message(PollWatched(str(elsewhere), asked))
+            return
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -163,6 +172,13 @@ class ListenpostApp(App[None]):
                              + (f", {failed} failed" if failed else ""))
         if self.inbox_screen is not None:
             await self.inbox_screen.refresh_all()
+
+    def on_poll_watched(self, message: PollWatched) -> None:
+        """Another process holds the polling lease: say who polls (a notice when asked)."""
+        self._polling = False
+        self._set_poll_state(f"watching: {message.who}")
+        if message.asked:
+            self.notify(message.who[:1].upper() + message.who[1:] + ".", markup=False)
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
@@ -226,19 +242,28 @@ class ConfigPoller:
         self._config, self._db_path = config, db_path
         self._stack = AsyncExitStack()
         self._poller: Poller | None = None
+        self._lease: Lease | None = None
 
     async def __call__(self) -> Sequence[PollOutcome]:
-        """Poll the sources that are due."""
+        """Poll the sources that are due; raise ``PolledElsewhere`` when another process (a
+        daemon) holds the polling lease."""
         if self._poller is None:
             from core.headless import open_poller
 
             store = await self._stack.enter_async_context(
                 await Store.open(self._db_path, patience=LockPatience()))  # waits out locks
+            self._lease = Lease(store, kind="inbox", length=self._config.team.lease)
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
+        assert self._lease is not None
+        holder = await self._lease.take()
+        if holder is not None:
+            raise PolledElsewhere(holder)
         return await self._poller.poll_once(due_only=True)
 
     async def aclose(self) -> None:
-        """Close the poller and its connection."""
+        """Give the lease back, close the poller and its connection."""
+        if self._lease is not None:
+            await self._lease.release()
         await self._stack.aclose()
 
 
@@ -246,7 +271,9 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     """Run the inbox on ``db_path`` polling ``config``'s sources; the exit code for the CLI."""
     runner = ConfigPoller(config, db_path) if config.sources else None
     searches = [(s.name, s.query) for s in config.searches]
-    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches)
+    warnings = [w for w in (wal_reset_warning(),) if w is not None]
+    app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
+                        start_warnings=warnings)
     app.run()
     if not app.return_code:
         return ExitCode.OK

@@ -78,6 +78,7 @@ class TeamConfig:
 
     members: tuple[TeamMember, ...] = field(default=(), metadata={"item": TeamMember})
     me: str | None = None
+    lease: float = 60.0  # seconds a poller's lease lasts unrenewed; see core.team.lease
 
 
 @dataclass(frozen=True, slots=True)

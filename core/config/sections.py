@@ -253,7 +253,9 @@ def _team(t: _Table) -> TeamConfig:
         handles = ", ".join(m.handle for m in members) or "none yet; add [[team.members]]"
         t.fail("me", f"expected the handle of a team member ({handles}), got '{me}'")
         me = None
-    return TeamConfig(members=tuple(members), me=me)
+    lease = _seconds(t, "lease", TeamConfig().lease, 2, 3600,
+                     "a dead poller's lease must lapse the same hour")
+    return TeamConfig(members=tuple(members), me=me, lease=lease)
 
 
 def _member(m: _Table, seen: set[str]) -> TeamMember | None:
