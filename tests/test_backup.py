@@ -117,3 +117,12 @@ def test_backup_refuses_a_missing_database_and_an_unwritable_target(
     err = capsys.readouterr().err
     assert code == ExitCode.OUTPUT, err
     assert f"cannot write the backup to {target}" in err
+
+
+def test_backup_and_daemon_go_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It should refuse --backup or --daemon together with another headless run."""
+    db = str(tmp_path / "lp.db")
+    assert main(["--db", db, "--backup", "c.db", "--export", "o.json"]) == ExitCode.USAGE
+    assert main(["--db", db, "--daemon", "--poller"]) == ExitCode.USAGE
+    assert capsys.readouterr().err.count("choose one of") == 2
+    assert not Path(db).exists()
