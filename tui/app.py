@@ -30,9 +30,17 @@ from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import LockPatience, Store, StoreError
+from core.team.lease import Lease, PolledElsewhere
+from core.team.sqlite import wal_reset_warning
 from tui.commands import AppCommands
 from tui.keys import APP_KEYS, DEFAULT_KEYS, bindings, keymap_from_config
-from tui.messages import DatabaseChanged, MentionsRequested, PollFailed, PollFinished
+from tui.messages import (
+    DatabaseChanged,
+    MentionsRequested,
+    PollFailed,
+    PollFinished,
+    PollWatched,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.influencers import InfluencersScreen
@@ -70,7 +78,8 @@ class ListenpostApp(App[None]):
                  tz: tzinfo | None = None, poll_interval: float = POLL_INTERVAL,
                  watch_interval: float = WATCH_INTERVAL,
                  saved_searches: Sequence[tuple[str, str]] = (),
-                 source_poller: SourcePoller | None = None) -> None:
+                 source_poller: SourcePoller | None = None,
+                 start_warnings: Sequence[str] = ()) -> None:
         super().__init__()
         self.source_poller = source_poller
         self.store_path, self.config = Path(store_path), config
@@ -80,6 +89,7 @@ class ListenpostApp(App[None]):
         self._saved = saved_searches
         self.signals = AppSignals(self)  # type: ignore[arg-type]  # App is invariant in its result
         self._poll_state = PollState("not polled yet")
+        self._start_warnings = start_warnings  # shown once as notices (an old SQLite library)
         self.store: Store | None = None
         self.inbox: Inbox | None = None
         self.inbox_screen: InboxScreen | None = None
@@ -110,6 +120,8 @@ class ListenpostApp(App[None]):
         self.add_mode("metrics", self._make_metrics)
         self.add_mode("influencers", lambda: InfluencersScreen(self))
         await self.switch_mode("inbox")
+        for warning in self._start_warnings:
+            self.notify(warning, severity="warning", markup=False, timeout=15)
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
         if self.poll_runner is not None:
@@ -194,7 +206,7 @@ class ListenpostApp(App[None]):
             self.notify("Already polling.", markup=False)
         else:
             runner = self.poll_runner
-            self._start_poll(lambda: runner(False), "polling…")
+            self._start_poll(lambda: runner(False), "polling…", asked=True)
 
     def _poll_due(self) -> None:
         """The timer's round: only the sources that are due; quiet when a round is running."""
@@ -210,17 +222,22 @@ class ListenpostApp(App[None]):
             self.notify("Already polling.", markup=False)
         else:
             poll_one = self.source_poller
-            self._start_poll(lambda: _one(poll_one(name)), f"polling {one_line(name)}…")
+            self._start_poll(lambda: _one(poll_one(name)), f"polling {one_line(name)}…",
+                             asked=True)
 
-    def _start_poll(self, run: Round, words: str) -> None:
+    def _start_poll(self, run: Round, words: str, *, asked: bool = False) -> None:
+        """Run one round in the poll worker; ``asked``: a person asked (not the timer)."""
         self._polling = True
         self._announce(PollState(words))
-        self._poll(run)
+        self._poll(run, asked)
 
     @work(exclusive=True, group="poll")
-    async def _poll(self, run: Round) -> None:
+    async def _poll(self, run: Round, asked: bool) -> None:
         try:
             outcomes = list(await run())
+        except PolledElsewhere as elsewhere:
+            self.post_message(PollWatched(str(elsewhere), asked))
+            return
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -239,6 +256,13 @@ class ListenpostApp(App[None]):
         new = sum(o.new for o in outcomes)
         self.signals.data_changed.publish(DataChanged(
             ChangeOrigin.POLL, new, tuple(o.source for o in outcomes if o.new)))
+
+    def on_poll_watched(self, message: PollWatched) -> None:
+        """Another process holds the polling lease: say who polls (a notice when asked)."""
+        self._polling = False
+        self._announce(PollState(f"watching: {message.who}", round_over=True))
+        if message.asked:
+            self.notify(message.who[:1].upper() + message.who[1:] + ".", markup=False)
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
@@ -297,19 +321,23 @@ def _local_tz() -> tzinfo:
 
 class ConfigPoller:
     """The real poll round for ``run_app``: its own store connection and poller, opened on
-    first use and kept until ``aclose`` (a worker pool is too costly to start every minute)."""
+    first use and kept until ``aclose`` (a worker pool is too costly to start every minute).
+    Each round first takes the polling lease (core.team.lease): beside a daemon that holds
+    it, the inbox watches instead of polling."""
 
     def __init__(self, config: Config, db_path: Path) -> None:
         self._config, self._db_path = config, db_path
         self._stack = AsyncExitStack()
         self._poller: Poller | None = None
+        self._lease: Lease | None = None
 
     async def __call__(self, due_only: bool = True) -> Sequence[PollOutcome]:
-        """Poll the sources that are due, or every source (``p``); Retry-After holds either way."""
+        """Poll the sources that are due, or every source (``p``); Retry-After holds either way.
+        ``PolledElsewhere`` when another process (a daemon) holds the polling lease."""
         return await (await self._open()).poll_once(due_only=due_only)
 
     async def poll_source(self, name: str) -> PollOutcome:
-        """Poll one named source now, due or not."""
+        """Poll one named source now, due or not (``PolledElsewhere`` as for a round)."""
         return await (await self._open()).poll_named(name)
 
     async def _open(self) -> Poller:
@@ -318,11 +346,18 @@ class ConfigPoller:
 
             store = await self._stack.enter_async_context(
                 await Store.open(self._db_path, patience=LockPatience()))  # waits out locks
+            self._lease = Lease(store, kind="inbox", length=self._config.team.lease)
             self._poller = await self._stack.enter_async_context(open_poller(self._config, store))
+        assert self._lease is not None
+        holder = await self._lease.take()
+        if holder is not None:
+            raise PolledElsewhere(holder)
         return self._poller
 
     async def aclose(self) -> None:
-        """Close the poller and its connection."""
+        """Give the lease back, close the poller and its connection."""
+        if self._lease is not None:
+            await self._lease.release()
         await self._stack.aclose()
 
 
@@ -330,8 +365,10 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     """Run the inbox on ``db_path`` polling ``config``'s sources; the exit code for the CLI."""
     runner = ConfigPoller(config, db_path) if config.sources else None
     searches = [(s.name, s.query) for s in config.searches]
+    warnings = [w for w in (wal_reset_warning(),) if w is not None]
     app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
-                        source_poller=runner.poll_source if runner else None)
+                        source_poller=runner.poll_source if runner else None,
+                        start_warnings=warnings)
     app.run()
     if not app.return_code:
         return ExitCode.OK

@@ -49,6 +49,9 @@ examples:
                                       the influencers table: score and its parts, stance, lists
   listenpost --poll-once              poll every source once into the database (cron)
   listenpost --poller                 poll forever on each source's schedule (servers, cron-less)
+  listenpost --daemon --log /var/log/listenpost.log
+                                      the team server's one poller (a lease in the database)
+  listenpost --backup copy.db         a consistent copy of the database while others write
   listenpost --check-config           validate the config and exit
   listenpost --check-db               check the database file for damage (SQLite quick_check)
   listenpost --import-opml feeds.opml add a feed reader's subscriptions as sources
@@ -134,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="headless: poll every source on its schedule until Ctrl-C",
     )
     parser.add_argument(
+        "--daemon",
+        action="store_true",
+        help="headless: the one poller of a shared database until SIGTERM or Ctrl-C; beside "
+        "another daemon it watches and takes over when that one's lease lapses",
+    )
+    parser.add_argument(
+        "--log", metavar="FILE",
+        help="with --daemon: append its log lines to FILE (reopened on SIGHUP) instead of stderr",
+    )
+    parser.add_argument(
+        "--backup", metavar="FILE",
+        help="write a consistent copy of the database to FILE while others use it, and exit",
+    )
+    parser.add_argument(
         "--check-config",
         action="store_true",
         help="validate the config file, print a summary and exit",
@@ -212,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
     from core.paths import config_path
 
-    if sum(map(bool, (args.export, args.poll_once, args.poller))) > 1:
-        return usage(err, "choose one of --export, --poll-once and --poller")
+    if sum(map(bool, (args.export, args.poll_once, args.poller, args.daemon, args.backup))) > 1:
+        return usage(err, "choose one of --export, --poll-once, --poller, --daemon and --backup")
+    if args.log and not args.daemon:
+        return usage(err, "--log goes with --daemon")
     if args.rules_check is not None and args.rules_apply is not None:
         return usage(err, "choose one of --rules-check and --rules-apply")
     if args.no_poll and not args.export:
@@ -230,6 +249,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return check_db(_db_path(args), err)
     if args.team and not args.export:
         return usage(err, "--team goes with --export")
+    if args.backup:
+        return backup(_db_path(args), Path(args.backup), err)
     path = config_path(args.config)
     if args.import_opml:
         return import_opml(Path(args.import_opml), path, err)
@@ -296,6 +317,8 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
             return poll_once(config, db_path, err, expected)
         if args.poller:
             return poller(config, db_path, err)
+        if args.daemon:
+            return daemon(config, db_path, args.log, err)
         return open_app(config, db_path)
     except StoreError as error:
         err.write(f"listenpost: {error}\n")
@@ -410,6 +433,26 @@ def poller(config: Config, db_path: Path, err: TextIO) -> ExitCode:
     return run_stoppable(forever(), err)
 
 
+def daemon(config: Config, db_path: Path, log_path: str | None, err: TextIO) -> ExitCode:
+    from core.team.commands import open_daemon_log, run_daemon_command
+
+    log = open_daemon_log(log_path, err)
+    if log is None:
+        return ExitCode.USAGE
+    return run_stoppable(run_daemon_command(config, db_path, log), err)
+
+
+def backup(db_path: Path, target: Path, err: TextIO) -> ExitCode:
+    from core.store import StoreError
+    from core.team.commands import run_backup
+
+    try:
+        return asyncio.run(run_backup(db_path, target, err))
+    except StoreError as error:
+        err.write(f"listenpost: {error}\n")
+        return ExitCode.STORE
+
+
 def run_stoppable(run: Coroutine[Any, Any, ExitCode], err: TextIO) -> ExitCode:
     """Run a headless coroutine; Ctrl-C, SIGTERM and SIGHUP end it cleanly with one line on
     stderr and the exit code 128 + the signal's number."""
@@ -490,6 +533,9 @@ def check_config(config: Config, err: TextIO) -> ExitCode:
     for source in config.sources:
         err.write(f"  {source.name} ({source.kind}, every {format_duration(source.interval)})\n")
     _note_unused_sections(config, err)
+    from core.team.commands import warn_about_sqlite
+
+    warn_about_sqlite(err)
     return ExitCode.OK
 
 

@@ -31,6 +31,14 @@ class PollFailed(Message):
 
 
 @dataclass
+class PollWatched(Message):
+    """No round ran: another process holds the polling lease; ``who`` says which and where."""
+
+    who: str  # "the daemon on HOST (pid N) polls this database"
+    asked: bool  # the user pressed p (a notice), rather than the timer (the status line only)
+
+
+@dataclass
 class DatabaseChanged(Message):
     """The database's ``data_version`` moved: another connection committed."""
 

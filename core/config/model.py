@@ -64,6 +64,7 @@ class TeamConfig:
     members: tuple[TeamMember, ...] = field(default=(), metadata={"item": TeamMember})
     me: str | None = None
     approval: bool = False  # every reply waits for another member's approval before it is sent
+    lease: float = 60.0  # seconds a poller's lease lasts unrenewed; see core.team.lease
 
 
 @dataclass(frozen=True, slots=True)

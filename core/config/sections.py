@@ -290,7 +290,10 @@ def _team(t: _Table) -> TeamConfig:
         handles = ", ".join(m.handle for m in members) or "none yet; add [[team.members]]"
         t.fail("me", f"expected the handle of a team member ({handles}), got '{me}'")
         me = None
-    return TeamConfig(members=tuple(members), me=me, approval=t.value("approval", BOOL, False))
+    lease = _seconds(t, "lease", TeamConfig().lease, 2, 3600,
+                     "a dead poller's lease must lapse the same hour")
+    return TeamConfig(members=tuple(members), me=me, approval=t.value("approval", BOOL, False),
+                      lease=lease)
 
 
 def _ui(t: _Table) -> UiConfig:

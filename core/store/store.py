@@ -12,10 +12,13 @@ without taking the write lock at all.
 from __future__ import annotations
 
 import asyncio
+import grp
 import os
+import pwd
 import secrets
 import socket
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -590,6 +593,35 @@ def _prepare_location(path: Path) -> None:
             path, "the database file is read-only (or unreadable) for this user. "
             "Fix its permissions or use another --db."
         )
+    _refuse_unwritable_sidecars(path)
+
+
+def _refuse_unwritable_sidecars(path: Path) -> None:
+    """A -wal or -shm file that another user created without group write (their umask was
+    022) stops everyone else from writing; name it, its owner and mode, and the fix."""
+    for suffix in ("-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists() and not os.access(sidecar, os.R_OK | os.W_OK):
+            raise StoreError(
+                path, f"{sidecar.name} ({_owner_and_mode(sidecar)}) cannot be written by this "
+                "user, so the database cannot be changed. In a database a team shares, give its "
+                f"group write access (chmod g+rw {path.name}*) and have everyone run listenpost "
+                "with umask 007 (see the README's \"A team on one server\")."
+            )
+
+
+def _owner_and_mode(path: Path) -> str:
+    """``owner ana, group team, mode 0644`` for a message about permissions."""
+    info = path.stat()
+    try:
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        owner = str(info.st_uid)
+    try:
+        group = grp.getgrgid(info.st_gid).gr_name
+    except KeyError:
+        group = str(info.st_gid)
+    return f"owner {owner}, group {group}, mode {stat.S_IMODE(info.st_mode):04o}"
 
 
 async def _connect(path: Path, readonly: bool, busy_timeout_ms: int) -> aiosqlite.Connection:
