@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from core.net.policy import NetworkPolicy
 from core.polling.context import SourceContext
 from core.polling.workers import WorkerPool
 from core.sources.base import SourceError, SourceState
-from core.store import Store
+from core.store import LockPatience, Store
 from tests.feedgen import FeedItem, rss
 from tests.loopback import LoopbackServer, Reply
 from tests.loopback import Request as Hit
@@ -101,26 +102,40 @@ async def test_only_due_sources_are_polled(loopback: LoopbackServer, store: Stor
     assert len(loopback.hits("/feed.xml")) == 1
 
 
-async def test_cancelling_a_poll_leaves_the_store_consistent(
-    loopback: LoopbackServer, store: Store
+async def test_cancelling_during_ingest_leaves_no_half_written_batch(
+    loopback: LoopbackServer, tmp_path: Path
 ) -> None:
-    """It should leave no half-written batch when the poll is cancelled (Ctrl-C)."""
+    """It should store nothing of a batch whose ingest is cancelled (Ctrl-C) while it writes.
+
+    Another connection takes the write lock while the body is still arriving, so the poll is
+    stopped inside its ingest transaction, waiting for the lock, and not before it."""
 
     def slow(request: object) -> Reply:
         chunks = (FEED[i : i + 64] for i in range(0, len(FEED), 64))
         return Reply(200, chunks, chunk_delay=0.2)
 
-    config = config_for({"slow": loopback.route("/slow.xml", slow)})
-    async with open_poller(config, store) as poller:
+    url = loopback.route("/slow.xml", slow)
+    config = config_for({"slow": url})
+    path = tmp_path / "ingest.db"
+    waiting = asyncio.Event()
+    patience = LockPatience(on_wait=lambda seconds: waiting.set())
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    async with await Store.open(path, busy_timeout_ms=100, patience=patience) as store, \
+            open_poller(config, store) as poller:
         task = asyncio.create_task(poller.poll_once())
-        await asyncio.sleep(0.5)
+        while not loopback.hits("/slow.xml"):  # the claim is written; the body is arriving
+            await asyncio.sleep(0.01)
+        holder.execute("BEGIN IMMEDIATE")
+        await asyncio.wait_for(waiting.wait(), timeout=60)  # the ingest waits for the lock
         task.cancel()
+        holder.execute("COMMIT")  # stopping writes the finished outcomes: it needs the lock
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert await store.count_mentions() == 0
-    async with open_poller(config, store) as poller:
+        assert await store.count_mentions() == 0
+    holder.close()
+    async with await Store.open(path) as store, open_poller(config, store) as poller:
         outcomes = await poller.poll_once()
-    assert outcomes[0].new == 1 and await store.count_mentions() == 1
+        assert outcomes[0].new == 1 and await store.count_mentions() == 1
 
 
 def conditional(request: Hit) -> Reply:
