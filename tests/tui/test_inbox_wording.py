@@ -61,7 +61,7 @@ async def test_history_reads_as_sentences(make_app: AppFactory) -> None:
         await pilot.pause()
         await pilot.press("9", "0", "G")  # the snoozed mention sits in All, at the end
         for _ in range(20):
-            await pilot.press("k")
+            await pilot.press("k", *"J" * 12)  # the history is at the end of the detail pane
             await settle(app)
             if "snoozed it until" in screen_text(app):
                 break

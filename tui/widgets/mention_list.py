@@ -269,10 +269,12 @@ class MentionList(Widget, can_focus=True):
         text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
         text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
                     self._style("dim"))
+        room = width
         if row.snoozed_until and row.snoozed_until > self.now():  # in the Snoozed view
             wake = set_cell_size(wake_label(row.snoozed_until, self.now(), self._tz), 9)
             text.append(f"wakes {wake} ", self._style("star"))
-        for column, size in self._plan(max(0, width - text.cell_len)):
+            room -= len("wakes ") + 10  # the columns give way to the wake-up time
+        for column, size in self._plan(max(0, room)):
             text.append(set_cell_size(column.value(row), size) + " ")
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
