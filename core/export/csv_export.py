@@ -8,7 +8,6 @@ as text and hide from the cell's value (OWASP's advice for CSV injection).
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -39,15 +38,6 @@ COLUMNS = (
     "tags",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def render_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = CsvWriter(report, out)
-    writer.begin(report.summary())
-    writer.add(report.mentions)
-    writer.end()
-    return out.getvalue()
 
 
 class CsvWriter:

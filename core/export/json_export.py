@@ -12,7 +12,6 @@ checks that — without a million-entry document in memory.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from collections.abc import Sequence
@@ -25,15 +24,6 @@ from core.net.urls import display_url
 from core.store import SourceRow, StoredMention
 
 _EMPTY_TAIL = '  "mentions": []\n}'  # how json.dumps ends the head with no mentions
-
-
-def render_json(report: Report) -> str:
-    out = io.StringIO()
-    writer = JsonWriter(report, out)
-    writer.begin(report.summary())
-    writer.add(report.mentions)
-    writer.end()
-    return out.getvalue()
 
 
 class JsonWriter:

@@ -13,7 +13,6 @@ the characters that matter only there (``#``, ``-``, ``+``, ``>``, ``1.``) stay 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -39,15 +38,6 @@ _INLINE_MARKUP = re.compile(
     r"|&(?=#?\w+;)"
     r"|(?<=[Hh][Tt][Tt][Pp]):|(?<=[Hh][Tt][Tt][Pp][Ss]):|(?<=[Ww][Ww][Ww])\.|(?<=\w)@"
 )
-
-
-def render_markdown(report: Report) -> str:
-    out = io.StringIO()
-    writer = MarkdownWriter(report, out)
-    writer.begin(report.summary())
-    writer.add(report.mentions)
-    writer.end()
-    return out.getvalue()
 
 
 class MarkdownWriter:

@@ -35,6 +35,7 @@ class Sidebar(OptionList):
         self.can_focus = False
         self.views: list[View] = []
         self._counts: dict[str, int] = {}
+        self._drawn_width = 0  # the content width the prompts were last laid out for
 
     def set_views(self, views: Sequence[View], current: str) -> None:
         """Show these views (built-ins, sources, searches), highlighting ``current``."""
@@ -45,10 +46,14 @@ class Sidebar(OptionList):
         self.highlight_view(current)
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
-        """Update the numbers beside the views that changed."""
+        """Update the numbers beside the views that changed; every one when the room for them
+        changed since they were drawn (a scrollbar came or went, which is no resize)."""
+        relayout = self.scrollable_content_region.width != self._drawn_width
         for i, view in enumerate(self.views):
-            if counts.get(view.key) != self._counts.get(view.key) and view.key in counts:
+            changed = counts.get(view.key) != self._counts.get(view.key) and view.key in counts
+            if changed:
                 self._counts[view.key] = counts[view.key]
+            if changed or relayout:
                 self.replace_option_prompt(view.key, self._prompt(i, view))
 
     def on_resize(self) -> None:
@@ -69,7 +74,8 @@ class Sidebar(OptionList):
             self.highlighted = keys.index(key)
 
     def _prompt(self, index: int, view: View) -> Text:
-        width = max(8, self.scrollable_content_region.width or LABEL_CELLS)
+        self._drawn_width = self.scrollable_content_region.width
+        width = max(8, self._drawn_width or LABEL_CELLS)
         number = str((index + 1) % NUMBERED) if index < NUMBERED else " "
         count = self._counts.get(view.key)
         shown = "" if count is None else (f"{count:,}" if count < 1000 else f"{count // 1000}k")
