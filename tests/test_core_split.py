@@ -169,3 +169,14 @@ def test_core_packages_import_only_what_the_layering_allows() -> None:
             if _package_of(imported) not in allowed and imported not in allowed:
                 wrong.append(f"{module} imports {imported}")
     assert wrong == []
+
+
+def test_every_package_says_what_it_owns() -> None:
+    """It should open every package of core and tui with a docstring of a sentence or more."""
+    missing = []
+    packages = [*(ROOT / "core").rglob("__init__.py"), *(ROOT / "tui").rglob("__init__.py")]
+    for init in sorted(packages):
+        text = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        if len(text) < 40:
+            missing.append(str(init.relative_to(ROOT)))
+    assert missing == []
