@@ -1,9 +1,10 @@
 """The listenpost app shell: opens the store, runs the poller, announces changes to screens.
 
-Top-level screens are Textual modes (the inbox now; each later screen is one ``add_mode``), so
-each keeps its cursor and filter while another is shown; dialogs are pushed on top. The poller
-runs in exactly one place, ``ListenpostApp._poll`` (an exclusive worker calling the injected
-``poll_runner`` on an interval and on ``p``). Workers only post messages (``tui.messages``);
+Top-level screens are Textual modes (inbox, sources, metrics, influencers: one ``add_mode``
+each), so each keeps its cursor and filter while another is shown; dialogs are pushed on top.
+The poller runs in exactly one place, ``ListenpostApp._poll`` (an exclusive worker running a
+round on the timer, on ``p`` or for one source), and only while this process holds the polling
+lease (``core.team.lease``). Workers only post messages (``tui.messages``);
 the handlers here turn each into one announcement on ``self.signals`` (``tui.signals``) that the
 screens subscribe to. A one-second check of SQLite's ``data_version`` shows changes that other
 processes (another TUI, the headless poller) commit.
@@ -267,8 +268,7 @@ class ListenpostApp(App[None]):
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
-        self._announce(PollState(f"poll failed: {message.error}",
-                                                  round_over=True))
+        self._announce(PollState(f"poll failed: {message.error}", round_over=True))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 
     # -- other writers ---------------------------------------------------------------------
