@@ -635,9 +635,13 @@ async def _connect(path: Path, readonly: bool, busy_timeout_ms: int) -> aiosqlit
         for pragma in (f"busy_timeout = {int(busy_timeout_ms)}", "foreign_keys = ON"):
             async with db.execute(f"PRAGMA {pragma}"):
                 pass
-    except sqlite3.Error as error:
-        await db.close()
-        raise translate(path, error, waited_ms=busy_timeout_ms) from None
+    except BaseException as error:
+        # Stopped here too (a SIGTERM while the store opens): aiosqlite's thread is not a
+        # daemon, so a connection left open would keep the process from ever exiting.
+        db.stop()
+        if isinstance(error, sqlite3.Error):
+            raise translate(path, error, waited_ms=busy_timeout_ms) from None
+        raise
     return db
 
 
