@@ -135,11 +135,13 @@ def test_check_config_refuses_an_unknown_key_id(tmp_path: Path) -> None:
 def test_check_config_names_sections_nothing_reads_yet(tmp_path: Path) -> None:
     """It should say which accepted sections are not used yet instead of passing them silently."""
     config = tmp_path / "config.toml"
-    config.write_text('[brand]\nname = "Acme"\n\n[routing]\nidea = "product"\n')
+    config.write_text('[brand]\nname = "Acme"\n\n[routing]\nidea = "product"\n\n'
+                      '[[categories.rules]]\ncategory = "complaint"\n')
     result = subprocess.run([sys.executable, "-m", "tui.cli", "--check-config", "--config",
                              str(config)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
-    assert "note: [routing] is accepted, not used yet" in result.stderr
+    assert "note: [categories] is accepted, not used yet" in result.stderr
+    assert "[routing]" not in result.stderr  # routing is read: by digests and webhooks
 
 
 async def test_report_sections_list_the_inbox_buckets(tmp_path: Path) -> None:
