@@ -238,12 +238,16 @@ def test_poller_mode_polls_until_ctrl_c(setup: tuple[Path, Path, LoopbackServer]
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and _status(db, "good") != "ok":
-        time.sleep(0.2)
-    time.sleep(0.5)  # the outcome is logged just after it is stored
+    assert process.stderr is not None
+    logged: list[str] = []
+    for line in process.stderr:  # blocks until the poller logs the outcome it has stored
+        logged.append(line)
+        if "good: ok (2 new" in line:
+            break
+    assert _status(db, "good") == "ok", "".join(logged)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
+    err = "".join(logged) + err
     assert process.returncode == 130, err
     assert "nothing half-written" in err and "good: ok (2 new" in err
     with sqlite3.connect(db) as conn:
