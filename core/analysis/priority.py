@@ -60,14 +60,21 @@ DANISH = frozenset({"da", "no", "nn"})
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part of a priority: its name, its points and why, in words."""
+    """One part of a priority: its name, its points and why, in words; ``weights`` shows how
+    the weights above made the points ("20 + 20 × 0.50"), for the ``?`` explanation."""
 
     name: str
     points: float
     reason: str
+    weights: str = ""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}: {self.points:+.0f}"
+
+    def worked(self) -> str:
+        """The part with its weights: ``negative: 20 + 20 × 0.50 = +30.0 (sentiment -0.50)``."""
+        weights = f"{self.weights} = " if self.weights else ""
+        return f"{self.name}: {weights}{self.points:+.1f} ({self.reason})"
 
 
 def priority(m: Mention, now: int) -> float:
@@ -92,23 +99,27 @@ def priority_parts(m: Mention, now: int) -> list[Part]:
 def _reply(m: Mention) -> Part | None:
     if m.category not in REPLY_CATEGORIES:
         return None
-    extra = COMPLAINT_POINTS if m.category == COMPLAINT else 0.0
-    return Part("needs a reply", REPLY_POINTS + extra, f"a {m.category}")
+    if m.category == COMPLAINT:
+        return Part("needs a reply", REPLY_POINTS + COMPLAINT_POINTS, f"a {m.category}",
+                    f"{REPLY_POINTS:g} + {COMPLAINT_POINTS:g} for a complaint")
+    return Part("needs a reply", REPLY_POINTS, f"a {m.category}", f"{REPLY_POINTS:g}")
 
 
 def _negative(m: Mention) -> Part | None:
     if m.sentiment.label is not Label.NEGATIVE:
         return None
-    points = NEGATIVE_POINTS + NEGATIVE_EXTRA * min(1.0, -m.sentiment.compound)
-    return Part("negative", points, f"sentiment {m.sentiment.compound:+.2f}")
+    share = min(1.0, -m.sentiment.compound)
+    return Part("negative", NEGATIVE_POINTS + NEGATIVE_EXTRA * share,
+                f"sentiment {m.sentiment.compound:+.2f}",
+                f"{NEGATIVE_POINTS:g} + {NEGATIVE_EXTRA:g} × {share:.2f}")
 
 
 def _addressed(m: Mention) -> Part | None:
     text = opening(m)
     if HANDLE.search(text):
-        return Part("addressed to us", ADDRESSED_POINTS, "names a handle")
+        return Part("addressed to us", ADDRESSED_POINTS, "names a handle", f"{ADDRESSED_POINTS:g}")
     if _speaks_to_us(text, m.language):
-        return Part("addressed to us", ADDRESSED_POINTS, "speaks to us")
+        return Part("addressed to us", ADDRESSED_POINTS, "speaks to us", f"{ADDRESSED_POINTS:g}")
     return None
 
 
@@ -122,23 +133,30 @@ def _reach(m: Mention) -> Part | None:
     if not m.author_followers or m.author_followers <= 0:
         return None
     share = min(1.0, math.log10(1 + m.author_followers) / REACH_FULL_DECADES)
-    return Part("reach", REACH_POINTS * share, f"{m.author_followers:,} followers")
+    return Part("reach", REACH_POINTS * share, f"{m.author_followers:,} followers",
+                f"{REACH_POINTS:g} × {share:.2f}")
 
 
 def _thread(m: Mention) -> Part | None:
-    replies = m.engagement.replies
+    return thread_part(m.engagement.replies)
+
+
+def thread_part(replies: int | None) -> Part | None:
+    """The active-thread part for a reply count (None when there are none)."""
     if not replies or replies <= 0:
         return None
     share = min(1.0, math.log10(1 + replies) / THREAD_FULL_DECADES)
-    return Part("active thread", THREAD_POINTS * share, f"{replies:,} replies")
+    return Part("active thread", THREAD_POINTS * share, f"{replies:,} replies",
+                f"{THREAD_POINTS:g} × {share:.2f}")
 
 
 def _fresh(m: Mention, now: int) -> Part:
     if m.published_at is None:
         return Part("fresh", 0.0, "no publication time")
     age = max(0, now - m.published_at)  # a clock ahead of ours counts as "just now"
-    points = FRESH_POINTS * 0.5 ** (age / FRESH_HALF_LIFE)
-    return Part("fresh", points, f"published {_age(age)} ago")
+    share = 0.5 ** (age / FRESH_HALF_LIFE)
+    return Part("fresh", FRESH_POINTS * share, f"published {_age(age)} ago",
+                f"{FRESH_POINTS:g} × {share:.2f}")
 
 
 def _news(m: Mention) -> Part | None:
@@ -147,7 +165,8 @@ def _news(m: Mention) -> Part | None:
     text = opening(m)
     if FIRST_PERSON.search(text) or _speaks_to_us(text, m.language) or "?" in text:
         return None
-    return Part("pure news", NEWS_POINTS, f"{m.category} that asks nothing of us")
+    return Part("pure news", NEWS_POINTS, f"{m.category} that asks nothing of us",
+                f"{NEWS_POINTS:g}")
 
 
 def _age(seconds: int) -> str:

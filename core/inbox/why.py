@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.analysis.classify import categorize_with_reason
-from core.analysis.priority import priority_parts
+from core.analysis.priority import Part, priority_parts
 from core.inbox.triage import Detail
 from core.model import Engagement, Label, Mention, Sentiment
 from core.rules.stored import RULES_ACTOR
@@ -20,16 +20,46 @@ from core.store.rows import parse_matched
 
 @dataclass(frozen=True, slots=True)
 class Why:
-    """The category's reason and the priority's parts, one line each."""
+    """The category's reason and the priority's parts: one line each, and the parts
+    themselves (with their weights) for the ``?`` explanation."""
 
     category: str
     priority: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
 
 
 def why(d: Detail) -> Why:
-    """Why the mention in ``d`` has its category and priority."""
+    """Why the mention in ``d`` has its category and priority. A stored priority the parts do
+    not reach is explained by the rule that boosted it (or, scored before the parts changed,
+    as the difference), so the parts always add up to the figure shown."""
     m = _mention(d)
-    return Why(_category(d, m), tuple(str(part) for part in priority_parts(m, d.fetched_at)))
+    parts = priority_parts(m, d.fetched_at)
+    rest = _rest(d, round(d.row.priority - sum(part.points for part in parts), 2))
+    if rest is not None:
+        parts.append(rest)
+    return Why(_category(d, m), tuple(str(part) for part in parts), tuple(parts))
+
+
+SHOWN_REST = 0.05  # a remainder below what one decimal shows is rounding, not a part
+
+
+def _rest(d: Detail, points: float) -> Part | None:
+    if abs(points) < SHOWN_REST:
+        return None
+    rule = _boosted_by(d)
+    if rule is not None:
+        return Part("rule boost", points, rule, f"{points:+g}")
+    return Part("scored before", points, "the parts read differently when it was stored")
+
+
+def _boosted_by(d: Detail) -> str | None:
+    """The rule that last moved the priority, if one did (history is newest first)."""
+    for entry in d.history:
+        if entry.actor == RULES_ACTOR and "priority" in entry.after and not entry.undone:
+            set_by = entry.after.get("set_by")
+            rule = set_by.get("priority") if isinstance(set_by, dict) else None
+            return f"rule {rule!r}" if rule else "the rules"
+    return None
 
 
 LABELS = frozenset(Label)

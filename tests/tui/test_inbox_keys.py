@@ -243,11 +243,11 @@ async def test_enter_reads_full_screen(make_app: AppFactory) -> None:
 
 
 async def test_help_lists_every_key(make_app: AppFactory) -> None:
-    """It should open help with ? listing every binding id, and close it with Escape."""
+    """It should open help with F1 listing every binding id, and close it with Escape."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         for spec in ALL_KEYS:

@@ -579,10 +579,17 @@ class InboxScreen(Screen[None]):
         """Everything the view shows now (later arrivals are not selected)."""
         await self.mentions.select_all()
 
+    def action_explain(self) -> None:
+        """Show why the current mention has its category and priority (the parts with their
+        weights) in the detail pane, for every mention the cursor lands on; again to hide."""
+        self.detail.explain(not self.detail.explaining)
+
     def action_clear_selection(self) -> None:
-        """Close the reader if it is open, else select nothing."""
+        """Close the reader if it is open, else hide the why, else select nothing."""
         if self.reading:
             self.remove_class("-reading")
+        elif self.detail.explaining:
+            self.detail.explain(False)
         else:
             self.mentions.clear_selection()
 
