@@ -12,13 +12,20 @@ addressed to us    ``ADDRESSED_POINTS`` when it names a handle or says "you"/"je
 reach              up to ``REACH_POINTS``, logarithmic in followers (all at a million)
 active thread      up to ``THREAD_POINTS``, logarithmic in replies (all at a hundred)
 fresh              ``FRESH_POINTS`` halving every ``FRESH_HALF_LIFE`` seconds
+rising             up to ``RISING_POINTS``, logarithmic in the interactions (replies, reshares,
+                   likes) gained per hour between the mention's last two engagement snapshots
+                   (all at a hundred an hour); ``core.store.snapshots`` takes a snapshot when a
+                   poll sees the counts change (and one more when they stop), and moves the
+                   stored priority by the change in this part and in active thread
 pure news          ``NEWS_POINTS`` (negative) for news, regulation and competitor talk that
                    neither asks nor addresses anyone
 =================  ==========================================================================
 
-So a question or complaint (50-60, plus negativity) always outranks an unaddressed remark with
-every other part at its best (25 + 10 + 20 = 55 needs a reply's 50 plus a negative word or an
-address to be sure); a negative remark outranks a fresh neutral one. The brand's own posts get
+Fresh and the parts before it are scored as the mention arrived (``now`` is then its fetch
+time); rising is scored as its last snapshot landed. So a question or complaint (50-60, plus
+negativity) outranks an unaddressed remark with every other part at its best (25 + 10 + 20 +
+10 = 65: needs a reply's 50 plus a negative word to be sure, plus an address when the remark
+is not rising); a negative remark outranks a fresh neutral one. The brand's own posts get
 0. The clock is injected (``now``), so the order is reproducible.
 """
 
@@ -51,6 +58,10 @@ THREAD_FULL_DECADES = 2  # log10(100): a hundred replies is a busy thread anywhe
 FRESH_POINTS = 20.0
 FRESH_HALF_LIFE = 6 * 3600  # a community manager's half-day: yesterday's post is worth 1/16
 NEWS_POINTS = -10.0
+RISING_POINTS = 10.0  # a thread taking off: as much as a busy one, half a negative remark
+RISING_FULL_DECADES = 2  # log10(100): a hundred interactions an hour is a thread taking off
+RISING_MIN_SECONDS = 600  # growth over a shorter gap is counted as over ten minutes, so two
+# polls a few seconds apart cannot turn one new like into hundreds an hour
 NEWS_CATEGORIES = frozenset({OTHER, REGULATION, COMPETITOR})
 
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|jer|jeres)\b", re.IGNORECASE)
@@ -87,13 +98,26 @@ def explain_priority(m: Mention, now: int) -> list[str]:
     return [str(part) for part in priority_parts(m, now)]
 
 
-def priority_parts(m: Mention, now: int) -> list[Part]:
-    """The parts of ``m``'s priority (``m.category`` already set)."""
+def priority_parts(m: Mention, now: int, rising: Part | None = None) -> list[Part]:
+    """The parts of ``m``'s priority (``m.category`` already set); ``rising`` is the part
+    ``rising_part`` gave for its last two engagement snapshots, when it has them."""
     if m.owned:
         return [Part("own post", 0.0, "ours, not triaged")]
     parts = [_reply(m), _negative(m), _addressed(m), _reach(m), _thread(m), _fresh(m, now),
-             _news(m)]
+             _news(m), rising]
     return [part for part in parts if part is not None]
+
+
+def rising_part(gained: int, seconds: int) -> Part | None:
+    """The rising part for ``gained`` interactions over ``seconds`` between two snapshots
+    (None when nothing was gained)."""
+    if gained <= 0 or seconds <= 0:
+        return None
+    per_hour = gained * 3600 / max(seconds, RISING_MIN_SECONDS)
+    share = min(1.0, math.log10(1 + per_hour) / RISING_FULL_DECADES)
+    return Part("rising", RISING_POINTS * share,
+                f"+{gained:,} interactions in {_age(seconds)}, {per_hour:,.0f} an hour",
+                f"{RISING_POINTS:g} × {share:.2f}")
 
 
 def _reply(m: Mention) -> Part | None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from core.analysis.classify import categorize_with_reason
-from core.analysis.priority import Part, priority_parts
+from core.analysis.priority import Part, priority_parts, rising_part
 from core.inbox.triage import Detail
 from core.model import Engagement, Label, Mention, Sentiment
 from core.rules.stored import RULES_ACTOR
 from core.store.rows import parse_matched
+from core.store.snapshots import gained, last_snapshots
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +31,25 @@ class Why:
     parts: tuple[Part, ...] = ()
 
 
-def why(d: Detail) -> Why:
-    """Why the mention in ``d`` has its category and priority. A stored priority the parts do
-    not reach is explained by the rule that boosted it (or, scored before the parts changed,
-    as the difference), so the parts always add up to the figure shown."""
+def why(d: Detail, rising: Part | None = None) -> Why:
+    """Why the mention in ``d`` has its category and priority (``rising`` from ``rising_of``).
+    A stored priority the parts do not reach is explained by the rule that boosted it (or,
+    scored before the parts changed, as the difference), so the parts always add up to the
+    figure shown."""
     m = _mention(d)
-    parts = priority_parts(m, d.fetched_at)
+    parts = priority_parts(m, d.fetched_at, rising)
     rest = _rest(d, round(d.row.priority - sum(part.points for part in parts), 2))
     if rest is not None:
         parts.append(rest)
     return Why(_category(d, m), tuple(str(part) for part in parts), tuple(parts))
+
+
+async def rising_of(db: aiosqlite.Connection, mention_id: int) -> Part | None:
+    """The rising part of a stored mention: its growth between its last two snapshots."""
+    last = await last_snapshots(db, mention_id)
+    if len(last) < 2:
+        return None
+    return rising_part(gained(*last), last[1].at - last[0].at)
 
 
 SHOWN_REST = 0.05  # a remainder below what one decimal shows is rounding, not a part

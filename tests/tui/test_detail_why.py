@@ -112,3 +112,21 @@ async def test_help_is_on_f1_and_h(make_app: AppFactory) -> None:
             assert "F1 h" in text
             await pilot.press(key)
             assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_explanation_shows_the_rising_part_from_the_last_two_snapshots(
+        make_app: AppFactory, db: Path) -> None:
+    """It should show rising with its weight (9 interactions in an hour: 10 x 0.50) among the
+    parts, which still add up to the priority shown."""
+    [mention_id] = insert(db, [M(**{**COMPLAINT.__dict__, "priority": 117.0})])
+    with sqlite3.connect(db) as con:
+        con.executemany("INSERT INTO engagement_snapshots(mention_id, at, replies, reshares,"
+                        " likes) VALUES (?, ?, 0, 0, ?)",
+                        [(mention_id, T0 + 60, 1), (mention_id, T0 + 3660, 10)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await detail_text(app, pilot, "Refund still missing")
+        await pilot.press("question_mark")
+        body = await detail_text(app, pilot, "  rising: ")
+        assert "  rising: 10 × 0.50 = +5.0 (+9 interactions in 1 h, 9 an hour)" in body
+        assert abs(sum(points for _, points in parts(body).values()) - 117.0) < 0.05

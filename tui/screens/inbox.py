@@ -54,6 +54,7 @@ from core.inbox.views import (
     source_view,
     team_view,
 )
+from core.inbox.why import rising_of
 from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
 from core.rules.routing import categories_of, known_teams
@@ -234,7 +235,9 @@ class InboxScreen(Screen[None]):
 
     async def _show_detail(self, mention_id: int | None) -> None:
         detail = await self.inbox.detail(mention_id) if mention_id is not None else None
-        self.query_one(DetailPane).show(detail)
+        store = self.app.store  # type: ignore[attr-defined]
+        rising = await rising_of(store.db, detail.row.id) if detail is not None else None
+        self.query_one(DetailPane).show(detail, rising)
 
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core.analysis.priority import Part
 from core.inbox.triage import Detail, HistoryEntry
 from core.inbox.why import why
 from core.wording import author_name
@@ -35,15 +36,17 @@ class DetailPane(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self._tz = tz
         self.detail: Detail | None = None
+        self.rising: Part | None = None  # the priority's rising part, read with the detail
         self.explaining = False
 
     def compose(self) -> ComposeResult:
         """One Static holds the text; the container scrolls it."""
         yield Static(id="detail-body")
 
-    def show(self, detail: Detail | None) -> None:
-        """Show a mention, or a hint when the view is empty."""
-        self.detail = detail
+    def show(self, detail: Detail | None, rising: Part | None = None) -> None:
+        """Show a mention (with its rising part, if it is rising), or a hint when the view
+        is empty."""
+        self.detail, self.rising = detail, rising
         body = self.query_one("#detail-body", Static)
         body.update(self._text(detail) if detail else Text("No mention selected."))
         self.scroll_home(animate=False)
@@ -51,7 +54,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     def explain(self, on: bool) -> None:
         """Show (or hide) why the mention has its category and priority, at the top."""
         self.explaining = on
-        self.show(self.detail)
+        self.show(self.detail, self.rising)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"detail--{name}", partial=True)
@@ -110,7 +113,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         return " · ".join(parts)
 
     def _append_why(self, text: Text, d: Detail) -> None:
-        reasons = why(d)
+        reasons = why(d, self.rising)
         text.append("Why (? or Esc hides this)\n", self._style("label"))
         text.append(f"category {one_line(reasons.category)}\n")
         text.append(f"priority {d.row.priority:.1f} = the sum of its parts:\n")
