@@ -61,7 +61,7 @@ TRIAGE = (
     KeySpec("select", "x", "select", "Select or unselect", show=True, short="Select"),
     KeySpec("select-all", "X", "select_all", "Select everything in the view"),
     KeySpec("clear-selection", "escape", "clear_selection",
-            "Clear the selection (in the reader: close it)"),
+            "Clear the selection (in the reader: close it; with ? on: hide why)"),
     KeySpec("undo", "u", "undo", "Undo my last action (a bulk one as a whole)", show=True,
             short="Undo"),
     KeySpec("reply", "r", "reply", "Reply: open the mention's draft"),
@@ -72,6 +72,9 @@ TRIAGE = (
 READ = (
     KeySpec("detail-down", "J,shift+down", "detail_down", "Scroll the detail pane down"),
     KeySpec("detail-up", "K,shift+up", "detail_up", "Scroll the detail pane up"),
+    KeySpec("explain", "question_mark", "explain",
+            "Why: the category's reason and the priority's parts with their weights "
+            "(again or Esc hides it)"),  # the detail pane says so: the footer is full
     # q closes the reader; outside it the key falls through to quit (the action skips).
     KeySpec("close-reader", "q", "close_reader", "Close the reader (Esc too)", palette=False),
 )
@@ -112,7 +115,8 @@ APP = (
     KeySpec("poll", "p", "app.poll_now", "Poll every source now (Retry-After still holds)",
             show=True, short="Poll"),
     KeySpec("sources", "S", "app.switch_mode('sources')", "Sources: health, errors, poll one"),
-    KeySpec("help", "question_mark", "app.help", "Help: every key", show=True, short="Help"),
+    # F1, or h where a screen does not use it (metrics: h is the period before).
+    KeySpec("help", "f1,h", "app.help", "Help: every key", show=True, short="Help"),
     KeySpec("influencers", "i", "app.switch_mode('influencers')",
             "Influencers: people by relevance-first influence"),
     KeySpec("quit", "q", "app.quit", "Quit"),
@@ -224,5 +228,5 @@ def key_label(key: str) -> str:
     names = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "Space",
              "left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
              "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "backslash": "\\",
-             "dollar_sign": "$"}
+             "dollar_sign": "$", "f1": "F1"}
     return " ".join(names.get(k.strip(), k.strip()) for k in key.split(","))

@@ -12,13 +12,20 @@ addressed to us    ``ADDRESSED_POINTS`` when it names a handle or says "you"/"je
 reach              up to ``REACH_POINTS``, logarithmic in followers (all at a million)
 active thread      up to ``THREAD_POINTS``, logarithmic in replies (all at a hundred)
 fresh              ``FRESH_POINTS`` halving every ``FRESH_HALF_LIFE`` seconds
+rising             up to ``RISING_POINTS``, logarithmic in the interactions (replies, reshares,
+                   likes) gained per hour between the mention's last two engagement snapshots
+                   (all at a hundred an hour); ``core.store.snapshots`` takes a snapshot when a
+                   poll sees the counts change (and one more when they stop), and moves the
+                   stored priority by the change in this part and in active thread
 pure news          ``NEWS_POINTS`` (negative) for news, regulation and competitor talk that
                    neither asks nor addresses anyone
 =================  ==========================================================================
 
-So a question or complaint (50-60, plus negativity) always outranks an unaddressed remark with
-every other part at its best (25 + 10 + 20 = 55 needs a reply's 50 plus a negative word or an
-address to be sure); a negative remark outranks a fresh neutral one. The brand's own posts get
+Fresh and the parts before it are scored as the mention arrived (``now`` is then its fetch
+time); rising is scored as its last snapshot landed. So a question or complaint (50-60, plus
+negativity) outranks an unaddressed remark with every other part at its best (25 + 10 + 20 +
+10 = 65: needs a reply's 50 plus a negative word to be sure, plus an address when the remark
+is not rising); a negative remark outranks a fresh neutral one. The brand's own posts get
 0. The clock is injected (``now``), so the order is reproducible.
 """
 
@@ -51,6 +58,10 @@ THREAD_FULL_DECADES = 2  # log10(100): a hundred replies is a busy thread anywhe
 FRESH_POINTS = 20.0
 FRESH_HALF_LIFE = 6 * 3600  # a community manager's half-day: yesterday's post is worth 1/16
 NEWS_POINTS = -10.0
+RISING_POINTS = 10.0  # a thread taking off: as much as a busy one, half a negative remark
+RISING_FULL_DECADES = 2  # log10(100): a hundred interactions an hour is a thread taking off
+RISING_MIN_SECONDS = 600  # growth over a shorter gap is counted as over ten minutes, so two
+# polls a few seconds apart cannot turn one new like into hundreds an hour
 NEWS_CATEGORIES = frozenset({OTHER, REGULATION, COMPETITOR})
 
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|jer|jeres)\b", re.IGNORECASE)
@@ -60,14 +71,21 @@ DANISH = frozenset({"da", "no", "nn"})
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part of a priority: its name, its points and why, in words."""
+    """One part of a priority: its name, its points and why, in words; ``weights`` shows how
+    the weights above made the points ("20 + 20 × 0.50"), for the ``?`` explanation."""
 
     name: str
     points: float
     reason: str
+    weights: str = ""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}: {self.points:+.0f}"
+
+    def worked(self) -> str:
+        """The part with its weights: ``negative: 20 + 20 × 0.50 = +30.0 (sentiment -0.50)``."""
+        weights = f"{self.weights} = " if self.weights else ""
+        return f"{self.name}: {weights}{self.points:+.1f} ({self.reason})"
 
 
 def priority(m: Mention, now: int) -> float:
@@ -80,35 +98,52 @@ def explain_priority(m: Mention, now: int) -> list[str]:
     return [str(part) for part in priority_parts(m, now)]
 
 
-def priority_parts(m: Mention, now: int) -> list[Part]:
-    """The parts of ``m``'s priority (``m.category`` already set)."""
+def priority_parts(m: Mention, now: int, rising: Part | None = None) -> list[Part]:
+    """The parts of ``m``'s priority (``m.category`` already set); ``rising`` is the part
+    ``rising_part`` gave for its last two engagement snapshots, when it has them."""
     if m.owned:
         return [Part("own post", 0.0, "ours, not triaged")]
     parts = [_reply(m), _negative(m), _addressed(m), _reach(m), _thread(m), _fresh(m, now),
-             _news(m)]
+             _news(m), rising]
     return [part for part in parts if part is not None]
+
+
+def rising_part(gained: int, seconds: int) -> Part | None:
+    """The rising part for ``gained`` interactions over ``seconds`` between two snapshots
+    (None when nothing was gained)."""
+    if gained <= 0 or seconds <= 0:
+        return None
+    per_hour = gained * 3600 / max(seconds, RISING_MIN_SECONDS)
+    share = min(1.0, math.log10(1 + per_hour) / RISING_FULL_DECADES)
+    return Part("rising", RISING_POINTS * share,
+                f"+{gained:,} interactions in {_age(seconds)}, {per_hour:,.0f} an hour",
+                f"{RISING_POINTS:g} × {share:.2f}")
 
 
 def _reply(m: Mention) -> Part | None:
     if m.category not in REPLY_CATEGORIES:
         return None
-    extra = COMPLAINT_POINTS if m.category == COMPLAINT else 0.0
-    return Part("needs a reply", REPLY_POINTS + extra, f"a {m.category}")
+    if m.category == COMPLAINT:
+        return Part("needs a reply", REPLY_POINTS + COMPLAINT_POINTS, f"a {m.category}",
+                    f"{REPLY_POINTS:g} + {COMPLAINT_POINTS:g} for a complaint")
+    return Part("needs a reply", REPLY_POINTS, f"a {m.category}", f"{REPLY_POINTS:g}")
 
 
 def _negative(m: Mention) -> Part | None:
     if m.sentiment.label is not Label.NEGATIVE:
         return None
-    points = NEGATIVE_POINTS + NEGATIVE_EXTRA * min(1.0, -m.sentiment.compound)
-    return Part("negative", points, f"sentiment {m.sentiment.compound:+.2f}")
+    share = min(1.0, -m.sentiment.compound)
+    return Part("negative", NEGATIVE_POINTS + NEGATIVE_EXTRA * share,
+                f"sentiment {m.sentiment.compound:+.2f}",
+                f"{NEGATIVE_POINTS:g} + {NEGATIVE_EXTRA:g} × {share:.2f}")
 
 
 def _addressed(m: Mention) -> Part | None:
     text = opening(m)
     if HANDLE.search(text):
-        return Part("addressed to us", ADDRESSED_POINTS, "names a handle")
+        return Part("addressed to us", ADDRESSED_POINTS, "names a handle", f"{ADDRESSED_POINTS:g}")
     if _speaks_to_us(text, m.language):
-        return Part("addressed to us", ADDRESSED_POINTS, "speaks to us")
+        return Part("addressed to us", ADDRESSED_POINTS, "speaks to us", f"{ADDRESSED_POINTS:g}")
     return None
 
 
@@ -122,23 +157,30 @@ def _reach(m: Mention) -> Part | None:
     if not m.author_followers or m.author_followers <= 0:
         return None
     share = min(1.0, math.log10(1 + m.author_followers) / REACH_FULL_DECADES)
-    return Part("reach", REACH_POINTS * share, f"{m.author_followers:,} followers")
+    return Part("reach", REACH_POINTS * share, f"{m.author_followers:,} followers",
+                f"{REACH_POINTS:g} × {share:.2f}")
 
 
 def _thread(m: Mention) -> Part | None:
-    replies = m.engagement.replies
+    return thread_part(m.engagement.replies)
+
+
+def thread_part(replies: int | None) -> Part | None:
+    """The active-thread part for a reply count (None when there are none)."""
     if not replies or replies <= 0:
         return None
     share = min(1.0, math.log10(1 + replies) / THREAD_FULL_DECADES)
-    return Part("active thread", THREAD_POINTS * share, f"{replies:,} replies")
+    return Part("active thread", THREAD_POINTS * share, f"{replies:,} replies",
+                f"{THREAD_POINTS:g} × {share:.2f}")
 
 
 def _fresh(m: Mention, now: int) -> Part:
     if m.published_at is None:
         return Part("fresh", 0.0, "no publication time")
     age = max(0, now - m.published_at)  # a clock ahead of ours counts as "just now"
-    points = FRESH_POINTS * 0.5 ** (age / FRESH_HALF_LIFE)
-    return Part("fresh", points, f"published {_age(age)} ago")
+    share = 0.5 ** (age / FRESH_HALF_LIFE)
+    return Part("fresh", FRESH_POINTS * share, f"published {_age(age)} ago",
+                f"{FRESH_POINTS:g} × {share:.2f}")
 
 
 def _news(m: Mention) -> Part | None:
@@ -147,7 +189,8 @@ def _news(m: Mention) -> Part | None:
     text = opening(m)
     if FIRST_PERSON.search(text) or _speaks_to_us(text, m.language) or "?" in text:
         return None
-    return Part("pure news", NEWS_POINTS, f"{m.category} that asks nothing of us")
+    return Part("pure news", NEWS_POINTS, f"{m.category} that asks nothing of us",
+                f"{NEWS_POINTS:g}")
 
 
 def _age(seconds: int) -> str:

@@ -12,7 +12,7 @@ not for answering but for metrics.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -87,6 +87,7 @@ class View:
     bucket: str | None = None  # inbox_counts bucket; None for snoozed and search views
     fts: str | None = None  # an FTS5 query when the view is a search
     counted: bool = False  # no bucket: the sidebar counts it with a capped query (list views)
+    group: str = ""  # the sidebar heading it sits under ("Teams"); "" for none
 
     def where(self) -> str:
         """The full predicate, snooze rule included."""
@@ -127,6 +128,10 @@ BUILTIN_VIEWS: tuple[View, ...] = (
 )
 
 
+# The sidebar's headings, each over the views of its kind (the built-in ones have none).
+TEAMS, SOURCES, SEARCHES, LISTS = "Teams", "Sources", "Searches", "People lists"
+
+
 def builtin_view(key: str) -> View:
     """The built-in view with this key (KeyError if there is none)."""
     for view in BUILTIN_VIEWS:
@@ -145,7 +150,7 @@ def source_view(source_id: int, name: str) -> View:
     """New mentions from one source."""
     pred = f"{TRIAGE_SQL} AND m.source_id = :view_source"
     return View(f"source:{source_id}", name, pred, (("view_source", source_id),), True,
-                f"source:{source_id}")
+                f"source:{source_id}", group=SOURCES)
 
 
 def search_view(query: str, label: str | None = None) -> View:
@@ -153,7 +158,7 @@ def search_view(query: str, label: str | None = None) -> View:
     fts = fts_query(query)
     pred = "m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :view_fts)"
     return View(f"search:{query}", label or f"Search: {query}", pred, (("view_fts", fts),),
-                False, None, fts)
+                False, None, fts, group=SEARCHES)
 
 
 def list_view(name: str) -> View:
@@ -162,7 +167,20 @@ def list_view(name: str) -> View:
     pred = ("m.author_id IN (SELECT a.id FROM person_lists l JOIN authors a"
             " ON a.person_id = l.person_id WHERE l.list = :view_list)")
     return View(f"list:{name}", f"List: {name}", pred, (("view_list", name),), True, None,
-                counted=True)
+                counted=True, group=LISTS)
+
+
+
+
+def team_view(team: str, categories: Sequence[str]) -> View:
+    """New mentions of the categories routed to ``team``: ``categories`` is what
+    ``core.rules.routing.categories_of`` gives, the same list the team's digest reads
+    (``listenpost --export digest.md --team``), so the inbox and the digest agree."""
+    names = [f"view_team{i}" for i in range(len(categories))]
+    chosen = ", ".join(f":{name}" for name in names) or "NULL"  # no categories: nothing
+    pred = f"{TRIAGE_SQL} AND m.category IN ({chosen})"
+    return View(f"team:{team}", team, pred, tuple(zip(names, categories, strict=True)), True,
+                None, counted=True, group=TEAMS)
 
 
 class SearchError(ValueError):

@@ -10,26 +10,68 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from core.analysis.classify import categorize_with_reason
-from core.analysis.priority import priority_parts
+from core.analysis.priority import Part, priority_parts, rising_part
 from core.inbox.triage import Detail
 from core.model import Engagement, Label, Mention, Sentiment
 from core.rules.stored import RULES_ACTOR
 from core.store.rows import parse_matched
+from core.store.snapshots import gained, last_snapshots
 
 
 @dataclass(frozen=True, slots=True)
 class Why:
-    """The category's reason and the priority's parts, one line each."""
+    """The category's reason and the priority's parts: one line each, and the parts
+    themselves (with their weights) for the ``?`` explanation."""
 
     category: str
     priority: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
 
 
-def why(d: Detail) -> Why:
-    """Why the mention in ``d`` has its category and priority."""
+def why(d: Detail, rising: Part | None = None) -> Why:
+    """Why the mention in ``d`` has its category and priority (``rising`` from ``rising_of``).
+    A stored priority the parts do not reach is explained by the rule that boosted it (or,
+    scored before the parts changed, as the difference), so the parts always add up to the
+    figure shown."""
     m = _mention(d)
-    return Why(_category(d, m), tuple(str(part) for part in priority_parts(m, d.fetched_at)))
+    parts = priority_parts(m, d.fetched_at, rising)
+    rest = _rest(d, round(d.row.priority - sum(part.points for part in parts), 2))
+    if rest is not None:
+        parts.append(rest)
+    return Why(_category(d, m), tuple(str(part) for part in parts), tuple(parts))
+
+
+async def rising_of(db: aiosqlite.Connection, mention_id: int) -> Part | None:
+    """The rising part of a stored mention: its growth between its last two snapshots."""
+    last = await last_snapshots(db, mention_id)
+    if len(last) < 2:
+        return None
+    return rising_part(gained(*last), last[1].at - last[0].at)
+
+
+SHOWN_REST = 0.05  # a remainder below what one decimal shows is rounding, not a part
+
+
+def _rest(d: Detail, points: float) -> Part | None:
+    if abs(points) < SHOWN_REST:
+        return None
+    rule = _boosted_by(d)
+    if rule is not None:
+        return Part("rule boost", points, rule, f"{points:+g}")
+    return Part("scored before", points, "the parts read differently when it was stored")
+
+
+def _boosted_by(d: Detail) -> str | None:
+    """The rule that last moved the priority, if one did (history is newest first)."""
+    for entry in d.history:
+        if entry.actor == RULES_ACTOR and "priority" in entry.after and not entry.undone:
+            set_by = entry.after.get("set_by")
+            rule = set_by.get("priority") if isinstance(set_by, dict) else None
+            return f"rule {rule!r}" if rule else "the rules"
+    return None
 
 
 LABELS = frozenset(Label)

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import aiosqlite
 
-from core.model import Mention
+from core.model import Engagement, Mention
 from core.store.rows import (
     INSERT_COLUMNS,
     IngestResult,
@@ -26,6 +26,7 @@ from core.store.rows import (
     handle_of,
     mention_row,
 )
+from core.store.snapshots import record_growth
 
 # What a single bad row can raise while binding or inserting. Errors of the whole database
 # (locked, disk full, I/O: sqlite3.OperationalError) are not here: they abort the batch.
@@ -76,6 +77,7 @@ class _Row:
     followers: int | None
     sort_at: int
     existing_id: int = 0
+    before: Engagement | None = None  # a stored mention's counts before this poll
 
     @property
     def key(self) -> object:
@@ -97,13 +99,15 @@ async def ingest(
     result = IngestResult()
     rows = _unique(_prepare(mentions, source_id, now, result), result)
     existing = await _existing(db, [row.key for row in rows])
-    new, changed = _classify(rows, existing, result)
+    new, changed, unchanged = _classify(rows, existing, result)
     before = await _max_id(db) if new else 0
     try:
         await _write_batch(db, new, changed)
     except ROW_ERRORS:
         new, changed = await _write_each(db, new, changed, result)
     result.new, result.updated = len(new), len(changed)
+    await record_growth(db, [(r.existing_id, r.before or Engagement()) for r in changed],
+                        unchanged, now)  # the rising part of the priority
     if new:
         await _run_with(db, _SKIP_MUTED, (before,))
     result.new_ids = await _new_ids(db, new, before)
@@ -180,18 +184,20 @@ async def _existing(db: aiosqlite.Connection, keys: list[object]) -> dict[object
 
 def _classify(
     rows: list[_Row], existing: dict[object, tuple], result: IngestResult
-) -> tuple[list[_Row], list[_Row]]:
-    new, changed = [], []
+) -> tuple[list[_Row], list[_Row], list[int]]:
+    """New rows, rows whose counts changed, and the ids of those seen again unchanged."""
+    new, changed, unchanged = [], [], []
     for row in rows:
         stored = existing.get(row.key)
         if stored is None:
             new.append(row)
         elif _engagement_changed(row.counts, stored[1:]):
-            row.existing_id = stored[0]
+            row.existing_id, row.before = stored[0], Engagement(*stored[1:])
             changed.append(row)
         else:
             result.duplicates += 1
-    return new, changed
+            unchanged.append(int(stored[0]))
+    return new, changed, unchanged
 
 
 def _engagement_changed(fresh: tuple[object, ...], stored: tuple[object, ...]) -> bool:

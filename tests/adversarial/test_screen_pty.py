@@ -72,7 +72,7 @@ def _has(text: str) -> Callable[[str], bool]:
 SCREENS: list[Visit] = [
     Visit("notifications", (), _has("new mentions from")),  # the startup poll's arrival notice
     Visit("detail pane", (b"j", b"j", b"j", ENTER, ENTER), _has("Sentiment:")),
-    Visit("help", (b"?", ESCAPE), _has("Snooze until a time")),
+    Visit("help", (b"h", ESCAPE), _has("Snooze until a time")),
     Visit("assign chooser", (b"a", ESCAPE), _has("nobody (unassign)")),
     Visit("reply editor", (b"r", ESCAPE), _has("Ctrl+S copies the reply")),
     Visit("inbox list, paged to the end", (PAGE_DOWN,), _has(LAST), settle=0.12,

@@ -58,7 +58,7 @@ async def test_palette_offers_the_current_screens_actions(make_app: AppFactory,
         assert "Inbox: Mark done" in await _palette_hits(pilot, "Mark done")
         assert "App: Poll every source now (Retry-After still holds)" in await _palette_hits(
             pilot, "Poll every")
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         await pilot.pause()
         assert "Inbox: Mark done" not in await _palette_hits(pilot, "Mark done")
         assert "App: Poll every source now (Retry-After still holds)" in await _palette_hits(

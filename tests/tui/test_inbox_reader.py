@@ -87,11 +87,11 @@ async def test_q_and_escape_close_the_reader_not_the_app(make_app: AppFactory,
 
 
 async def test_help_names_the_scroll_keys(make_app: AppFactory) -> None:
-    """It should list the detail and reader scroll keys in ?."""
+    """It should list the detail and reader scroll keys in help (F1)."""
     app = make_app()
     async with app.run_test(size=(120, 60)) as pilot:
         await pilot.pause()
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         assert "J shift+down" in text and "Scroll the detail pane down" in text

@@ -41,10 +41,10 @@ def help_text(keys_in_use: Mapping[str, str]) -> Text:
 
 
 class HelpScreen(ModalScreen[None]):
-    """A scrolling list of every key; Escape, q or ? closes it."""
+    """A scrolling list of every key; Escape, q, F1 or h closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="help-close"),
+        Binding("escape,q,f1,h", "close", "Close", id="help-close"),
     ]
 
     def __init__(self, keys_in_use: Mapping[str, str]) -> None:

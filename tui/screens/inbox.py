@@ -52,9 +52,12 @@ from core.inbox.views import (
     search_problem,
     search_view,
     source_view,
+    team_view,
 )
+from core.inbox.why import rising_of
 from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
+from core.rules.routing import categories_of, known_teams
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
@@ -164,7 +167,7 @@ class InboxScreen(Screen[None]):
         sources = [source_view(i, name) for i, name in named]
         searches = [self._search] if self._search else []
         mine = mine_view(self.inbox.me)
-        self.views = [*BUILTIN_VIEWS, mine, *sources, *self._saved, *searches,
+        self.views = [*BUILTIN_VIEWS, mine, *self._teams(), *sources, *self._saved, *searches,
                       *await self._lists()]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
@@ -180,14 +183,21 @@ class InboxScreen(Screen[None]):
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
         """Every view for the command palette: (name, key id, action)."""
-        return [(f"View: {view.label}", f"view-{(index + 1) % 10}" if index < 10 else "",
+        return [(f"View: {view.label}{f' ({view.group})' if view.group else ''}",
+                 f"view-{(index + 1) % 10}" if index < 10 else "",
                  f"show_view({view.key!r})") for index, view in enumerate(self.views)]
 
     async def _wanted_views(self) -> list[View]:
         sources = [source_view(i, name) for i, name in await self.inbox.sources()]
         mine = mine_view(self.inbox.me)
-        return [*BUILTIN_VIEWS, mine, *sources, *self._saved,
+        return [*BUILTIN_VIEWS, mine, *self._teams(), *sources, *self._saved,
                 *([self._search] if self._search else []), *await self._lists()]
+
+    def _teams(self) -> list[View]:
+        """One view per team the routing names (the defaults with [routing] on top): the new
+        mentions of the categories it owns, as its digest lists them."""
+        routing = getattr(getattr(self.app, "config", None), "reserved", {}).get("routing", {})
+        return [team_view(team, categories_of(team, routing)) for team in known_teams(routing)]
 
     async def _lists(self) -> list[View]:
         """One view per people list: mentions by my advocates, critics, …"""
@@ -225,7 +235,9 @@ class InboxScreen(Screen[None]):
 
     async def _show_detail(self, mention_id: int | None) -> None:
         detail = await self.inbox.detail(mention_id) if mention_id is not None else None
-        self.query_one(DetailPane).show(detail)
+        store = self.app.store  # type: ignore[attr-defined]
+        rising = await rising_of(store.db, detail.row.id) if detail is not None else None
+        self.query_one(DetailPane).show(detail, rising)
 
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""
@@ -579,10 +591,17 @@ class InboxScreen(Screen[None]):
         """Everything the view shows now (later arrivals are not selected)."""
         await self.mentions.select_all()
 
+    def action_explain(self) -> None:
+        """Show why the current mention has its category and priority (the parts with their
+        weights) in the detail pane, for every mention the cursor lands on; again to hide."""
+        self.detail.explain(not self.detail.explaining)
+
     def action_clear_selection(self) -> None:
-        """Close the reader if it is open, else select nothing."""
+        """Close the reader if it is open, else hide the why, else select nothing."""
         if self.reading:
             self.remove_class("-reading")
+        elif self.detail.explaining:
+            self.detail.explain(False)
         else:
             self.mentions.clear_selection()
 

@@ -1,5 +1,9 @@
 """The detail pane: the whole mention, why it scored as it did, and what was done to it.
 
+Why it scored as it did (the category's reason, each priority part with its weights) is shown
+on request, at the top where it is seen without scrolling: ``?`` in the inbox turns it on for
+every mention the cursor lands on, ``?`` again or Escape turns it off.
+
 Every field a stranger or a teammate wrote (text, title, author, URL, tags, notes) is added
 to a Rich ``Text`` as plain characters; nothing here parses markup.
 """
@@ -15,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core.analysis.priority import Part
 from core.inbox.triage import Detail, HistoryEntry
 from core.inbox.why import why
 from core.wording import author_name
@@ -31,17 +36,25 @@ class DetailPane(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self._tz = tz
         self.detail: Detail | None = None
+        self.rising: Part | None = None  # the priority's rising part, read with the detail
+        self.explaining = False
 
     def compose(self) -> ComposeResult:
         """One Static holds the text; the container scrolls it."""
         yield Static(id="detail-body")
 
-    def show(self, detail: Detail | None) -> None:
-        """Show a mention, or a hint when the view is empty."""
-        self.detail = detail
+    def show(self, detail: Detail | None, rising: Part | None = None) -> None:
+        """Show a mention (with its rising part, if it is rising), or a hint when the view
+        is empty."""
+        self.detail, self.rising = detail, rising
         body = self.query_one("#detail-body", Static)
         body.update(self._text(detail) if detail else Text("No mention selected."))
         self.scroll_home(animate=False)
+
+    def explain(self, on: bool) -> None:
+        """Show (or hide) why the mention has its category and priority, at the top."""
+        self.explaining = on
+        self.show(self.detail, self.rising)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"detail--{name}", partial=True)
@@ -52,13 +65,17 @@ class DetailPane(VerticalScroll, can_focus=False):
         if row.title:  # a comment or a toot has none: its text below says it all
             text.append(one_line(row.title), self._style("title"))
             text.append("\n")
+        if self.explaining:
+            self._append_why(text, d)
         for label, value in self._facts(d):
             text.append(f"{label}: ", self._style("label"))
             text.append_text(value)
             text.append("\n")
         text.append("\n")
         text.append(block(d.text) or "(no text)")
-        self._append_why(text, d)
+        if not self.explaining:
+            text.append("\n\nWhy: ? shows the category's reason and the priority's parts",
+                        self._style("label"))
         self._append_notes(text, d)
         self._append_history(text, d.history)
         return text
@@ -96,12 +113,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         return " · ".join(parts)
 
     def _append_why(self, text: Text, d: Detail) -> None:
-        reasons = why(d)
-        text.append("\n\nWhy\n", self._style("label"))
+        reasons = why(d, self.rising)
+        text.append("Why (? or Esc hides this)\n", self._style("label"))
         text.append(f"category {one_line(reasons.category)}\n")
-        text.append(f"priority {d.row.priority:.0f}, as it arrived:\n")
-        for part in reasons.priority:
-            text.append(f"  {one_line(part)}\n")
+        text.append(f"priority {d.row.priority:.1f} = the sum of its parts:\n")
+        for part in reasons.parts:
+            text.append(f"  {one_line(part.worked())}\n")
+        text.append("\n")
 
     def _append_notes(self, text: Text, d: Detail) -> None:
         if not d.notes:

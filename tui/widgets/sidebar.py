@@ -1,6 +1,7 @@
 """The sidebar: every view with its live count, numbered for the 1-9 and 0 keys.
 
-It is an OptionList that never takes focus (the list keeps it, so every key stays a triage
+Views of one group (the team views) sit under a heading of their own, a row that cannot be
+chosen. It is an OptionList that never takes focus (the list keeps it, so every key stays a triage
 key); views are chosen with the number keys, ``[`` and ``]``, or a click. Labels come from
 config and search text, so they are Rich ``Text`` and never parsed as markup.
 """
@@ -42,7 +43,12 @@ class Sidebar(OptionList):
         self.views = list(views)
         self.styles.width = self.wanted_width(self.app.size.width)
         self.clear_options()
-        self.add_options([Option(self._prompt(i, v), id=v.key) for i, v in enumerate(views)])
+        options: list[Option] = []
+        for i, view in enumerate(views):
+            if view.group and (i == 0 or views[i - 1].group != view.group):
+                options.append(Option(Text(one_line(view.group), "bold"), disabled=True))
+            options.append(Option(self._prompt(i, view), id=view.key))
+        self.add_options(options)
         self.highlight_view(current)
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
@@ -69,9 +75,8 @@ class Sidebar(OptionList):
 
     def highlight_view(self, key: str) -> None:
         """Mark the view on screen."""
-        keys = [v.key for v in self.views]
-        if key in keys:
-            self.highlighted = keys.index(key)
+        if key in {v.key for v in self.views}:
+            self.highlighted = self.get_option_index(key)  # headings take rows of their own
 
     def _prompt(self, index: int, view: View) -> Text:
         self._drawn_width = self.scrollable_content_region.width
