@@ -292,6 +292,22 @@ class Store:
                     raise self._translate(error) from None
                 raise
 
+    async def write_now(self, sql: str, params: Mapping[str, object]) -> bool:
+        """One statement committed on its own, for a write worth less than a wait (a presence
+        heartbeat): SQLite holds the write lock for that statement only, within one call, and
+        it gives up (False) when another process holds the lock past the busy timeout."""
+        if self.readonly:
+            return False
+        async with self._write:
+            try:
+                async with self._db.execute(sql, params):
+                    pass
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    return False
+                raise self._translate(error) from None
+        return True
+
     async def _begin(self) -> None:
         if self._db.in_transaction:
             await self._db.rollback()  # left open by a rollback that was itself interrupted

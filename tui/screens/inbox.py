@@ -55,6 +55,7 @@ from core.inbox.views import (
 )
 from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
+from core.team.awareness import TeamAwareness
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
@@ -71,6 +72,9 @@ from tui.widgets.mention_list import MentionList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
 
+# Seconds between re-reads of teammates' claims and presence for the rows shown (and this
+# inbox's own heartbeat, which writes only when due): a claim that lapses leaves within it.
+TEAM_EVERY = 1.0
 SEARCH_PLACEHOLDER = 'words, "a phrase", prefix*, OR, NOT, -exclusion, (groups)'
 
 
@@ -100,6 +104,7 @@ class InboxScreen(Screen[None]):
         self._selection = 0
         self._stale = False
         self._selection_capped = False
+        self._awareness: TeamAwareness | None = None  # claims and presence (issue 16)
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -130,6 +135,8 @@ class InboxScreen(Screen[None]):
         signals = signals_of(self.app)
         signals.data_changed.subscribe(self, self._on_data_changed)
         signals.poll_state.subscribe(self, self._on_poll_state)
+        self._awareness = _awareness_of(self.app, self.inbox.me)
+        self.set_interval(TEAM_EVERY, self._show_team)
 
     async def _on_data_changed(self, change: DataChanged) -> None:
         """Reread what is shown (once per announcement), then say what arrived. After a poll
@@ -177,6 +184,7 @@ class InboxScreen(Screen[None]):
         self.health = await self.inbox.health(now=self.now())
         self.calm = calm_health(await self.inbox.sources_overview(now=self.now()))
         self.show_status()
+        await self._show_team()
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
         """Every view for the command palette: (name, key id, action)."""
@@ -224,8 +232,32 @@ class InboxScreen(Screen[None]):
         self.run_worker(self._show_detail(message.mention_id), exclusive=True, group="detail")
 
     async def _show_detail(self, mention_id: int | None) -> None:
+        pane = self.detail
         detail = await self.inbox.detail(mention_id) if mention_id is not None else None
-        self.query_one(DetailPane).show(detail)
+        if self._awareness is not None:  # the teammates line of this mention, not the last
+            pane.team_note = await self._awareness.note(mention_id or 0, now=self.now())
+        if pane.is_attached:  # else the screen closed meanwhile
+            pane.show(detail)
+
+    async def _show_team(self) -> None:
+        """Teammates' claims on the rows shown and on the detail's mention; our heartbeat."""
+        if self._awareness is None:
+            return
+        mentions, pane, now = self.mentions, self.detail, self.now()
+        current = mentions.current
+        claims = await self._awareness.row_claims([row.id for row in mentions.rows], now=now)
+        note = await self._awareness.note(current.id, now=now) if current else ""
+        if not pane.is_attached:  # the screen closed while we read
+            return
+        mentions.show_claims(claims)
+        pane.show_team(note)
+        beat = self._awareness.beat(current.id if current else None, now=now)
+        self.run_worker(beat, group="presence", exclusive=True)  # a write: never wait on it
+
+    async def on_unmount(self) -> None:
+        """Closing: teammates should not see this inbox as still here."""
+        if self._awareness is not None:
+            await self._awareness.presence.leave(now=self.now())
 
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""
@@ -609,7 +641,8 @@ class InboxScreen(Screen[None]):
         store = app.store  # type: ignore[attr-defined]
         editor = ReplyScreen(row.id, Replies(store.db, store.transaction),
                              config=getattr(app, "config", None) or Config(), clock=self._clock,
-                             tz=self._tz, me=self.inbox.me)
+                             tz=self._tz, me=self.inbox.me,
+                             claims=self._awareness.claims if self._awareness else None)
         self.app.push_screen(editor, self._reply_closed)
 
     async def _reply_closed(self, _: None) -> None:
@@ -693,6 +726,13 @@ class InboxScreen(Screen[None]):
         where = f" from {one_line(', '.join(sources))}" if 0 < len(sources) <= 2 else \
             f" from {len(sources)} sources" if sources else ""  # a short toast, not a list
         self.notify(f"{plural(count, 'new mention')}{where}", markup=False)
+
+
+def _awareness_of(app: object, me: str) -> TeamAwareness | None:
+    """Claims and presence on the app's store, as ``me`` (None without a store)."""
+    store = getattr(app, "store", None)
+    config = getattr(app, "config", None) or Config()
+    return None if store is None else TeamAwareness(store, me, claim_length=config.team.claim)
 
 
 def _needs_text(problem: str) -> Callable[[str], str | None]:

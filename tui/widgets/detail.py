@@ -31,6 +31,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self._tz = tz
         self.detail: Detail | None = None
+        self.team_note = ""  # "ana is replying (2 min) · also here: bo" (core.team.awareness)
 
     def compose(self) -> ComposeResult:
         """One Static holds the text; the container scrolls it."""
@@ -42,6 +43,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         body = self.query_one("#detail-body", Static)
         body.update(self._text(detail) if detail else Text("No mention selected."))
         self.scroll_home(animate=False)
+
+    def show_team(self, note: str) -> None:
+        """The teammates line for the mention shown; redrawn in place (scroll kept) if new."""
+        if note != self.team_note:
+            self.team_note = note
+            if self.detail is not None:
+                self.query_one("#detail-body", Static).update(self._text(self.detail))
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"detail--{name}", partial=True)
@@ -74,6 +82,8 @@ class DetailPane(VerticalScroll, can_focus=False):
                  ("Triage", Text(self._triage(d)))]
         if d.tags:
             facts.append(("Tags", Text(one_line(", ".join(d.tags)))))
+        if self.team_note:
+            facts.append(("Team", Text(one_line(self.team_note))))
         return facts
 
     def _sentiment(self, d: Detail) -> Text:
