@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,18 @@ def test_the_claim_length_is_configurable() -> None:
     assert parse_config("").team.claim == 180
     with pytest.raises(ConfigError, match="claim"):
         parse_config('[team]\nclaim = "5s"\n')
+
+
+async def test_a_heartbeat_skips_rather_than_waits_for_a_busy_database(db: Path) -> None:
+    """It should give a heartbeat up at once while another process holds the write lock."""
+    async with await Store.open(db, busy_timeout_ms=50) as a:
+        presence = Presence(a, "ana", session=a.holder)
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            assert not await presence.beat(1, now=T0)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert await presence.beat(1, now=T0)
+        assert await Presence(a, "bo", session="x").others_on(1, now=T0) == ["ana"]

@@ -14,7 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -35,6 +35,7 @@ from core.inbox.triage import (
     Note,
     SourceHealth,
     Target,
+    UndoRefused,
 )
 from core.inbox.views import (
     BUILTIN_VIEWS,
@@ -251,8 +252,12 @@ class InboxScreen(Screen[None]):
             return
         mentions.show_claims(claims)
         pane.show_team(note)
-        beat = self._awareness.beat(current.id if current else None, now=now)
-        self.run_worker(beat, group="presence", exclusive=True)  # a write: never wait on it
+        self._beat(current.id if current else None, now)  # a write: never waited on here
+
+    @work(exclusive=True, group="presence")
+    async def _beat(self, mention_id: int | None, now: int) -> None:
+        if self._awareness is not None:
+            await self._awareness.beat(mention_id, now=now)
 
     async def on_unmount(self) -> None:
         """Closing: teammates should not see this inbox as still here."""
@@ -625,6 +630,8 @@ class InboxScreen(Screen[None]):
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
         if result is None:
             self.notify("Nothing to undo.", markup=False)
+        elif isinstance(result, UndoRefused):
+            self.notify(result.words(self._tz), severity="warning", markup=False)
         else:
             self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
                         markup=False)
