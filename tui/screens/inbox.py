@@ -56,6 +56,7 @@ from core.inbox.views import (
 )
 from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
+from core.store.errors import DiskFull
 from core.team.awareness import TeamAwareness
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
@@ -106,6 +107,7 @@ class InboxScreen(Screen[None]):
         self._stale = False
         self._selection_capped = False
         self._awareness: TeamAwareness | None = None  # claims and presence (issue 16)
+        self._disk_full = False  # the last change failed for want of space: read-only
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -422,12 +424,29 @@ class InboxScreen(Screen[None]):
         target = self._target()
         if target is None:
             return
-        result = await run(target)
+        try:
+            result = await run(target)
+        except DiskFull as full:
+            self._refused(full)
+            return
         if self.mentions.has_selection:
             self.mentions.clear_selection()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
-        self.notify(f"{verb} {plural(result.changed, 'mention')}. u undoes.", markup=False)
+        self.notify(f"{self._space_back()}{verb} {plural(result.changed, 'mention')}. "
+                    "u undoes.", markup=False)
+
+    def _refused(self, full: DiskFull) -> None:
+        """A change met a full disk: nothing was saved; say so, every time it happens."""
+        self._disk_full = True
+        self.notify(full.notice, severity="error", markup=False, timeout=15)
+
+    def _space_back(self) -> str:
+        """After a full disk, the first change saved again opens its notice with this."""
+        if not self._disk_full:
+            return ""
+        self._disk_full = False
+        return "Space is back: changes are saved again. "
 
     def _actor(self) -> str:
         return self.inbox.me
@@ -548,8 +567,12 @@ class InboxScreen(Screen[None]):
     async def _note_edited(self, note_id: int, body: str | None) -> None:
         if not body or not body.strip():
             return
-        result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
-                                            now=self.now())
+        try:
+            result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
+                                                now=self.now())
+        except DiskFull as full:
+            self._refused(full)
+            return
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
         self.notify("Note edited. u undoes." if result.changed else "Note unchanged.",
@@ -625,7 +648,12 @@ class InboxScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         """Undo my last action, a bulk one as a whole."""
-        result = await self.inbox.undo_last(self._actor(), now=self.now())
+        try:
+            result = await self.inbox.undo_last(self._actor(), now=self.now())
+        except DiskFull as full:
+            self._refused(full)
+            return
+        back = self._space_back()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
         if result is None:
@@ -633,7 +661,7 @@ class InboxScreen(Screen[None]):
         elif isinstance(result, UndoRefused):
             self.notify(result.words(self._tz), severity="warning", markup=False)
         else:
-            self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
+            self.notify(f"{back}Undid {result.action} on {plural(result.changed, 'mention')}.",
                         markup=False)
 
     # -- replying --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ opens a mention another person has claimed is asked first, and replying anyway t
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -40,6 +41,7 @@ from core.replies.limits import count, limit_for
 from core.replies.send import Failed, Outcome, Posted, Unknown, can_post, post_reply
 from core.replies.templates import mention_values, missing, render
 from core.replies.tone import tone_of
+from core.store.errors import DiskFull
 from core.team.claims import RENEW_EVERY, Claim, Claims
 from tui.commands import ScreenCommands
 from tui.keys import REPLY_KEYS, bindings
@@ -74,6 +76,8 @@ class ReplyScreen(Screen[None]):
         self._saved_text = ""
         self._save_timer: Timer | None = None
         self._sending = False
+        self._full = False  # the last save met a full disk
+        self._close_warned = False  # and Escape has said what closing would lose
 
     def compose(self) -> ComposeResult:
         """Mention, draft, counter, tone, status."""
@@ -146,7 +150,11 @@ class ReplyScreen(Screen[None]):
 
     async def _take_claim(self) -> None:
         assert self._claims is not None
-        await self._claims.take(self.mention_id, now=self.now())
+        try:
+            await self._claims.take(self.mention_id, now=self.now())
+        except DiskFull as full:  # the draft cannot be saved either: say so once, here
+            self._say(full.notice, error=True)
+            return
         self._claimed, self._renewed_at = True, time.monotonic()
 
     def _renew_claim(self) -> None:
@@ -157,8 +165,11 @@ class ReplyScreen(Screen[None]):
 
     async def _renew_worker(self) -> None:
         assert self._claims is not None
-        if await self._claims.renew(self.mention_id, now=self.now()):
-            return
+        try:
+            if await self._claims.renew(self.mention_id, now=self.now()):
+                return
+        except DiskFull:
+            return  # the draft's own save says so; the claim lives on until it lapses
         claim = await self._claims.holder(self.mention_id, now=self.now())
         if claim is not None and claim.person != self._me:  # a teammate replied anyway
             self._claimed = False
@@ -170,7 +181,8 @@ class ReplyScreen(Screen[None]):
         """Close the editor, giving up the claim."""
         if self._claimed and self._claims is not None:
             self._claimed = False
-            await self._claims.release(self.mention_id)
+            with contextlib.suppress(DiskFull):  # then it lapses by itself in a few minutes
+                await self._claims.release(self.mention_id)
         self.dismiss()
 
     # -- typing and saving -----------------------------------------------------------------
@@ -207,13 +219,27 @@ class ReplyScreen(Screen[None]):
         text = self.draft.text
         if text == self._saved_text or self.target is None:
             return
-        self.reply = await self.replies.save(self.mention_id, text, actor=self._me,
-                                             now=self.now())
+        try:
+            self.reply = await self.replies.save(self.mention_id, text, actor=self._me,
+                                                 now=self.now())
+        except DiskFull as full:  # unsaved: the next change (or Esc) tries again
+            self._say(full.notice, error=True)
+            self._full = True
+            return
         self._saved_text = text
+        if self._full:
+            self._full = self._close_warned = False
+            self._show_state()
 
     async def action_close(self) -> None:
-        """Save what is left and go back; the draft stays."""
+        """Save what is left and go back; the draft stays. On a full disk the first Escape
+        stays, saying what would be lost; a second one closes anyway."""
         await self._save()
+        if self._full and not self._close_warned:
+            self._close_warned = True
+            self._say("The disk is full, so this draft is not saved: Esc again closes and loses "
+                      "what was typed since the last save.", error=True)
+            return
         await self._leave()
 
     # -- templates -------------------------------------------------------------------------
