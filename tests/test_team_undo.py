@@ -81,6 +81,21 @@ async def test_a_bulk_undo_is_refused_as_a_whole_naming_how_many_changed(db: Pat
         assert [state(db, i)[0] for i in (1, 2, 3)] == ["done", "done", "new"]
 
 
+async def test_the_refusal_reads_values_as_words(db: Path) -> None:
+    """It should say "starred → yes" and a snooze's time, never 1 or a Unix timestamp."""
+    async with await Store.open(db) as a, await Store.open(db) as b:
+        ana = Inbox(a.db, a.transaction, me="ana")
+        bo = Inbox(b.db, b.transaction, me="bo")
+        await ana.set_status(Ids((1, 2)), "done", actor="ana", now=T0)
+        await bo.star(Ids((1,)), True, actor="bo", now=T0 + 60)
+        starred = await ana.undo_last("ana", now=T0 + 61)
+        assert isinstance(starred, UndoRefused) and starred.change(UTC) == "starred → yes"
+        await bo.snooze(Ids((2,)), T0 + 9 * 3600, actor="bo", now=T0 + 120)
+        snoozed = await ana.undo_last("ana", now=T0 + 121)
+        assert isinstance(snoozed, UndoRefused)
+        assert snoozed.change(UTC) == "snoozed until → Sat 09:00, status → new"
+
+
 async def test_ones_own_later_changes_do_not_block_undo(db: Path) -> None:
     """It should undo ana's last action on a mention she herself changed before it."""
     async with await Store.open(db) as a:

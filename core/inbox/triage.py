@@ -188,19 +188,30 @@ class UndoRefused:
     after: dict[str, object]
     at: int
 
-    def change(self) -> str:
+    def change(self, tz: tzinfo) -> str:
         """Their change in short: ``status → done``, ``tag → vip``, or the action's name."""
         shown = {k: v for k, v in self.after.items() if k in (*TRIAGE_COLUMNS, "tag")}
         if not shown:
             return self.their_action.replace("_", " ")
-        return ", ".join(f"{k.replace('_', ' ')} → {'none' if v is None else v}"
+        return ", ".join(f"{k.replace('_', ' ')} → {_value_words(k, v, tz)}"
                          for k, v in shown.items())
 
     def words(self, tz: tzinfo) -> str:
         """``bo changed this mention since (status → done, 10:42); nothing undone.``"""
         which = "this mention" if self.of == 1 else f"{self.mentions} of these {self.of} mentions"
         when = datetime.fromtimestamp(self.at, tz).strftime("%H:%M")
-        return f"{self.actor} changed {which} since ({self.change()}, {when}); nothing undone."
+        return f"{self.actor} changed {which} since ({self.change(tz)}, {when}); nothing undone."
+
+
+def _value_words(column: str, value: object, tz: tzinfo) -> str:
+    """A logged value as a person reads it: ``yes`` for a star, ``Tue 09:00`` for a time."""
+    if value is None:
+        return "none"
+    if column == "starred":
+        return "yes" if value else "no"
+    if column in ("snoozed_until", "replied_at") and isinstance(value, int):
+        return datetime.fromtimestamp(value, tz).strftime("%a %H:%M")
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
