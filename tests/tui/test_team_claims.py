@@ -175,3 +175,17 @@ async def test_the_claim_holder_is_not_warned_and_typing_renews(
         await until(pilot, lambda: claim_row(db) == ("bo", now + 100 + TEAM_CLAIM))
         await pilot.press("escape")
         await until(pilot, lambda: claim_row(db) is None)
+
+
+async def test_sending_the_reply_releases_the_claim(make_app: AppFactory, db: Path) -> None:
+    """It should give the claim up once the reply is sent (here: posted by hand, confirmed)."""
+    app = make_app(Config(team=TEAM))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.screen.query(MentionList)))
+        await pilot.press("r")
+        await until(pilot, lambda: claim_row(db) is not None)
+        await pilot.press("t", "h", "a", "n", "k", "s", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("1")  # "I have posted it"
+        await until(pilot, lambda: claim_row(db) is None)
+        assert not isinstance(app.screen, ReplyScreen)
