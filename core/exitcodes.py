@@ -14,7 +14,7 @@ class ExitCode(IntEnum):
     SOURCE_FAILED = 1  # the export was written, but at least one source failed or was throttled
     USAGE = 2  # bad command-line arguments
     CONFIG = 3  # the config file is missing, unreadable or invalid
-    STORE = 4  # the database cannot be opened, is locked, or is from a newer listenpost
+    STORE = 4  # the database cannot be opened, is locked, is from a newer listenpost, or full
     OUTPUT = 5  # the export file cannot be written
     ALERTS = 6  # the report was written and lists alerts (a spike, a failing or silent source)
     INTERNAL = 70  # a bug in listenpost (sysexits' EX_SOFTWARE); the traceback is on stderr
@@ -28,7 +28,8 @@ EXIT_CODE_HELP = {
     ExitCode.SOURCE_FAILED: "export written, but one or more sources failed or were throttled",
     ExitCode.USAGE: "bad command-line arguments",
     ExitCode.CONFIG: "config file missing, unreadable or invalid",
-    ExitCode.STORE: "database cannot be opened, is locked, or is from a newer listenpost",
+    ExitCode.STORE: "database cannot be opened, is locked, is from a newer listenpost, or its "
+    "disk is full",
     ExitCode.OUTPUT: "export file cannot be written",
     ExitCode.ALERTS: "report written, and it lists alerts (spikes, failing or silent sources)",
     ExitCode.INTERNAL: "internal error: a bug in listenpost (please report it with stderr)",

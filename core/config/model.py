@@ -65,6 +65,7 @@ class TeamConfig:
     me: str | None = None
     approval: bool = False  # every reply waits for another member's approval before it is sent
     lease: float = 60.0  # seconds a poller's lease lasts unrenewed; see core.team.lease
+    claim: float = 180.0  # seconds a reply claim lasts unrenewed; see core.team.claims
 
 
 @dataclass(frozen=True, slots=True)

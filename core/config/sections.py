@@ -292,8 +292,10 @@ def _team(t: _Table) -> TeamConfig:
         me = None
     lease = _seconds(t, "lease", TeamConfig().lease, 2, 3600,
                      "a dead poller's lease must lapse the same hour")
+    claim = _seconds(t, "claim", TeamConfig().claim, 30, 3600,
+                     "a claim must outlast a pause in typing and lapse the same hour")
     return TeamConfig(members=tuple(members), me=me, approval=t.value("approval", BOOL, False),
-                      lease=lease)
+                      lease=lease, claim=claim)
 
 
 def _ui(t: _Table) -> UiConfig:

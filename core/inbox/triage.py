@@ -7,7 +7,8 @@ see ``core.inbox.views.order_of``). Sidebar counts come from ``inbox_counts``, k
 triggers (see migrations/0002_inbox.sql), minus the few mentions snoozed right now. Every
 triage action is one set-based UPDATE over a target (explicit ids or everything in a view),
 logged per mention in ``actions`` with before/after JSON under one batch id, which is what
-``undo_last`` reverses.
+``undo_last`` reverses: one's own last batch, even when others acted on other mentions since,
+but never over a teammate's later change to the same mention (``UndoRefused`` says whose).
 
 Nothing here imports Textual; time is always passed in (``now``) so tests fix the clock.
 """
@@ -21,6 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any
 
 import aiosqlite
@@ -170,6 +172,46 @@ class ActionResult:
     action: str
     batch: int
     changed: int
+
+
+@dataclass(frozen=True, slots=True)
+class UndoRefused:
+    """Undo refused: someone else changed a mention of one's last action since. ``mentions``
+    of the batch's ``of`` mentions were changed; the latest such change is ``actor``'s
+    ``their_action`` (setting ``after``) at ``at``. Nothing was undone."""
+
+    action: str  # the refused undo's own action
+    of: int
+    mentions: int
+    actor: str
+    their_action: str
+    after: dict[str, object]
+    at: int
+
+    def change(self, tz: tzinfo) -> str:
+        """Their change in short: ``status → done``, ``tag → vip``, or the action's name."""
+        shown = {k: v for k, v in self.after.items() if k in (*TRIAGE_COLUMNS, "tag")}
+        if not shown:
+            return self.their_action.replace("_", " ")
+        return ", ".join(f"{k.replace('_', ' ')} → {_value_words(k, v, tz)}"
+                         for k, v in shown.items())
+
+    def words(self, tz: tzinfo) -> str:
+        """``bo changed this mention since (status → done, 10:42); nothing undone.``"""
+        which = "this mention" if self.of == 1 else f"{self.mentions} of these {self.of} mentions"
+        when = datetime.fromtimestamp(self.at, tz).strftime("%H:%M")
+        return f"{self.actor} changed {which} since ({self.change(tz)}, {when}); nothing undone."
+
+
+def _value_words(column: str, value: object, tz: tzinfo) -> str:
+    """A logged value as a person reads it: ``yes`` for a star, ``Tue 09:00`` for a time."""
+    if value is None:
+        return "none"
+    if column == "starred":
+        return "yes" if value else "no"
+    if column in ("snoozed_until", "replied_at") and isinstance(value, int):
+        return datetime.fromtimestamp(value, tz).strftime("%a %H:%M")
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,8 +500,11 @@ class Inbox:
                                         "first": first})
             return ActionResult("outcome", batch, await _batch_size(db, batch))
 
-    async def undo_last(self, actor: str, *, now: int) -> ActionResult | None:
-        """Reverse ``actor``'s latest batch not yet undone (a bulk action as a whole).
+    async def undo_last(self, actor: str, *, now: int) -> ActionResult | UndoRefused | None:
+        """Reverse ``actor``'s latest batch not yet undone (a bulk action as a whole), unless
+        someone else has changed one of its mentions since (``UndoRefused``: writing the old
+        values back would silently wipe out their change). Others' actions on other mentions
+        do not stand in the way.
 
         A batch is reversed ``UNDO_CHUNK`` actions per transaction, so undoing a hundred
         thousand mentions never holds the write lock for more than a moment at a time; each
@@ -474,6 +519,9 @@ class Inbox:
                 return None
             action = str(await _scalar(db, "SELECT action FROM actions WHERE batch = :b LIMIT 1",
                                        {"b": batch}))
+            refused = await _changed_since(db, int(batch), action, actor)
+            if refused is not None:
+                return refused
             undo_batch = await _next_batch(db)
             chunk = _UndoChunk(int(batch), action, actor, now, undo_batch)
             changed = await chunk.reverse_next(db)
@@ -662,6 +710,33 @@ _REVERSE_SQL: dict[str, str] = {
     "outcome": "DELETE FROM outcomes WHERE id IN (SELECT json_extract(after, '$.outcome_id')"
                f" FROM actions WHERE {_SPAN})",
 }
+
+
+# Others' actions after a batch on any of its mentions, latest first, with how many of its
+# mentions they touched. It reads the actions logged since the batch (a range of ids: few, in
+# the usual case of undoing something just done) and probes each one's mention by index.
+_CHANGED_SINCE = """
+WITH theirs AS (
+    SELECT a.id, a.actor, a.action, a.after, a.at, a.mention_id FROM actions a
+    WHERE a.id > (SELECT max(id) FROM actions WHERE batch = :b) AND a.actor != :me
+      AND EXISTS (SELECT 1 FROM actions mine WHERE mine.mention_id = a.mention_id
+                  AND mine.batch = :b))
+SELECT actor, action, after, at, (SELECT count(DISTINCT mention_id) FROM theirs)
+FROM theirs ORDER BY id DESC LIMIT 1
+"""
+
+
+async def _changed_since(db: aiosqlite.Connection, batch: int, action: str,
+                         me: str) -> UndoRefused | None:
+    """The refusal for undoing ``batch`` when others changed its mentions since, else None."""
+    async with db.execute(_CHANGED_SINCE, {"b": batch, "me": me}) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    who, their_action, after, at, mentions = row
+    return UndoRefused(action, await _batch_size(db, batch), int(mentions), str(who),
+                       str(their_action),
+                       json.loads(str(after)) if after else {}, int(at))
 
 
 async def _next_batch(db: aiosqlite.Connection) -> int:

@@ -22,6 +22,19 @@ class StoreError(Exception):
         super().__init__(self.message)
 
 
+class DiskFull(StoreError):
+    """The disk holding the database is full. The transaction that met it was rolled back, so
+    nothing was half-written; writes fail the same way until space returns, while reads go on
+    (the inbox and the daemon stay up, read-only, and retry)."""
+
+    @property
+    def notice(self) -> str:
+        """What the inbox says when a change could not be saved for want of space."""
+        return (f"The disk is full: {Path(self.path).parent} has no space left; nothing was "
+                "saved. Read-only until space returns: free some space, and the next change "
+                "is saved.")
+
+
 class OutdatedSchema(StoreError):
     """The database is at an older schema and was opened read-only, so it cannot be upgraded."""
 
@@ -40,8 +53,8 @@ def translate(path: Path | str, error: sqlite3.Error, *, waited_ms: int = 0) -> 
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return locked(path, waited_ms)
-    if any(needle in text for needle in _MAYBE_FULL) and disk_is_full(Path(path)):
-        return StoreError(path, _FULL)
+    if "disk is full" in text or (any(n in text for n in _MAYBE_FULL) and disk_is_full(Path(path))):
+        return DiskFull(path, _FULL)
     for needle, problem in _PROBLEMS:
         if needle in text:
             return StoreError(path, problem)
@@ -54,8 +67,9 @@ FULL_BELOW_BYTES = 1024 * 1024
 # SQLite reports a disk that fills while it creates its files as an I/O or open failure, not
 # as SQLITE_FULL; these are checked against the free space before blaming permissions.
 _MAYBE_FULL = ("disk i/o", "unable to open", "full")
-_FULL = ("the disk is full (SQLite could not write the database or its -wal/-shm files); "
-         "free some space and try again, or use another --db.")
+_FULL = ("the disk is full: SQLite could not write the database or its -wal/-shm files, so "
+         "nothing was saved (what was being written was rolled back, not half-written); free "
+         "some space and try again, or use another --db.")
 _DAMAGED = ("the database file is damaged (SQLite finds it malformed). Run `listenpost "
             "--check-db` for details; restore it from a backup or use another --db.")
 
@@ -76,7 +90,6 @@ def disk_is_full(path: Path) -> bool:
 _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("readonly", "the database cannot be written (read-only file, directory or mount). "
      "Fix the permissions or use another --db."),
-    ("full", _FULL),
     ("malformed", _DAMAGED),
     ("corrupt", _DAMAGED),
     ("not a database", "this is not an SQLite database. Point --db at a listenpost database "

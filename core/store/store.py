@@ -32,7 +32,7 @@ from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, Source
 from core.sources.base import SourceState
 from core.store import ingest as ingest_module
 from core.store.counts import count_triggers_current, replace_count_triggers
-from core.store.errors import OutdatedSchema, StoreError, locked, translate
+from core.store.errors import DiskFull, OutdatedSchema, StoreError, locked, translate
 from core.store.migrate import (
     check_identity,
     inspect_file,
@@ -291,6 +291,26 @@ class Store:
                 if isinstance(error, sqlite3.Error) and _is_about_the_file(error):
                     raise self._translate(error) from None
                 raise
+
+    async def write_now(self, sql: str, params: Mapping[str, object]) -> bool:
+        """One statement committed on its own, for a write worth less than a wait or an error
+        (a presence heartbeat): SQLite holds the write lock for that statement only, within one
+        call, and it gives up (False) when another process holds the lock past the busy timeout
+        or the disk is full; the next attempt tries again."""
+        if self.readonly:
+            return False
+        async with self._write:
+            try:
+                async with self._db.execute(sql, params):
+                    pass
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    return False
+                translated = self._translate(error)
+                if isinstance(translated, DiskFull):
+                    return False
+                raise translated from None
+        return True
 
     async def _begin(self) -> None:
         if self._db.in_transaction:

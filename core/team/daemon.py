@@ -5,12 +5,15 @@ another process holds it, it watches and takes over once that lease expires, so 
 started by mistake, or started to stand by, never polls beside the first. Every poll outcome
 and every change of who polls is one line in the log: stderr, or ``--log FILE``, which SIGHUP
 reopens so logrotate can move the file away. SIGTERM and Ctrl-C stop it as they stop
-``--poller``: finished outcomes are written, claims and the lease given back.
+``--poller``: finished outcomes are written, claims and the lease given back. A full disk does
+not stop it: it says so once, goes on without writing (read-only), tries again every renewal
+period and says when space has returned.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -21,6 +24,7 @@ from core.config import Config
 from core.exitcodes import ExitCode
 from core.headless import log_outcome, open_poller, open_store
 from core.store import Store
+from core.store.errors import DiskFull
 from core.team.lease import Lease, LeaseHolder
 
 
@@ -72,14 +76,51 @@ async def run_daemon(config: Config, db_path: Path, log: DaemonLog) -> ExitCode:
         try:
             await _hold_or_watch(config, store, lease, log)
         finally:
-            await asyncio.shield(lease.release())
+            await asyncio.shield(_release(lease))
     return ExitCode.OK
 
 
+async def _release(lease: Lease) -> None:
+    """Give the lease back; on a full disk it cannot be, and lapses by itself instead."""
+    with contextlib.suppress(DiskFull):
+        await lease.release()
+
+
+class _Space:
+    """Whether the disk was full at the last write, so each change is logged once."""
+
+    def __init__(self, log: DaemonLog) -> None:
+        self.log, self.full = log, False
+
+    def ran_out(self, error: DiskFull, retry: float) -> None:
+        if not self.full:
+            self.log.line(f"{error.message} Read-only until space returns; trying again every "
+                          f"{retry:g} s.")
+        self.full = True
+
+    def wrote(self) -> None:
+        if self.full:
+            self.log.line("space is back: writing to the database again")
+        self.full = False
+
+
 async def _hold_or_watch(config: Config, store: Store, lease: Lease, log: DaemonLog) -> None:
+    """Hold and poll, or watch; through a full disk, wait read-only for space to return."""
+    space = _Space(log)
+    while True:
+        try:
+            await _hold_or_watch_until_full(config, store, lease, log, space)
+        except DiskFull as error:
+            space.ran_out(error, lease.renew_every)
+            await asyncio.sleep(lease.renew_every)
+
+
+async def _hold_or_watch_until_full(config: Config, store: Store, lease: Lease, log: DaemonLog,
+                                    space: _Space) -> None:
     watched: str | None = None
     while True:
         holder = await lease.take()
+        space.wrote()
         if holder is None:
             log.line("holding the polling lease: this daemon polls")
             holder = await _poll_while_held(config, store, lease, log)

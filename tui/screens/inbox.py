@@ -14,7 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -35,6 +35,7 @@ from core.inbox.triage import (
     Note,
     SourceHealth,
     Target,
+    UndoRefused,
 )
 from core.inbox.views import (
     BUILTIN_VIEWS,
@@ -58,6 +59,8 @@ from core.inbox.why import rising_of
 from core.metrics.outcomes import parse_entry
 from core.replies.drafts import Replies
 from core.rules.routing import categories_of, known_teams
+from core.store.errors import DiskFull
+from core.team.awareness import TeamAwareness
 from core.wording import plural
 from tui.browser import browser_argv, has_desktop, run_browser
 from tui.commands import ScreenCommands
@@ -74,6 +77,9 @@ from tui.widgets.mention_list import MentionList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
 
+# Seconds between re-reads of teammates' claims and presence for the rows shown (and this
+# inbox's own heartbeat, which writes only when due): a claim that lapses leaves within it.
+TEAM_EVERY = 1.0
 SEARCH_PLACEHOLDER = 'words, "a phrase", prefix*, OR, NOT, -exclusion, (groups)'
 
 
@@ -103,6 +109,8 @@ class InboxScreen(Screen[None]):
         self._selection = 0
         self._stale = False
         self._selection_capped = False
+        self._awareness: TeamAwareness | None = None  # claims and presence (issue 16)
+        self._disk_full = False  # the last change failed for want of space: read-only
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -133,6 +141,8 @@ class InboxScreen(Screen[None]):
         signals = signals_of(self.app)
         signals.data_changed.subscribe(self, self._on_data_changed)
         signals.poll_state.subscribe(self, self._on_poll_state)
+        self._awareness = _awareness_of(self.app, self.inbox.me)
+        self.set_interval(TEAM_EVERY, self._show_team)
 
     async def _on_data_changed(self, change: DataChanged) -> None:
         """Reread what is shown (once per announcement), then say what arrived. After a poll
@@ -180,6 +190,7 @@ class InboxScreen(Screen[None]):
         self.health = await self.inbox.health(now=self.now())
         self.calm = calm_health(await self.inbox.sources_overview(now=self.now()))
         self.show_status()
+        await self._show_team()
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
         """Every view for the command palette: (name, key id, action)."""
@@ -234,10 +245,38 @@ class InboxScreen(Screen[None]):
         self.run_worker(self._show_detail(message.mention_id), exclusive=True, group="detail")
 
     async def _show_detail(self, mention_id: int | None) -> None:
+        pane = self.detail
         detail = await self.inbox.detail(mention_id) if mention_id is not None else None
         store = self.app.store  # type: ignore[attr-defined]
         rising = await rising_of(store.db, detail.row.id) if detail is not None else None
-        self.query_one(DetailPane).show(detail, rising)
+        if self._awareness is not None:  # the teammates line of this mention, not the last
+            pane.team_note = await self._awareness.note(mention_id or 0, now=self.now())
+        if pane.is_attached:  # else the screen closed meanwhile
+            pane.show(detail, rising)
+
+    async def _show_team(self) -> None:
+        """Teammates' claims on the rows shown and on the detail's mention; our heartbeat."""
+        if self._awareness is None:
+            return
+        mentions, pane, now = self.mentions, self.detail, self.now()
+        current = mentions.current
+        claims = await self._awareness.row_claims([row.id for row in mentions.rows], now=now)
+        note = await self._awareness.note(current.id, now=now) if current else ""
+        if not pane.is_attached:  # the screen closed while we read
+            return
+        mentions.show_claims(claims)
+        pane.show_team(note)
+        self._beat(current.id if current else None, now)  # a write: never waited on here
+
+    @work(exclusive=True, group="presence")
+    async def _beat(self, mention_id: int | None, now: int) -> None:
+        if self._awareness is not None:
+            await self._awareness.beat(mention_id, now=now)
+
+    async def on_unmount(self) -> None:
+        """Closing: teammates should not see this inbox as still here."""
+        if self._awareness is not None:
+            await self._awareness.presence.leave(now=self.now())
 
     def on_selection_changed(self, message: SelectionChanged) -> None:
         """Keep the status line's selection count current."""
@@ -397,12 +436,29 @@ class InboxScreen(Screen[None]):
         target = self._target()
         if target is None:
             return
-        result = await run(target)
+        try:
+            result = await run(target)
+        except DiskFull as full:
+            self._refused(full)
+            return
         if self.mentions.has_selection:
             self.mentions.clear_selection()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
-        self.notify(f"{verb} {plural(result.changed, 'mention')}. u undoes.", markup=False)
+        self.notify(f"{self._space_back()}{verb} {plural(result.changed, 'mention')}. "
+                    "u undoes.", markup=False)
+
+    def _refused(self, full: DiskFull) -> None:
+        """A change met a full disk: nothing was saved; say so, every time it happens."""
+        self._disk_full = True
+        self.notify(full.notice, severity="error", markup=False, timeout=15)
+
+    def _space_back(self) -> str:
+        """After a full disk, the first change saved again opens its notice with this."""
+        if not self._disk_full:
+            return ""
+        self._disk_full = False
+        return "Space is back: changes are saved again. "
 
     def _actor(self) -> str:
         return self.inbox.me
@@ -523,8 +579,12 @@ class InboxScreen(Screen[None]):
     async def _note_edited(self, note_id: int, body: str | None) -> None:
         if not body or not body.strip():
             return
-        result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
-                                            now=self.now())
+        try:
+            result = await self.inbox.edit_note(note_id, body.strip(), actor=self._actor(),
+                                                now=self.now())
+        except DiskFull as full:
+            self._refused(full)
+            return
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
         self.notify("Note edited. u undoes." if result.changed else "Note unchanged.",
@@ -607,13 +667,20 @@ class InboxScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         """Undo my last action, a bulk one as a whole."""
-        result = await self.inbox.undo_last(self._actor(), now=self.now())
+        try:
+            result = await self.inbox.undo_last(self._actor(), now=self.now())
+        except DiskFull as full:
+            self._refused(full)
+            return
+        back = self._space_back()
         await self.refresh_all()
         await self._show_detail(self.mentions.current.id if self.mentions.current else None)
         if result is None:
             self.notify("Nothing to undo.", markup=False)
+        elif isinstance(result, UndoRefused):
+            self.notify(result.words(self._tz), severity="warning", markup=False)
         else:
-            self.notify(f"Undid {result.action} on {plural(result.changed, 'mention')}.",
+            self.notify(f"{back}Undid {result.action} on {plural(result.changed, 'mention')}.",
                         markup=False)
 
     # -- replying --------------------------------------------------------------------------
@@ -628,7 +695,8 @@ class InboxScreen(Screen[None]):
         store = app.store  # type: ignore[attr-defined]
         editor = ReplyScreen(row.id, Replies(store.db, store.transaction),
                              config=getattr(app, "config", None) or Config(), clock=self._clock,
-                             tz=self._tz, me=self.inbox.me)
+                             tz=self._tz, me=self.inbox.me,
+                             claims=self._awareness.claims if self._awareness else None)
         self.app.push_screen(editor, self._reply_closed)
 
     async def _reply_closed(self, _: None) -> None:
@@ -712,6 +780,13 @@ class InboxScreen(Screen[None]):
         where = f" from {one_line(', '.join(sources))}" if 0 < len(sources) <= 2 else \
             f" from {len(sources)} sources" if sources else ""  # a short toast, not a list
         self.notify(f"{plural(count, 'new mention')}{where}", markup=False)
+
+
+def _awareness_of(app: object, me: str) -> TeamAwareness | None:
+    """Claims and presence on the app's store, as ``me`` (None without a store)."""
+    store = getattr(app, "store", None)
+    config = getattr(app, "config", None) or Config()
+    return None if store is None else TeamAwareness(store, me, claim_length=config.team.claim)
 
 
 def _needs_text(problem: str) -> Callable[[str], str | None]:

@@ -10,10 +10,16 @@ posts ``ReplySendFinished``); anywhere else the text goes to the terminal clipbo
 (base64, so nothing in the draft can end the sequence early) and the person confirms once they
 have posted it at the URL shown. A send whose outcome is unknown is never repeated without the
 person saying which way it went.
+
+Opening the editor claims the mention (``core.team.claims``) so teammates see "ana is replying";
+typing renews the claim, and leaving the editor in any way but a crash gives it up. Someone who
+opens a mention another person has claimed is asked first, and replying anyway takes it over.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import ClassVar
@@ -35,6 +41,8 @@ from core.replies.limits import count, limit_for
 from core.replies.send import Failed, Outcome, Posted, Unknown, can_post, post_reply
 from core.replies.templates import mention_values, missing, render
 from core.replies.tone import tone_of
+from core.store.errors import DiskFull
+from core.team.claims import RENEW_EVERY, Claim, Claims
 from tui.commands import ScreenCommands
 from tui.keys import REPLY_KEYS, bindings
 from tui.messages import ReplySendFinished
@@ -55,8 +63,12 @@ class ReplyScreen(Screen[None]):
     AREA = "Reply"
 
     def __init__(self, mention_id: int, replies: Replies, *, config: Config,
-                 clock: Callable[[], float], tz: tzinfo, me: str) -> None:
+                 clock: Callable[[], float], tz: tzinfo, me: str,
+                 claims: Claims | None = None) -> None:
         super().__init__()
+        self._claims = claims  # None: no claims (a store without a team, or a test)
+        self._claimed = False
+        self._renewed_at = 0.0  # monotonic seconds of the last claim write
         self.mention_id, self.replies, self.config = mention_id, replies, config
         self._clock, self._tz, self._me = clock, tz, me
         self.target: ReplyTarget | None = None
@@ -64,6 +76,8 @@ class ReplyScreen(Screen[None]):
         self._saved_text = ""
         self._save_timer: Timer | None = None
         self._sending = False
+        self._full = False  # the last save met a full disk
+        self._close_warned = False  # and Escape has said what closing would lose
 
     def compose(self) -> ComposeResult:
         """Mention, draft, counter, tone, status."""
@@ -102,6 +116,7 @@ class ReplyScreen(Screen[None]):
         self.draft.focus()
         self._measure()
         self._show_state()
+        await self._claim_or_ask()
 
     def _show_mention(self, target: ReplyTarget) -> None:
         who = Text(f"{glyph(target.sentiment_label)} {one_line(target.author) or 'someone'}")
@@ -112,11 +127,70 @@ class ReplyScreen(Screen[None]):
         self.query_one("#reply-said", Static).update(
             Text("\n".join(said.splitlines()[:MENTION_LINES])))
 
+    # -- claiming --------------------------------------------------------------------------
+
+    async def _claim_or_ask(self) -> None:
+        """Claim the mention; when a teammate holds a live claim, ask before taking it over."""
+        if self._claims is None:
+            return
+        claim = await self._claims.holder(self.mention_id, now=self.now())
+        if claim is None or claim.person == self._me:
+            await self._take_claim()
+            return
+        choices = [("reply", "Reply anyway (you take the claim over)"),
+                   ("", "Leave it to them (close the editor)")]
+        self.app.push_screen(ChoiceScreen(f"{claim.words(self.now())}. Reply anyway?", choices),
+                             self._claim_answered)
+
+    async def _claim_answered(self, choice: str | None) -> None:
+        if choice == "reply":
+            await self._take_claim()
+        else:
+            await self._leave()
+
+    async def _take_claim(self) -> None:
+        assert self._claims is not None
+        try:
+            await self._claims.take(self.mention_id, now=self.now())
+        except DiskFull as full:  # the draft cannot be saved either: say so once, here
+            self._say(full.notice, error=True)
+            return
+        self._claimed, self._renewed_at = True, time.monotonic()
+
+    def _renew_claim(self) -> None:
+        """Typing keeps the claim alive: one write per RENEW_EVERY seconds at most."""
+        if self._claimed and time.monotonic() - self._renewed_at >= RENEW_EVERY:
+            self._renewed_at = time.monotonic()
+            self.run_worker(self._renew_worker(), group="claim")
+
+    async def _renew_worker(self) -> None:
+        assert self._claims is not None
+        try:
+            if await self._claims.renew(self.mention_id, now=self.now()):
+                return
+        except DiskFull:
+            return  # the draft's own save says so; the claim lives on until it lapses
+        claim = await self._claims.holder(self.mention_id, now=self.now())
+        if claim is not None and claim.person != self._me:  # a teammate replied anyway
+            self._claimed = False
+            self._say(_taken_over(claim, self.now()), error=True)
+        else:  # lapsed (a long pause): take it again
+            await self._take_claim()
+
+    async def _leave(self) -> None:
+        """Close the editor, giving up the claim."""
+        if self._claimed and self._claims is not None:
+            self._claimed = False
+            with contextlib.suppress(DiskFull):  # then it lapses by itself in a few minutes
+                await self._claims.release(self.mention_id)
+        self.dismiss()
+
     # -- typing and saving -----------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Measure now; save within SAVE_DELAY."""
         self._measure()
+        self._renew_claim()
         if self.draft.text != self._saved_text and self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_DELAY, self._save)
 
@@ -145,14 +219,28 @@ class ReplyScreen(Screen[None]):
         text = self.draft.text
         if text == self._saved_text or self.target is None:
             return
-        self.reply = await self.replies.save(self.mention_id, text, actor=self._me,
-                                             now=self.now())
+        try:
+            self.reply = await self.replies.save(self.mention_id, text, actor=self._me,
+                                                 now=self.now())
+        except DiskFull as full:  # unsaved: the next change (or Esc) tries again
+            self._say(full.notice, error=True)
+            self._full = True
+            return
         self._saved_text = text
+        if self._full:
+            self._full = self._close_warned = False
+            self._show_state()
 
     async def action_close(self) -> None:
-        """Save what is left and go back; the draft stays."""
+        """Save what is left and go back; the draft stays. On a full disk the first Escape
+        stays, saying what would be lost; a second one closes anyway."""
         await self._save()
-        self.dismiss()
+        if self._full and not self._close_warned:
+            self._close_warned = True
+            self._say("The disk is full, so this draft is not saved: Esc again closes and loses "
+                      "what was typed since the last save.", error=True)
+            return
+        await self._leave()
 
     # -- templates -------------------------------------------------------------------------
 
@@ -203,7 +291,7 @@ class ReplyScreen(Screen[None]):
             return
         await self.replies.delete(self.reply.id, actor=self._me, now=self.now())
         self.notify("Draft deleted. u in the inbox undoes.", markup=False)
-        self.dismiss()
+        await self._leave()
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -228,7 +316,7 @@ class ReplyScreen(Screen[None]):
         elif needs_approval(team, self._me):
             await self.replies.request_approval(self.reply.id, actor=self._me, now=self.now())
             self.notify("Sent for approval; it is under Awaiting approval.", markup=False)
-            self.dismiss()
+            await self._leave()
         else:
             self._deliver(self.target, self.reply)
 
@@ -322,7 +410,7 @@ class ReplyScreen(Screen[None]):
                                                     now=self.now())
         where = sent.post_url or sent.via
         self.notify(f"Replied: {one_line(where)}", markup=False)
-        self.dismiss()
+        await self._leave()
 
     def action_send_back(self) -> None:
         """An approver returns a waiting reply to its writer, with a note."""
@@ -342,7 +430,7 @@ class ReplyScreen(Screen[None]):
             await self.replies.send_back(self.reply.id, note.strip(), actor=self._me,
                                          now=self.now())
             self.notify(f"Sent back to {self.reply.requested_by}.", markup=False)
-            self.dismiss()
+            await self._leave()
 
     # -- status ----------------------------------------------------------------------------
 
@@ -374,6 +462,10 @@ class ReplyScreen(Screen[None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#reply-status", Static).update(
             Text(one_line(text), style="bold red" if error else "dim"))
+
+
+def _taken_over(claim: Claim, now: int) -> str:
+    return f"Taken over: {claim.words(now)}. Sending now would answer twice."
 
 
 def _opening(target: ReplyTarget) -> str:

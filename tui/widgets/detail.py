@@ -38,6 +38,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.detail: Detail | None = None
         self.rising: Part | None = None  # the priority's rising part, read with the detail
         self.explaining = False
+        self.team_note = ""  # "ana is replying (2 min) · also here: bo" (core.team.awareness)
 
     def compose(self) -> ComposeResult:
         """One Static holds the text; the container scrolls it."""
@@ -55,6 +56,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         """Show (or hide) why the mention has its category and priority, at the top."""
         self.explaining = on
         self.show(self.detail, self.rising)
+
+    def show_team(self, note: str) -> None:
+        """The teammates line for the mention shown; redrawn in place (scroll kept) if new."""
+        if note != self.team_note:
+            self.team_note = note
+            if self.detail is not None:
+                self.query_one("#detail-body", Static).update(self._text(self.detail))
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"detail--{name}", partial=True)
@@ -91,6 +99,8 @@ class DetailPane(VerticalScroll, can_focus=False):
                  ("Triage", Text(self._triage(d)))]
         if d.tags:
             facts.append(("Tags", Text(one_line(", ".join(d.tags)))))
+        if self.team_note:
+            facts.append(("Team", Text(one_line(self.team_note))))
         return facts
 
     def _sentiment(self, d: Detail) -> Text:

@@ -62,6 +62,7 @@ class MentionList(Widget, can_focus=True):
         self._shown_id: int | None = None
         self.source_names: tuple[str, ...] = ()  # every source, for a steady source column
         self._layout: tuple[object, list[tuple[Column, int]]] | None = None
+        self.claims: dict[int, str] = {}  # mention id -> "ana is replying (2 min)" (others')
 
     # -- state -----------------------------------------------------------------------------
 
@@ -276,6 +277,8 @@ class MentionList(Widget, can_focus=True):
             room -= len("wakes ") + 10  # the columns give way to the wake-up time
         for column, size in self._plan(max(0, room)):
             text.append(set_cell_size(column.value(row), size) + " ")
+        if row.id in self.claims:  # a teammate is replying: said before the text
+            text.append(f"{one_line(self.claims[row.id])} · ", self._style("star"))
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
             text.stylize(self._style("dim"))
@@ -284,6 +287,12 @@ class MentionList(Widget, can_focus=True):
         if is_cursor:
             text.stylize(self._style("cursor"))
         return text
+
+    def show_claims(self, claims: dict[int, str]) -> None:
+        """Teammates' claims on the rows shown; repainted only when they changed."""
+        if claims != self.claims:
+            self.claims = claims
+            self.refresh()
 
     def _in_everything(self, row: Row) -> bool:
         bound = self.everything.up_to if self.everything else None
