@@ -7,7 +7,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC
 from pathlib import Path
+from typing import cast
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from core.config import load_config
@@ -68,6 +70,11 @@ def rows(db: Path) -> list[tuple[object, ...]]:
                            " WHERE mention_id = m.id) FROM mentions m ORDER BY m.id").fetchall()
 
 
+def shown(pilot: Pilot[None]) -> str:
+    """What the terminal shows now."""
+    return screen_text(cast("App[object]", pilot.app))
+
+
 async def previewed(pilot: Pilot[None], posted: Posted, seen: int) -> RulesScreen.Previewed:
     """The next preview after the ``seen`` ones so far."""
     await until(pilot, lambda: len(posted.of(RulesScreen.Previewed)) > seen)
@@ -94,14 +101,14 @@ async def test_editing_a_rule_previews_its_matches_and_changes(tmp_path: Path) -
     async with app_for(db, config).run_test(size=SIZE, message_hook=posted) as pilot:
         first = await open_rules(pilot, posted)
         assert first.matching == 2 and first.problem is None
-        text = screen_text(pilot.app)
+        text = shown(pilot)
         assert "refunds" in text and "danish" in text and "config.toml" in text
         assert "tags +refund" in text and "Where is my refund" in text
         await pilot.press("enter")
         await type_line(pilot, 'category = "complaint"')
-        shown = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
-        assert shown.matching == 2
-        text = screen_text(pilot.app)
+        preview = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+        assert preview.matching == 2
+        text = shown(pilot)
         assert "category question -> complaint" in text
         assert "kept as set by hand: category" in text
         assert "refunds *" in text  # edited, not saved
@@ -117,12 +124,12 @@ async def test_a_bad_rule_shows_its_error_and_the_file_is_untouched(tmp_path: Pa
         await open_rules(pilot, posted)
         await pilot.press("enter")
         await type_line(pilot, 'category = "nonsense"')
-        shown = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
-        assert shown.problem is not None and shown.problem.startswith("line 6: unknown category")
-        assert "line 6: unknown category 'nonsense'" in screen_text(pilot.app)
+        preview = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+        assert (preview.problem or "").startswith("line 6: unknown category")
+        assert "line 6: unknown category 'nonsense'" in shown(pilot)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any("unknown category" in n for n in posted.notices()))
-        assert 'category = "nonsense"' in screen_text(pilot.app)  # nothing typed is lost
+        assert 'category = "nonsense"' in shown(pilot)  # nothing typed is lost
     assert config.read_bytes() == before
 
 
@@ -185,7 +192,7 @@ async def test_add_move_and_delete_rules(tmp_path: Path) -> None:
     async with app_for(db, config).run_test(size=SIZE, message_hook=posted) as pilot:
         await open_rules(pilot, posted)
         await pilot.press("a")
-        await until(pilot, lambda: "new rule 1" in screen_text(pilot.app))
+        await until(pilot, lambda: "new rule 1" in shown(pilot))
         await pilot.press("ctrl+s", "1")
         await until(pilot, lambda: config.read_text().count("[[rules]]") == 3)
         await pilot.press("K")  # the new rule (under the cursor) runs before "danish"
