@@ -204,3 +204,16 @@ async def test_add_move_and_delete_rules(tmp_path: Path) -> None:
     text = config.read_text()
     assert "# the team's config" in text and "# -- triage rules --" in text
     assert text.index("new rule 1") < text.index("danish")
+
+
+async def test_the_palette_opens_the_rules_screen(tmp_path: Path) -> None:
+    """It should reach the Rules screen from the command palette, and offer its actions."""
+    db, config, _ = await setup(tmp_path)
+    posted = Posted()
+    async with app_for(db, config).run_test(size=SIZE, message_hook=posted) as pilot:
+        await pilot.press("ctrl+p", *"Rules: edit")
+        await until(pilot, lambda: "a triage rule, preview what" in shown(pilot))
+        await pilot.press("enter")
+        await previewed(pilot, posted, 0)
+        await pilot.press("ctrl+p", *"Move the rule")
+        await until(pilot, lambda: "up: it runs earlier" in shown(pilot))
