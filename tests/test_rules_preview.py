@@ -116,3 +116,30 @@ async def test_an_undone_apply_boosts_again_when_reapplied(tmp_path: Path) -> No
         again = await apply_to_past(store, REFUNDS, now=T0)
     assert again.changed == 0
     assert table(db, "SELECT priority FROM mentions ORDER BY id LIMIT 1") == [(60.0,)]
+
+
+async def test_a_query_full_text_cannot_express_is_decided_by_the_engine(
+        tmp_path: Path) -> None:
+    """It should preview a query FTS5 cannot run (a term of punctuation) by the engine alone."""
+    db, _ = await stored(tmp_path)
+    insert(db, [M(title="Refund?! Really?!", category="question")])
+    odd = one_rule('[[rules]]\nname = "odd"\nquery = \'refund AND "?!"\'\ntags = ["odd"]\n')
+    async with await Store.open(db) as store:
+        shown = await preview(store.db, odd)
+    assert shown.matching == 1 and [o.subject.title for o in shown.outcomes] == [
+        "Refund?! Really?!"]
+
+
+async def test_preview_narrows_by_matched_kind_and_name(tmp_path: Path) -> None:
+    """It should find mentions by the kind or the name of what they matched."""
+    db = tmp_path / "m.db"
+    await create_db(db)
+    insert(db, [M(title="a", matched="brand:Acme"), M(title="b", matched="competitor:Globex"),
+                M(title="c", matched="brand:Acme\ncompetitor:Initech")])
+    async with await Store.open(db) as store:
+        for wanted, titles in (('"competitor"', ["c", "b"]), ('"globex"', ["b"]),
+                               ('"acme", "initech"', ["c", "a"])):
+            rule = one_rule(f'[[rules]]\nname = "m"\nmatched = [{wanted}]\ntags = ["m"]\n')
+            shown = await preview(store.db, rule)
+            assert [o.subject.title for o in shown.outcomes] == titles
+            assert shown.matching == len(titles)
