@@ -397,8 +397,10 @@ class RulesScreen(Screen[None]):
     async def action_move(self, step: int) -> None:
         """Move the rule under the cursor up or down: order decides which runs first."""
         index = self.table.cursor_row
-        if self.file is None or not 0 <= index + step < len(self.file.rules) \
-                or index >= len(self.file.rules):
+        if self.file is None or not 0 <= index + step < len(self.file.rules):
+            return
+        if index >= len(self.file.rules):
+            self.notify("Save the new rule first (Ctrl+S): then it can move.", markup=False)
             return
         names = [r.name for r in self.file.rules]
         names[index], names[index + step] = names[index + step], names[index]
