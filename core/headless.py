@@ -75,7 +75,8 @@ async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIt
     fetcher = Fetcher(config.network)
     pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT)
     try:
-        arriving = config.rules or config.reserved.get("webhooks")
+        # A config file may gain rules while this runs (the Rules screen): watch it too.
+        arriving = config.rules or config.path is not None or config.reserved.get("webhooks")
         kind = ArrivingPoller if arriving else Poller  # rules and webhooks act on arrivals
         yield kind(config, store, fetcher, pool, **kwargs)  # type: ignore[arg-type]
     finally:

@@ -135,7 +135,9 @@ ALLOWED: dict[str, set[str]] = {
     "core.people": {"core.analysis", "core.config", "core.store", "core.export"},
     "core.replies": {"core.analysis", "core.config", "core.inbox.triage", "core.net",
                      "core.sources"},
-    "core.rules": {"core.analysis", "core.config", "core.net", "core.polling", "core.store"},
+    # A rule's query narrows through the full-text index as the inbox's search does.
+    "core.rules": {"core.analysis", "core.config", "core.net", "core.polling", "core.store",
+                   "core.inbox.views"},
     "core.team": {"core.config", "core.store", "core.headless"},
 }
 

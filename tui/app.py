@@ -46,6 +46,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.influencers import InfluencersScreen
 from tui.screens.metrics import MetricsScreen
+from tui.screens.rules import RulesScreen
 from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
 from tui.widgets.cells import one_line
@@ -120,6 +121,7 @@ class ListenpostApp(App[None]):
         self.add_mode("sources", self._make_sources)
         self.add_mode("metrics", self._make_metrics)
         self.add_mode("influencers", lambda: InfluencersScreen(self))
+        self.add_mode("rules", lambda: RulesScreen.of(self))
         await self.switch_mode("inbox")
         for warning in self._start_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=15)

@@ -120,6 +120,8 @@ APP = (
     KeySpec("influencers", "i", "app.switch_mode('influencers')",
             "Influencers: people by relevance-first influence"),
     KeySpec("quit", "q", "app.quit", "Quit"),
+    KeySpec("rules", "W", "app.switch_mode('rules')",
+            "Rules: edit a triage rule, preview what it would change, then apply it"),
 )
 
 SOURCES = (
@@ -190,6 +192,28 @@ PROFILE_KEYS: tuple[KeySpec, ...] = (
             short="Back"),
 )
 DEFAULT_KEYS.update({spec.id: spec.key for spec in (*PEOPLE_KEYS, *PROFILE_KEYS)})
+
+# The Rules screen (tui.screens.rules). Keys typed into the rule's editor are text, so the
+# editing keys are on the list, and the editor's own are ctrl+s and Esc.
+RULES_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("rule-edit", "enter", "edit", "Edit the rule under the cursor", show=True,
+            short="Edit"),
+    KeySpec("rule-apply", "ctrl+s", "apply",
+            "Apply the rule: save it, then to new mentions only or past ones too", show=True,
+            short="Apply"),
+    KeySpec("rule-add", "a", "add", "Add a rule", show=True, short="Add"),
+    KeySpec("rule-delete", "d", "delete", "Delete the rule (asks first)"),
+    KeySpec("rule-up", "K", "move(-1)", "Move the rule up: it runs earlier"),
+    KeySpec("rule-down", "J", "move(1)", "Move the rule down: it runs later"),
+    KeySpec("rule-undo", "u", "undo", "Undo the last apply to past mentions", show=True,
+            short="Undo"),
+    KeySpec("rule-next", "j", "cursor_down", "Next rule", palette=False),
+    KeySpec("rule-previous", "k", "cursor_up", "Previous rule", palette=False),
+    KeySpec("rules-back", "escape", "back",
+            "Leave the editor (the edit is kept); from the list, back to the inbox", show=True,
+            short="Back"),
+)
+DEFAULT_KEYS.update({spec.id: spec.key for spec in RULES_KEYS})
 
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:

@@ -97,12 +97,14 @@ def describe(outcome: Outcome) -> str:
     """One mention's line: id, title, each change, the rules that fired, what was kept."""
     s = outcome.subject
     title = " ".join((s.title or s.text).split())[:60]
-    changes = [_change(name, before, after) for name, (before, after) in outcome.changes.items()]
+    changes = [change_words(name, before, after)
+               for name, (before, after) in outcome.changes.items()]
     kept = f" (kept by hand: {', '.join(outcome.kept)})" if outcome.kept else ""
     return f"#{s.id} {title}: {'; '.join(changes)} [{', '.join(outcome.fired)}]{kept}"
 
 
-def _change(name: str, before: object, after: object) -> str:
+def change_words(name: str, before: object, after: object) -> str:
+    """One field's change in words: ``category question -> complaint``, ``tags +refund``."""
     if name == "tags" and isinstance(before, frozenset) and isinstance(after, frozenset):
         return "tags " + " ".join(f"+{tag}" for tag in sorted(after - before))
     return f"{name} {_shown(before)} -> {_shown(after)}"

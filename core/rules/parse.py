@@ -3,7 +3,9 @@ reported at once with its file, line and key, as the config loader reports them.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 from core.analysis.categories import CATEGORY_IDS
@@ -15,26 +17,53 @@ from core.rules.model import STATUSES, Actions, Conditions, Rule
 RULE_KEYS = ("name", "query", "sources", "platforms", "languages", "sentiment_min",
              "sentiment_max", "matched", "authors", "category", "tags", "boost", "assignee",
              "status", "stop")
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")  # tomllib's own words
 MAX_BOOST = 100.0  # more than any priority part: a boost can put anything first, or last
 
 
-def load_rules(path: Path) -> tuple[Rule, ...]:
-    """The rules of the TOML file at ``path``; ``ConfigError`` on any problem."""
+def load_rules(path: Path, *, alone: bool = True) -> tuple[Rule, ...]:
+    """The rules of the TOML file at ``path``; ``ConfigError`` on any problem. ``alone``: the
+    file holds rules and nothing else (a rules file); otherwise other tables are left unread
+    (the main config, whose other sections the config loader checks)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [Problem("", f"cannot read the rules file: {exc}")]) from None
+    return rules_from_text(text, path, alone=alone)
+
+
+def rules_from_text(text: str, path: Path | None = None, *,
+                    alone: bool = True) -> tuple[Rule, ...]:
+    """The ``[[rules]]`` of TOML ``text`` (``path`` names it in errors); every problem at once
+    as ``ConfigError``, each with its line."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, [Problem("", f"invalid TOML: {exc}")]) from None
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        raise ConfigError(path, [Problem("", f"invalid TOML: {exc}", line)]) from None
     checker = _Checker(_LineMap(text), path)
     root = _Table(checker, data, "")
-    root.refuse_unknown(("rules",))
+    if alone:
+        root.refuse_unknown(("rules",))
     rules = read_rules(root)
     if checker.problems:
         raise ConfigError(path, sorted(checker.problems, key=lambda p: p.line or 0))
     return rules
+
+
+def one_rule(text: str, taken: Collection[str] = ()) -> Rule:
+    """The single ``[[rules]]`` table of ``text`` (one rule as a person edits it), whose name
+    must not be one of ``taken``; ``ConfigError`` with lines counted within ``text``."""
+    rules = rules_from_text(text)
+    if len(rules) != 1:
+        raise ConfigError(None, [Problem("rules", f"expected one [[rules]] table, found "
+                                                  f"{len(rules)}", 1)])
+    if rules[0].name in taken:
+        raise ConfigError(None, [Problem("rules[0].name", f"a rule named {rules[0].name!r} "
+                                         "already exists; names must be unique",
+                                         _LineMap(text).find("rules[0].name"))])
+    return rules[0]
 
 
 def read_rules(root: _Table) -> tuple[Rule, ...]:

@@ -20,21 +20,21 @@ import aiosqlite
 
 from core.rules.engine import run
 from core.rules.model import Outcome, Rule, Subject
+from core.rules.narrowing import EVERYTHING, Narrowing
 from core.store import Store
 from core.store.rows import parse_matched
 
 RULES_ACTOR = "rules"
 PAGE = 1000  # mentions read per round trip: bounded memory at a million stored
-_SUBJECTS = (
-    "SELECT m.id, m.title, m.text, s.name, m.platform, m.language, m.sentiment, m.matched,"
+_COLUMNS = (
+    "m.id, m.title, m.text, s.name, m.platform, m.language, m.sentiment, m.matched,"
     " m.author, m.category, m.priority, m.assignee, m.status,"
     " (SELECT group_concat(tag, char(10)) FROM tags WHERE mention_id = m.id)"
-    " FROM mentions m JOIN sources s ON s.id = m.source_id"
-    " WHERE m.owned = 0 AND m.id > :after ORDER BY m.id LIMIT :n"
 )
-# Actions that still stand (an undo's own entry restores, it sets nothing by hand).
+# Actions that still stand on some mentions (an undo's own entry restores, it sets nothing by
+# hand).
 _DONE = ("SELECT mention_id, actor, after FROM actions WHERE undone = 0 AND action != 'undo'"
-         " AND mention_id IS NOT NULL")
+         " AND mention_id IN (SELECT value FROM json_each(:ids))")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Summary:
     changed: int = 0
     kept: int = 0  # mentions where a person's own setting was kept
     outcomes: list[Outcome] = field(default_factory=list)
+    batch: int | None = None  # the action log's batch of an apply that undo can take back
 
 
 async def check(store: Store, rules: tuple[Rule, ...], *, shown: int = 50) -> Summary:
@@ -57,16 +58,21 @@ async def check(store: Store, rules: tuple[Rule, ...], *, shown: int = 50) -> Su
 
 
 async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int = 50,
-                after_id: int = 0) -> Summary:
-    """Apply ``rules`` to the stored mentions with an id above ``after_id`` (all by default) in
-    one transaction; the summary of what changed."""
+                after_id: int = 0, narrow: Narrowing = EVERYTHING,
+                undoable: bool = False) -> Summary:
+    """Apply ``rules`` to the stored mentions with an id above ``after_id`` (all by default;
+    only ``narrow``'s candidates when given) in one transaction; the summary of what changed.
+    ``undoable``: the changes share one batch in the action log, which ``undo_apply`` takes
+    back as a whole."""
     summary = Summary()
     async with store.transaction() as db:
-        found = [outcome async for outcome in outcomes(db, rules, after_id=after_id)]
+        if undoable:
+            summary.batch = await next_batch(db)
+        found = [o async for o in outcomes(db, rules, after_id=after_id, narrow=narrow)]
         for outcome in found:
             _count(summary, outcome, shown)
             if outcome.changes:
-                await _write(db, outcome, now)
+                await _write(db, outcome, now, summary.batch)
         for name, hits in summary.hits.items():
             await db.execute(
                 "INSERT INTO rule_stats(name, hits, last_fired) VALUES (:n, :h, :at)"
@@ -89,20 +95,46 @@ async def rule_stats(store: Store) -> dict[str, tuple[int, int | None]]:
 
 
 async def outcomes(db: aiosqlite.Connection, rules: tuple[Rule, ...], *,
-                   after_id: int = 0) -> AsyncIterator[Outcome]:
+                   after_id: int = 0, narrow: Narrowing = EVERYTHING) -> AsyncIterator[Outcome]:
     """The outcome of ``rules`` on every stored mention above ``after_id`` that is not the
-    brand's own."""
-    by_hand, fired = await _history(db)
+    brand's own (only ``narrow``'s candidates when given), in id order."""
+    sql = (f"SELECT {_COLUMNS} FROM {narrow.source} WHERE {narrow.where}"
+           f" AND {narrow.id_column} > :after ORDER BY {narrow.id_column} LIMIT :n")
     after = after_id
     while True:
-        async with db.execute(_SUBJECTS, {"after": after, "n": PAGE}) as cur:
+        async with db.execute(sql, {**narrow.params, "after": after, "n": PAGE}) as cur:
             rows = list(await cur.fetchall())
         if not rows:
             return
-        for row in rows:
-            yield run(rules, _subject(row, by_hand.get(row[0], frozenset()),
-                                      fired.get(row[0], frozenset())))
+        for outcome in await _run_on(db, rules, rows):
+            yield outcome
         after = rows[-1][0]
+
+
+async def newest_outcomes(db: aiosqlite.Connection, rules: tuple[Rule, ...], narrow: Narrowing,
+                          *, limit: int) -> list[Outcome]:
+    """The outcome of ``rules`` on the newest ``limit`` of ``narrow``'s candidates, newest
+    first (a window: a preview never reads more)."""
+    sql = (f"SELECT {_COLUMNS} FROM {narrow.source} WHERE {narrow.where}"
+           f" ORDER BY {narrow.id_column} DESC LIMIT :n")
+    async with db.execute(sql, {**narrow.params, "n": limit}) as cur:
+        rows = list(await cur.fetchall())
+    return await _run_on(db, rules, rows)
+
+
+async def count_candidates(db: aiosqlite.Connection, narrow: Narrowing) -> int:
+    """How many stored mentions ``narrow`` selects, counted in SQL."""
+    async with db.execute(f"SELECT count(*) FROM {narrow.source} WHERE {narrow.where}",
+                          narrow.params) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _run_on(db: aiosqlite.Connection, rules: tuple[Rule, ...],
+                  rows: list[Any]) -> list[Outcome]:
+    by_hand, fired = await _history(db, [int(row[0]) for row in rows])
+    return [run(rules, _subject(row, by_hand.get(row[0], frozenset()),
+                                fired.get(row[0], frozenset()))) for row in rows]
 
 
 def _count(summary: Summary, outcome: Outcome, shown: int) -> None:
@@ -114,12 +146,13 @@ def _count(summary: Summary, outcome: Outcome, shown: int) -> None:
             summary.outcomes.append(outcome)
 
 
-async def _history(db: aiosqlite.Connection,
+async def _history(db: aiosqlite.Connection, ids: list[int],
                    ) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
-    """Per mention: the fields people set by hand, and the rules that already fired on it."""
+    """Per mention of ``ids``: the fields people set by hand, and the rules that already fired
+    on it."""
     by_hand: dict[int, set[str]] = {}
     fired: dict[int, set[str]] = {}
-    async with db.execute(_DONE) as cur:
+    async with db.execute(_DONE, {"ids": json.dumps(ids)}) as cur:
         for mention_id, actor, after in await cur.fetchall():
             changed = json.loads(after) if after else {}
             if not isinstance(changed, dict):
@@ -145,7 +178,8 @@ def _subject(row: Sequence[Any], by_hand: frozenset[str], fired: frozenset[str])
     )
 
 
-async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int) -> None:
+async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int,
+                 batch: int | None) -> None:
     columns = {n: after for n, (_, after) in outcome.changes.items() if n != "tags"}
     if columns:
         sets = ", ".join(f"{name} = :{name}" for name in columns)  # names from RULE_FIELDS
@@ -163,7 +197,15 @@ async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int) -> None:
     before = {n: (sorted(v) if isinstance(v, frozenset) else v)
               for n, (v, _) in outcome.changes.items()}
     await db.execute(
-        "INSERT INTO actions(at, actor, action, mention_id, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (now, RULES_ACTOR, "rules: " + ", ".join(outcome.fired), outcome.subject.id,
+        "INSERT INTO actions(at, actor, action, mention_id, batch, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (now, RULES_ACTOR, "rules: " + ", ".join(outcome.fired), outcome.subject.id, batch,
          json.dumps(before), json.dumps(logged)))
+
+
+async def next_batch(db: aiosqlite.Connection) -> int:
+    """A new batch id for the action log; inside a write transaction, so no other writer can
+    take the same number."""
+    async with db.execute("SELECT coalesce(max(batch), 0) + 1 FROM actions") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 1
