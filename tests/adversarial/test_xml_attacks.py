@@ -140,11 +140,14 @@ def cases() -> Iterator[tuple[str, str]]:
 @pytest.mark.parametrize(("attack", "encoding"), list(cases()))
 def test_xml_attack_is_refused_as_a_source_error(outcome: Outcome, attack: str,
                                                  encoding: str) -> None:
-    """It should refuse the attack document as that source's error, in well under a second."""
+    """It should refuse the attack document as that source's error, in seconds, not minutes.
+
+    Alone it takes milliseconds; the bound is generous because a loaded CI machine stretched one
+    to 3 s, and an unguarded parse of these documents takes minutes or never ends."""
     entry = sources_of(outcome.document)[f"{attack}/{encoding}"]
     assert entry["status"] == "error", entry
     assert str(entry["error"]).startswith("refused:"), entry
-    assert outcome.durations[f"{attack}/{encoding}"] < 3000  # unguarded: minutes, or a crash
+    assert outcome.durations[f"{attack}/{encoding}"] < 15_000  # unguarded: minutes, or a crash
 
 
 def test_xml_attacks_leave_the_healthy_source_and_stored_mentions(outcome: Outcome) -> None:
