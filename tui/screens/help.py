@@ -12,7 +12,21 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import APP, FIND, METRICS, MOVE, READ, REPLY, SOURCES, TRIAGE, KeySpec, key_label
+from tui.keys import (
+    APP,
+    FIND,
+    METRICS,
+    MOVE,
+    PEOPLE_KEYS,
+    PROFILE_KEYS,
+    READ,
+    REPLY,
+    RULES_KEYS,
+    SOURCES,
+    TRIAGE,
+    KeySpec,
+    key_label,
+)
 
 GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Move", MOVE), ("Triage (the selection, else the current mention)", TRIAGE),
@@ -20,7 +34,8 @@ GROUPS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Read (in the reader, Enter, the move keys scroll the text: j k, Space PgDn, PgUp b, g G)",
      READ),
     ("On the Sources screen", SOURCES), ("App", APP), ("Reply editor (r)", REPLY),
-    ("Metrics", METRICS),
+    ("Metrics", METRICS), ("Influencers (i)", PEOPLE_KEYS), ("A person's profile", PROFILE_KEYS),
+    ("Rules (W; in the rule's editor only Ctrl+S and Esc are keys)", RULES_KEYS),
 )
 
 
