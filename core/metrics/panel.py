@@ -24,7 +24,7 @@ from core.inbox.triage import Inbox, SourceHealth
 from core.metrics import queries
 from core.metrics.periods import Period, buckets, previous
 from core.metrics.queries import Brief, Bucket, Responses
-from core.metrics.rates import Rates, rates
+from core.metrics.rates import Rates, rates, rates_per_followers
 from core.metrics.spikes import AlertSettings, Spike, find_spikes
 from core.metrics.stats import shares
 from core.metrics.terms import (
@@ -67,6 +67,8 @@ class MetricsReport:
     voices: Counter[str]
     voices_before: Counter[str]
     kaushik: dict[str, tuple[Rates, Rates]]  # platform -> (this period, previous)
+    # the same per 1,000 followers of the posting account (rates None where not known)
+    kaushik_per_followers: dict[str, tuple[Rates, Rates]] = field(default_factory=dict)
     top: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     team: Responses = NOBODY
@@ -78,6 +80,11 @@ class MetricsReport:
     value: dict[str, float] = field(default_factory=dict)  # economic value per outcome kind
     value_before: dict[str, float] = field(default_factory=dict)
     complete: bool = True  # False: an overview, before ``details`` added the rest
+    per_followers: bool = False  # show Kaushik's rates per 1,000 followers (a reader's choice)
+
+    def kaushik_shown(self) -> dict[str, tuple[Rates, Rates]]:
+        """Kaushik's rates per post, or per 1,000 followers when the reader asked for them."""
+        return self.kaushik_per_followers if self.per_followers else self.kaushik
 
     def share_of_voice(self, before: bool = False) -> dict[str, float]:
         """Each brand's and competitor's share of the mentions naming any of them."""
@@ -107,10 +114,11 @@ async def overview(db: aiosqlite.Connection, request: MetricsRequest) -> Metrics
     period, before = request.period, previous(request.period, request.tz)
     now = await queries.facets(db, period.start, period.end, which="m")
     then = await queries.facets(db, before.start, before.end, which="m")
+    per_post, per_followers = await _kaushik(db, period, before)
     return MetricsReport(
         period=period, before=before, series=await queries.series(db, buckets(period, request.tz)),
         totals=now.totals, totals_before=then.totals, voices=now.voices, voices_before=then.voices,
-        kaushik=await _kaushik(db, period, before), tz=request.tz,
+        kaushik=per_post, kaushik_per_followers=per_followers, tz=request.tz,
         value=await queries.economic_value(db, period.start, period.end),
         value_before=await queries.economic_value(db, before.start, before.end),
         complete=False,
@@ -155,13 +163,18 @@ async def _emerging(db: aiosqlite.Connection, period: Period, before: Period,
     return emerging(now, then, exclude)
 
 
-async def _kaushik(db: aiosqlite.Connection, period: Period,
-                   before: Period) -> dict[str, tuple[Rates, Rates]]:
+async def _kaushik(db: aiosqlite.Connection, period: Period, before: Period
+                   ) -> tuple[dict[str, tuple[Rates, Rates]], dict[str, tuple[Rates, Rates]]]:
+    """Per platform, (this period, previous) per post and per 1,000 followers."""
     now = await queries.owned_posts(db, period.start, period.end)
     then = await queries.owned_posts(db, before.start, before.end)
-    platforms = sorted({p for p, _ in now} | {p for p, _ in then})
-    return {p: (rates(e for q, e in now if q == p), rates(e for q, e in then if q == p))
-            for p in platforms}
+    platforms = sorted({p for p, _, _ in now} | {p for p, _, _ in then})
+    per_post = {p: (rates(e for q, e, _ in now if q == p), rates(e for q, e, _ in then if q == p))
+                for p in platforms}
+    per_followers = {p: (rates_per_followers((e, f) for q, e, f in now if q == p),
+                         rates_per_followers((e, f) for q, e, f in then if q == p))
+                     for p in platforms}
+    return per_post, per_followers
 
 
 async def _alerts(db: aiosqlite.Connection, request: MetricsRequest,

@@ -180,20 +180,22 @@ async def texts(db: aiosqlite.Connection, start: int, end: int,
 
 
 async def owned_posts(db: aiosqlite.Connection, start: int,
-                      end: int) -> list[tuple[str, Engagement]]:
-    """(platform, counts) of each owned post published in the period, its counts as of the
-    last snapshot before the period ended (live counts when it has none yet)."""
+                      end: int) -> list[tuple[str, Engagement, int | None]]:
+    """(platform, counts, followers) of each owned post published in the period: its counts as
+    of the last snapshot before the period ended (live counts when it has none yet), and its
+    account's followers as last reported (None where the platform does not say)."""
     sql = """
     SELECT m.platform,
            CASE WHEN s.at IS NULL THEN m.replies ELSE s.replies END,
            CASE WHEN s.at IS NULL THEN m.reshares ELSE s.reshares END,
-           CASE WHEN s.at IS NULL THEN m.likes ELSE s.likes END
+           CASE WHEN s.at IS NULL THEN m.likes ELSE s.likes END,
+           (SELECT followers FROM authors WHERE id = m.author_id)
     FROM mentions m LEFT JOIN engagement_snapshots s ON s.mention_id = m.id AND s.at = (
         SELECT max(at) FROM engagement_snapshots WHERE mention_id = m.id AND at < :end)
     WHERE m.owned = 1 AND m.published_at >= :start AND m.published_at < :end
     ORDER BY m.platform, m.id"""
     rows = await _all(db, sql, {"start": start, "end": end})
-    return [(str(p), Engagement(r, a, c)) for p, r, a, c in rows]
+    return [(str(p), Engagement(r, a, c), f) for p, r, a, c, f in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ routes ``MentionsRequested``; this screen never names another).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -27,7 +28,7 @@ from textual.widgets import Footer, Static
 from core.config import Config
 from core.inbox.views import Filters
 from core.metrics import format as fmt
-from core.metrics.document import headlines, kaushik_rows, team_rows
+from core.metrics.document import headlines, kaushik_rows, kaushik_unit, team_rows
 from core.metrics.panel import Alert, MetricsReport, details, overview, request_for_config
 from core.metrics.periods import Period, following, parse_period, period_of, previous
 from core.store import Store
@@ -66,6 +67,7 @@ class MetricsScreen(Screen[None]):
         self.period = period_of("day", self.now(), tz)
         self.report: MetricsReport | None = None
         self.alerts: list[Alert] = []  # the last complete report's, kept while an overview shows
+        self.per_followers = False  # Kaushik's rates per 1,000 followers instead of per post
         self._alert = 0
         self._stale = False
 
@@ -127,6 +129,15 @@ class MetricsScreen(Screen[None]):
         if text:
             self.load(parse_period(text.strip(), self.now(), self._tz))
 
+    def action_per_followers(self) -> None:
+        """Kaushik's rates per post, or per 1,000 followers of the posting account."""
+        self.per_followers = not self.per_followers
+        if self.report is not None:
+            self.query_one("#metrics-kaushik", Static).update(_kaushik(self._shown(self.report)))
+
+    def _shown(self, report: MetricsReport) -> MetricsReport:
+        return replace(report, per_followers=self.per_followers)
+
     def action_next_alert(self) -> None:
         """Show the next alert in the banner."""
         if self.alerts:
@@ -175,7 +186,7 @@ class MetricsScreen(Screen[None]):
         self.query_one("#metrics-voice", Static).update(_titled(
             "Share of voice", share_bars(report.share_of_voice(),
                                          report.share_of_voice(before=True), width)))
-        self.query_one("#metrics-kaushik", Static).update(_kaushik(report))
+        self.query_one("#metrics-kaushik", Static).update(_kaushik(self._shown(report)))
         if not report.complete:
             for name in ("tops", "terms", "team"):
                 self.query_one(f"#metrics-{name}", Static).update(COUNTING)
@@ -247,8 +258,8 @@ def _titled(title: str, body: Text) -> Text:
 def _kaushik(report: MetricsReport) -> Text:
     if not report.kaushik:
         return Text("Owned posts: none published in this period.", style="dim")
-    return text_table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
-                                                           "amplif.", "applause"],
+    return text_table(f"Owned posts, {kaushik_unit(report)} (previous; F switches)",
+                      ["platform", "posts", "convers.", "amplif.", "applause"],
                       kaushik_rows(report))
 
 
