@@ -223,11 +223,34 @@ class People:
         if filters == PeopleFilter():
             rows = await self._fetch(f"SELECT count(*) FROM people p WHERE {where}", params)
             return int(rows[0][0])
-        # A list filter counts its members by key; stance and platform scan people_filters.
+        if filters.platform and not filters.list:
+            return await self._count_platform(filters, cap)
+        # A list filter counts its members by key; a stance alone seeks people_filters.
         index = "" if filters.list else " INDEXED BY people_filters"
         rows = await self._fetch(f"SELECT count(*) FROM (SELECT 1 FROM people p{index}"
                                  f" WHERE {where} LIMIT :cap)", {**params, "cap": cap})
         return int(rows[0][0])
+
+    async def _count_platform(self, filters: PeopleFilter, cap: int) -> int:
+        """People heard on a platform (and of a stance), up to ``cap``: those heard there alone
+        by seeking people_filters on (stance, platforms) once per stance, then, only while
+        under the cap, the merged people heard there among others (few, found by a scan).
+        Testing every index entry's platforms read up to 24,000 entries at 100k people."""
+        stances = [filters.stance] if filters.stance else list(STANCES)
+        params: dict[str, object] = {f"s{i}": s for i, s in enumerate(stances)}
+        named = ", ".join(f":s{i}" for i in range(len(stances)))
+        params.update(platform=filters.platform, cap=cap)
+        rows = await self._fetch("SELECT count(*) FROM (SELECT 1 FROM people p INDEXED BY"
+                                 f" people_filters WHERE p.posts > 0 AND p.stance IN ({named})"
+                                 " AND p.platforms = :platform LIMIT :cap)", params)
+        found = int(rows[0][0])
+        if found >= cap:
+            return cap
+        where, more = _filter_sql(filters, counting=True)
+        rows = await self._fetch("SELECT count(*) FROM (SELECT 1 FROM people p INDEXED BY"
+                                 f" people_filters WHERE {where} AND instr(p.platforms, ',') > 0"
+                                 " LIMIT :cap)", {**more, "cap": cap - found})
+        return found + int(rows[0][0])
 
     async def ranked(self, filters: PeopleFilter) -> list[PersonRow]:
         """Every person under ``filters`` by score, highest first (ties by id): the export."""
