@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -54,6 +54,7 @@ class ExportRequest:
     people_list: str | None = None  # with report "people": only the people on this list
     period: str = "day"  # the metrics' period: day, week, month or YYYY-MM-DD..YYYY-MM-DD
     tz: tzinfo | None = None  # the metrics' zone; None: the reader's (TZ, else the system's)
+    per_followers: bool = False  # md and html show Kaushik's rates per 1,000 followers
 
     @property
     def wants_metrics(self) -> bool:
@@ -184,7 +185,9 @@ async def report_metrics(config: Config, store: Store, request: ExportRequest,
     from core.metrics.periods import local_zone, parse_period
 
     tz = request.tz or local_zone()
-    return await metrics_for_config(store, config, parse_period(request.period, now, tz), now, tz)
+    metrics = await metrics_for_config(store, config, parse_period(request.period, now, tz), now,
+                                       tz)
+    return replace(metrics, per_followers=request.per_followers)
 
 
 def list_alerts(metrics: MetricsReport | None, err: TextIO) -> bool:

@@ -55,13 +55,17 @@ def owned_and_team(path: Path, ids: list[int]) -> None:
     with sqlite3.connect(path) as db:
         db.execute("INSERT INTO sources(id, name, kind, url, owned) VALUES"
                    " (50, 'our account', 'mastodon', 'https://social.example/@acme', 1)")
+        # the account as Mastodon reports it: 2,000 followers (rates per 1,000 followers)
+        db.execute("INSERT INTO authors(id, platform, handle, followers, first_seen, last_seen)"
+                   " VALUES (500, 'mastodon', 'acme@social.example', 2000, ?, ?)", (T0, T0))
         for n, (published, counts) in enumerate([(T0 + 86400 + H, (2, 1, 8)),
                                                  (T0 + 2 * 86400 + H, (4, 0, 12)),
                                                  (T0 + 2 * 86400 + 2 * H, (0, 0, 0))]):
             cur = db.execute(
                 "INSERT INTO mentions(key, source_id, platform, published_at, fetched_at,"
-                " sort_at, owned, replies, reshares, likes) VALUES (?, 50, 'mastodon', ?, ?, ?,"
-                " 1, ?, ?, ?)", (f"own{n}", published, published, published, *counts))
+                " sort_at, owned, replies, reshares, likes, author_id) VALUES (?, 50, 'mastodon',"
+                " ?, ?, ?, 1, ?, ?, ?, 500)", (f"own{n}", published, published, published,
+                                               *counts))
             db.execute("INSERT INTO engagement_snapshots VALUES (?, ?, ?, ?, ?)",
                        (cur.lastrowid, published + H, *counts))
         db.executemany("INSERT INTO outcomes(mention_id, kind, value, actor, at) VALUES"
@@ -102,12 +106,17 @@ async def test_metrics_json_has_the_documented_keys_and_numbers(tmp_path: Path) 
     document = json.loads(render(await build(tmp_path), "metrics"))
     assert list(document) == ["schema", "generated_at", "brand", "period", "previous",
                               "headline", "series", "share_of_voice", "top", "emerging_terms",
-                              "kaushik", "economic_value", "team", "alerts", "top_negative",
-                              "top_ideas"]
+                              "kaushik", "kaushik_per_1000_followers", "economic_value", "team",
+                              "alerts", "top_negative", "top_ideas"]
     assert document["headline"]["mentions"] == {"value": 18, "previous": 9, "change": 1.0}
     masto = document["kaushik"][0]
     assert (masto["posts"], masto["conversation"], masto["applause"]) == (2, 2.0, 6.0)
     assert masto["previous"]["applause"] == 8.0
+    per_k = document["kaushik_per_1000_followers"][0]  # the account has 2,000 followers
+    assert (per_k["posts"], per_k["conversation"], per_k["amplification"], per_k["applause"]) \
+        == (2, 1.0, 0.0, 3.0)  # (4 + 0) / 2 / 2, (0 + 0) / 2 / 2, (12 + 0) / 2 / 2
+    assert per_k["previous"] == {"posts": 1, "conversation": 1.0, "amplification": 0.5,
+                                 "applause": 4.0}  # 2, 1 and 8 over 2,000 followers
     assert document["team"]["overall"]["first_response_median_s"] == 3600  # 1800 and 5400
     assert document["headline"]["economic_value"] == {"value": 250, "previous": 12,
                                                       "change": 19.8333}

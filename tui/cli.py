@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(the one running now) or 2026-11-01..2026-11-07",
     )
     parser.add_argument(
+        "--per-followers",
+        action="store_true",
+        help="md and html reports give Kaushik's rates per 1,000 followers of the posting "
+        "account (— where the platform does not say); metrics JSON always carries both",
+    )
+    parser.add_argument(
         "--list",
         metavar="NAME",
         help="with --report people: only the people on list NAME",
@@ -239,6 +245,8 @@ def dispatch(args: argparse.Namespace, err: TextIO) -> ExitCode:
         return usage(err, "--no-poll only makes sense with --export")
     if (args.report != "mentions" or args.period != "day" or args.list) and not args.export:
         return usage(err, "--report, --period and --list go with --export")
+    if args.per_followers and not args.export:
+        return usage(err, "--per-followers goes with --export")
     if (args.format or args.since) and not args.export:
         return usage(err, "--format and --since go with --export")
     if args.list and args.report != "people":
@@ -346,7 +354,8 @@ def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
         return usage(err, "--team writes a Markdown digest: use a .md file or --format md")
     request = ExportRequest(out=args.export, fmt=fmt, since=since, poll=not args.no_poll,
                             expected_failures=expected, report=args.report, period=args.period,
-                            alerts_page=not expected, people_list=args.list)
+                            alerts_page=not expected, people_list=args.list,
+                            per_followers=args.per_followers)
     try:
         if args.team:
             return team_digest(config, db_path, request, args.team, err)

@@ -106,6 +106,8 @@ METRICS = (
     KeySpec("alert-open", "enter", "open_alert", "Open the mentions behind the alert, in the inbox",
             show=True, short="Open alert"),
     KeySpec("alert-next", "n", "next_alert", "Next alert"),
+    KeySpec("kaushik-per-followers", "F", "per_followers",
+            "Kaushik's rates per post, or per 1,000 followers"),
     BACK_TO_INBOX,
 )
 

@@ -16,7 +16,7 @@ from typing import TextIO
 from core.export.report import Report, Summary, iso
 from core.export.svg import bucket_label, sentiment_chart, share_chart, volume_chart
 from core.metrics import format as fmt
-from core.metrics.document import headlines, kaushik_rows, team_rows
+from core.metrics.document import headlines, kaushik_rows, kaushik_unit, team_rows
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.queries import Brief
 from core.store import SourceRow, StoredMention
@@ -141,9 +141,9 @@ def _kaushik(m: MetricsReport) -> str:
     if not m.kaushik:
         return ""
     rows = [[escape(c) for c in row] for row in kaushik_rows(m)]
-    return ("<h2>Owned posts</h2><p class=muted>Kaushik's rates per post; the previous period "
-            "in brackets.</p>" + _table(["platform", "posts", "conversation", "amplification",
-                                         "applause"], rows))
+    return (f"<h2>Owned posts</h2><p class=muted>Kaushik's rates {kaushik_unit(m)}; the "
+            "previous period in brackets.</p>" + _table(
+                ["platform", "posts", "conversation", "amplification", "applause"], rows))
 
 
 def _terms(m: MetricsReport) -> str:

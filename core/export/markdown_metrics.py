@@ -11,7 +11,7 @@ from __future__ import annotations
 from core.export.markdown import escape, link
 from core.export.zone import UTC_ZONE, ReportZone
 from core.metrics import format as fmt
-from core.metrics.document import headlines, kaushik_rows, team_rows
+from core.metrics.document import headlines, kaushik_rows, kaushik_unit, team_rows
 from core.metrics.panel import Alert, MetricsReport
 from core.metrics.queries import Brief
 from core.wording import author_name
@@ -58,7 +58,8 @@ def _kaushik(report: MetricsReport) -> str:
         return ""
     rows = [[escape(row[0]), *row[1:]] for row in kaushik_rows(report)]  # names are outside text
     head = ["platform", "posts", "conversation", "amplification", "applause"]
-    return "\n".join(["## Owned posts (Kaushik), per post; previous period in brackets", "",
+    return "\n".join([f"## Owned posts (Kaushik), {kaushik_unit(report)}; previous period in"
+                      " brackets", "",
                       *_table(head, rows)]) + "\n"
 
 

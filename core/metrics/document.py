@@ -52,11 +52,17 @@ def headlines(report: MetricsReport) -> list[Headline]:
 
 
 def kaushik_rows(report: MetricsReport) -> list[list[str]]:
-    """Per platform: posts, then each rate, each with the previous period's in brackets."""
+    """Per platform: posts, then each rate (per post, or per 1,000 followers when the reader
+    asked), each with the previous period's in brackets; "—" where it cannot be known."""
     return [[p, f"{now.posts} ({then.posts})",
              *(f"{fmt.rate(getattr(now, k))} ({fmt.rate(getattr(then, k))})"
                for k in ("conversation", "amplification", "applause"))]
-            for p, (now, then) in report.kaushik.items()]
+            for p, (now, then) in report.kaushik_shown().items()]
+
+
+def kaushik_unit(report: MetricsReport) -> str:
+    """What the Kaushik rows count: "per post" or "per post per 1,000 followers"."""
+    return "per post per 1,000 followers" if report.per_followers else "per post"
 
 
 def team_rows(report: MetricsReport) -> list[list[str]]:
@@ -85,6 +91,9 @@ def metrics_document(report: MetricsReport, *, brand: str, generated_at: int) ->
                             "score": t.score} for t in report.terms],
         "kaushik": [{"platform": p, **_rates(now), "previous": _rates(then)}
                     for p, (now, then) in report.kaushik.items()],
+        "kaushik_per_1000_followers": [
+            {"platform": p, **_rates(now), "previous": _rates(then)}
+            for p, (now, then) in report.kaushik_per_followers.items()],
         "economic_value": {"current": report.value, "previous": report.value_before},
         "team": {"overall": _responses(report.team),
                  "people": {who: _responses(r) for who, r in report.team_by_person.items()}},

@@ -89,7 +89,8 @@ async def hours(db: aiosqlite.Connection, start: int, count: int) -> list[Hour]:
 
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """A period's totals and its counts by source, language, category and voice."""
+    """A period's totals and its counts by source, language, category and voice (each empty
+    when it was not asked for)."""
 
     totals: Bucket
     sources: Counter[str]
@@ -103,23 +104,43 @@ class Facets:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-async def facets(db: aiosqlite.Connection, start: int, end: int) -> Facets:
-    """Everything a period is counted by, summed from the half-hour rollups."""
+FACETS = "slcm"  # source, language, category, matches (folded into voices)
+
+
+async def totals(db: aiosqlite.Connection, start: int, end: int) -> Bucket:
+    """A period's volume and sentiment in one bucket, summed by SQLite from the rollups."""
     _aligned(start, end)
-    params = {"start": start, "end": end}
-    (totals,) = await series(db, [(start, end)])
-    names = dict(await _all(db, "SELECT CAST(id AS TEXT), name FROM sources", {}))
-    found: dict[str, Counter[str]] = {f: Counter() for f in "slcm"}
+    labels: Counter[str] = Counter()
+    score = 0.0
+    for label, n, summed in await _all(
+            db, "SELECT label, sum(n), total(score) FROM metrics_slots WHERE slot >= :start"
+                " AND slot < :end AND n > 0 GROUP BY label", {"start": start, "end": end}):
+        labels[str(label)] += int(n)
+        score += float(summed)
+    return _bucket(start, end, labels, score)
+
+
+async def facets(db: aiosqlite.Connection, start: int, end: int,
+                 which: str = FACETS) -> Facets:
+    """A period's totals and the facets named in ``which`` (letters of ``FACETS``), summed from
+    the half-hour rollups. A month holds ~40,000 facet rows at 1M mentions, most of them per
+    source: asking for the voices alone ("m") sorts a tenth of them."""
+    _aligned(start, end)
+    params = {"start": start, "end": end, "which": which}
+    found: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
     for facet, value, n in await _all(
             db, "SELECT facet, value, sum(n) FROM metrics_facets WHERE slot >= :start"
-                " AND slot < :end AND n > 0 GROUP BY facet, value", params):
+                " AND slot < :end AND instr(:which, facet) > 0 AND n > 0"
+                " GROUP BY facet, value", params):
         found[str(facet)][str(value)] += int(n)
     voices: Counter[str] = Counter()
     for matched, n in found["m"].items():
         for key in _voices_of(matched):
             voices[key] += n
+    names = dict(await _all(db, "SELECT CAST(id AS TEXT), name FROM sources", {})) \
+        if found["s"] else {}
     sources = Counter({str(names.get(i, i)): n for i, n in found["s"].items()})
-    return Facets(totals, sources, found["l"], found["c"], voices)
+    return Facets(await totals(db, start, end), sources, found["l"], found["c"], voices)
 
 
 def _voices_of(matched: str) -> set[str]:
@@ -159,20 +180,22 @@ async def texts(db: aiosqlite.Connection, start: int, end: int,
 
 
 async def owned_posts(db: aiosqlite.Connection, start: int,
-                      end: int) -> list[tuple[str, Engagement]]:
-    """(platform, counts) of each owned post published in the period, its counts as of the
-    last snapshot before the period ended (live counts when it has none yet)."""
+                      end: int) -> list[tuple[str, Engagement, int | None]]:
+    """(platform, counts, followers) of each owned post published in the period: its counts as
+    of the last snapshot before the period ended (live counts when it has none yet), and its
+    account's followers as last reported (None where the platform does not say)."""
     sql = """
     SELECT m.platform,
            CASE WHEN s.at IS NULL THEN m.replies ELSE s.replies END,
            CASE WHEN s.at IS NULL THEN m.reshares ELSE s.reshares END,
-           CASE WHEN s.at IS NULL THEN m.likes ELSE s.likes END
+           CASE WHEN s.at IS NULL THEN m.likes ELSE s.likes END,
+           (SELECT followers FROM authors WHERE id = m.author_id)
     FROM mentions m LEFT JOIN engagement_snapshots s ON s.mention_id = m.id AND s.at = (
         SELECT max(at) FROM engagement_snapshots WHERE mention_id = m.id AND at < :end)
     WHERE m.owned = 1 AND m.published_at >= :start AND m.published_at < :end
     ORDER BY m.platform, m.id"""
     rows = await _all(db, sql, {"start": start, "end": end})
-    return [(str(p), Engagement(r, a, c)) for p, r, a, c in rows]
+    return [(str(p), Engagement(r, a, c), f) for p, r, a, c, f in rows]
 
 
 @dataclass(frozen=True, slots=True)

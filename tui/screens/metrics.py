@@ -3,13 +3,19 @@
 A period is picked with ``d`` ``w`` ``M`` (today, this week, this month), ``c`` (typed dates)
 and the arrows (earlier, later). Every figure comes from ``core.metrics`` (aggregates in SQL),
 computed in an exclusive worker so a slow period never blocks the keys and a newer request
-replaces an older one. Alerts show as a banner; Enter opens the mentions behind the current one
-in the inbox (the app routes ``MentionsRequested``; this screen never names another).
+replaces an older one. The worker paints in two steps when the second is slow: the overview
+from the rollups (headline, charts, share of voice, Kaushik's rates), announced as
+``ScreenRefreshed`` of "metrics:overview", then the tables that read mentions and text,
+announced as "metrics" (both announced after one paint when the tables follow at once).
+Alerts show as a banner; Enter opens the mentions behind the current one in the inbox (the app
+routes ``MentionsRequested``; this screen never names another).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -24,8 +30,8 @@ from textual.widgets import Footer, Static
 from core.config import Config
 from core.inbox.views import Filters
 from core.metrics import format as fmt
-from core.metrics.document import headlines, kaushik_rows, team_rows
-from core.metrics.panel import Alert, MetricsReport, metrics_for_config
+from core.metrics.document import headlines, kaushik_rows, kaushik_unit, team_rows
+from core.metrics.panel import Alert, MetricsReport, details, overview, request_for_config
 from core.metrics.periods import Period, following, parse_period, period_of, previous
 from core.store import Store
 from tui.commands import ScreenCommands
@@ -35,6 +41,10 @@ from tui.screens.prompts import PromptScreen
 from tui.signals import DataChanged, signals_of
 from tui.widgets.charts import SeriesChart, share_bars
 from tui.widgets.figures import side_by_side, text_table
+
+# Seconds the overview waits for the rest before it is painted alone: a paint of this screen
+# costs 30-100 ms, so when the rest follows within 50 ms one paint shows everything sooner.
+PAINT_ONCE_WITHIN = 0.05
 
 
 class MetricsScreen(Screen[None]):
@@ -62,6 +72,8 @@ class MetricsScreen(Screen[None]):
         self._store, self._config, self._clock, self._tz = store, config, clock, tz
         self.period = period_of("day", self.now(), tz)
         self.report: MetricsReport | None = None
+        self.alerts: list[Alert] = []  # the last complete report's, kept while an overview shows
+        self.per_followers = False  # Kaushik's rates per 1,000 followers instead of per post
         self._alert = 0
         self._stale = False
 
@@ -123,18 +135,27 @@ class MetricsScreen(Screen[None]):
         if text:
             self.load(parse_period(text.strip(), self.now(), self._tz))
 
+    def action_per_followers(self) -> None:
+        """Kaushik's rates per post, or per 1,000 followers of the posting account."""
+        self.per_followers = not self.per_followers
+        if self.report is not None:
+            self.query_one("#metrics-kaushik", Static).update(_kaushik(self._shown(self.report)))
+
+    def _shown(self, report: MetricsReport) -> MetricsReport:
+        return replace(report, per_followers=self.per_followers)
+
     def action_next_alert(self) -> None:
         """Show the next alert in the banner."""
-        if self.report and self.report.alerts:
-            self._alert = (self._alert + 1) % len(self.report.alerts)
+        if self.alerts:
+            self._alert = (self._alert + 1) % len(self.alerts)
             self._show_alert()
 
     def action_open_alert(self) -> None:
         """Ask the app to show the alert's mentions in the inbox."""
-        if not self.report or not self.report.alerts:
+        if not self.alerts:
             self.notify("No alerts in this period.", markup=False)
             return
-        alert = self.report.alerts[self._alert]
+        alert = self.alerts[self._alert]
         self.app.post_message(MentionsRequested(_filters_of(alert), alert.title))
 
     # -- computing and showing -----------------------------------------------------------------
@@ -148,30 +169,54 @@ class MetricsScreen(Screen[None]):
 
     @work(exclusive=True, group="metrics")
     async def _compute(self, period: Period, origin: str) -> None:
-        report = await metrics_for_config(self._store, self._config, period, self.now(),
-                                          self._tz)
-        self._show(report)
+        now, db = self.now(), self._store.db
+        request = await request_for_config(self._store, self._config, period, now, self._tz,
+                                           health=False)
+        first = await overview(db, request)
+        rest = asyncio.ensure_future(self._details(first, period, now))
+        try:
+            done, _ = await asyncio.wait({rest}, timeout=PAINT_ONCE_WITHIN)
+            if not done:  # the rest takes a while: show the overview meanwhile
+                self._show(first)
+                self.post_message(ScreenRefreshed("metrics:overview", origin))
+            self._show(await rest)
+        finally:
+            rest.cancel()  # a newer request replaced this one: stop counting for it
+        if done:  # painted once, overview and all
+            self.post_message(ScreenRefreshed("metrics:overview", origin))
         self.post_message(ScreenRefreshed("metrics", origin))
 
+    async def _details(self, first: MetricsReport, period: Period, now: int) -> MetricsReport:
+        request = await request_for_config(self._store, self._config, period, now, self._tz)
+        return await details(self._store.db, request, first)
+
     def _show(self, report: MetricsReport) -> None:
-        self.report, self._alert = report, 0
+        """Paint ``report``; an overview leaves the alerts as they were and the tables it
+        does not hold saying they are being counted."""
+        self.report = report
         self.query_one("#metrics-period", Static).update(Text(
-            f"Metrics: {report.period.label}  (against {report.before.label})"))
+            f"Metrics: {report.period.label}  (against {report.before.label})"
+            + ("" if report.complete else " · counting…")))
         self.query_one("#metrics-headline", Static).update(_headline(report))
-        self._show_alert()
         self._show_charts(report)
         width = self.size.width - 4
         self.query_one("#metrics-voice", Static).update(_titled(
             "Share of voice", share_bars(report.share_of_voice(),
                                          report.share_of_voice(before=True), width)))
-        self.query_one("#metrics-kaushik", Static).update(_kaushik(report))
+        self.query_one("#metrics-kaushik", Static).update(_kaushik(self._shown(report)))
+        if not report.complete:
+            for name in ("tops", "terms", "team"):
+                self.query_one(f"#metrics-{name}", Static).update(COUNTING)
+            return
+        self.alerts, self._alert = report.alerts, 0
+        self._show_alert()
         self.query_one("#metrics-tops", Static).update(_tops(report))
         self.query_one("#metrics-terms", Static).update(_terms(report))
         self.query_one("#metrics-team", Static).update(_team(report))
 
     def _show_alert(self) -> None:
         banner = self.query_one("#metrics-alert", Static)
-        alerts = self.report.alerts if self.report else []
+        alerts = self.alerts
         banner.set_class(bool(alerts), "-shown")
         if alerts:
             banner.update(_banner(alerts[self._alert], self._alert, len(alerts)))
@@ -191,6 +236,9 @@ class MetricsScreen(Screen[None]):
             [m + 1 for m in moods], first, last,  # +1: the sparkline's floor is the lowest value
             f"average {fmt.figure('sentiment_average', report.totals.sentiment)}"
             f" (−1 to +1), lowest {min(moods, default=0):+.2f}")
+
+
+COUNTING = Text("…", style="dim")  # a table the overview does not hold yet
 
 
 def _filters_of(alert: Alert) -> Filters:
@@ -227,8 +275,8 @@ def _titled(title: str, body: Text) -> Text:
 def _kaushik(report: MetricsReport) -> Text:
     if not report.kaushik:
         return Text("Owned posts: none published in this period.", style="dim")
-    return text_table("Owned posts, per post (previous)", ["platform", "posts", "convers.",
-                                                           "amplif.", "applause"],
+    return text_table(f"Owned posts, {kaushik_unit(report)} (previous; F switches)",
+                      ["platform", "posts", "convers.", "amplif.", "applause"],
                       kaushik_rows(report))
 
 

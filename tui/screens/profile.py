@@ -1,15 +1,17 @@
 """A person's profile (pushed from the influencers table): the Social CRM view.
 
 Who they are on each platform, their score and stance, the notes the team wrote (who, when),
-their tags, the lists they are on, and every mention they wrote with what we did about it and
-how fast we first responded. ``n`` notes, ``t`` tags, ``l`` lists, ``m`` mutes (their new
-mentions skip New) or unmutes, ``S`` splits a merged person, ``u`` undoes; each is logged.
+their tags, the lists they are on, every mention they wrote with what we did about it and how
+fast we first responded (and the median of those times), and every reply we sent them. ``n``
+notes, ``t`` tags, ``l`` lists, ``m`` mutes (their new mentions skip New) or unmutes, ``S``
+splits a merged person, ``u`` undoes; each is logged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import tzinfo
+from statistics import median
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from core.people.directory import People, Profile, Written
+from core.people.directory import People, Profile, SentReply, Written
 from tui.commands import ScreenCommands
 from tui.keys import PROFILE_KEYS, bindings
 from tui.messages import ScreenRefreshed
@@ -36,6 +38,15 @@ def duration(seconds: int | None) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{max(0, seconds)}s"
+
+
+def _first_response_line(profile: Profile) -> str:
+    """The median time to our first response over their mentions we responded to."""
+    times = profile.first_responses()
+    if not times:
+        return "  first response: none yet\n"
+    return (f"  first response: median {duration(int(median(times)))} over {len(times)} of "
+            f"{len(profile.mentions)} shown\n")
 
 
 class ProfileScreen(Screen[None]):
@@ -97,6 +108,13 @@ class ProfileScreen(Screen[None]):
                     "\n", "bold")
         for m in p.mentions:
             text.append(self._mention_line(m))
+        text.append(_first_response_line(p))
+        text.append(f"\nReplies we sent ({len(p.replies)}, newest first): when, how, by whom,"
+                    " how long after the mention arrived\n", "bold")
+        for r in p.replies or ():
+            text.append(self._reply_line(r))
+        if not p.replies:
+            text.append("  none yet\n", "dim")
         if p.history:
             text.append("\nHistory\n", "bold")
             for at, who, what, undone in p.history:
@@ -111,6 +129,12 @@ class ProfileScreen(Screen[None]):
         return (f"  {glyph(m.sentiment_label)} {short_time(m.sort_at, self.now(), self._tz)} "
                 f"{one_line(m.source)[:10]:<10} {outcome[:18]:<18} "
                 f"{duration(m.first_response):>4}  {words}\n")
+
+    def _reply_line(self, r: SentReply) -> str:
+        where = f"  {one_line(r.url)}" if r.url else ""
+        return (f"  {short_time(r.sent_at, self.now(), self._tz)} {one_line(r.via)[:9]:<9} "
+                f"{one_line(r.sent_by)[:12]:<12} {duration(r.response):>4}  "
+                f"{one_line(r.text)[:50]}  (to: {one_line(r.mention_title)[:30]}){where}\n")
 
     # -- actions ---------------------------------------------------------------------------------
 

@@ -15,8 +15,10 @@ from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -75,6 +77,7 @@ class PeopleTable(Widget, can_focus=True):
         self.marked: int | None = None  # a person marked to merge into another
         self._at_top = True
         self._shown: int | None = None
+        self._styles: dict[str, Style] = {}  # this paint's component styles, by name
 
     @property
     def page_size(self) -> int:
@@ -176,35 +179,49 @@ class PeopleTable(Widget, can_focus=True):
 
     # -- painting --------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint: the styles are looked up afresh once per paint (each lookup walks the DOM,
+        which was most of a repaint when done per line), then each line is drawn."""
+        self._styles.clear()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """The header, a person, or the empty hint."""
         width = self.size.width
+        if 0 < y <= len(self.rows):
+            row = self.rows[y - 1]
+            return Strip(self._row_segments(row, width, y - 1 == self.cursor)).crop_extend(
+                0, width, self._style(""))
         if y == 0:
             text = Text(self._header(width), style=self._style("header"), no_wrap=True, end="")
-        elif y - 1 < len(self.rows):
-            text = self._row_text(self.rows[y - 1], width, y - 1 == self.cursor)
         else:
             text = Text(EMPTY if y == 1 and not self.rows else "", style=self._style("dim"))
-        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self._style(""))
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"people-table--{name}", partial=True)
+        """A component's style ("" the widget's own), kept until the next paint."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else \
+                self.get_component_rich_style(f"people-table--{name}", partial=True)
+            self._styles[name] = style
+        return style
 
     def _header(self, width: int) -> str:
         sorted_by = SORT_LABELS[self.order]
         return "".join(set_cell_size(f"{title}▼" if title == sorted_by else title, size) + " "
                        for title, size in columns(width))
 
-    def _row_text(self, row: PersonRow, width: int, is_cursor: bool) -> Text:
-        # One string and at most three style spans per line: building it cell by cell with
-        # a Text.append each was most of a repaint.
+    def _row_segments(self, row: PersonRow, width: int, is_cursor: bool) -> list[Segment]:
+        """A person's line as three segments: the cells before the stance, the stance (in its
+        colour), and the rest; a marked or cursor line's style lies over all three. Drawn as
+        segments, not a styled Text: combining a Text's spans was most of a repaint."""
         before, stance, after = row_cells(row, width)
         seen = set_cell_size(short_time(row.last_seen, int(self._clock()), self._tz), 6)
-        text = Text(f"{before}{stance}{seen} {after}", no_wrap=True, end="")
-        if row.stance != "neutral":
-            text.stylize(self._style(row.stance), len(before), len(before) + len(stance))
+        line = Style.null()
         if row.id == self.marked:
-            text.stylize(self._style("marked"))
+            line += self._style("marked")
         if is_cursor:
-            text.stylize(self._style("cursor"))
-        return text
+            line += self._style("cursor")
+        coloured = self._style(row.stance) + line if row.stance != "neutral" else line
+        return [Segment(before, line), Segment(stance, coloured), Segment(f"{seen} {after}", line)]
