@@ -3,7 +3,8 @@
 A view can hold a million mentions, so this widget never asks for more than a screenful. It
 keeps one window of rows (``rows``, at most the widget's height) fetched from SQLite by keyset
 (see ``core.inbox.triage.Inbox.window``), moves the cursor inside it without a query, and asks for
-just the rows that scroll in when the cursor leaves it. Lines are painted one at a time
+just the rows that scroll in when the cursor leaves it; that movement is shared with the
+influencers table (``tui.widgets.windowed``). Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
 literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
 arrive live without moving it. One exception: while the app's first poll is still bringing
@@ -28,12 +29,15 @@ from core.inbox.views import Filters, Order, View, builtin_view
 from tui.messages import CursorMoved, SelectionChanged
 from tui.widgets.cells import glyph, one_line, short_time
 from tui.widgets.columns import Column, plan
+from tui.widgets.windowed import WindowedRows
 
 EMPTY = "Nothing here. Views: 1-9 and 0, [ and ]; / searches; f filters."
 
 
-class MentionList(Widget, can_focus=True):
+class MentionList(WindowedRows[Row], Widget, can_focus=True):
     """A keyboard-driven, windowed list of mentions in one view."""
+
+    PAGE_KEEPS_SCREEN_ROW = True
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "mention-list--cursor",
@@ -70,11 +74,6 @@ class MentionList(Widget, can_focus=True):
     def page_size(self) -> int:
         """Rows that fit; one before the first layout so a window is never empty by mistake."""
         return max(1, self.size.height)
-
-    @property
-    def current(self) -> Row | None:
-        """The mention under the cursor."""
-        return self.rows[self.cursor] if self.rows else None
 
     def now(self) -> int:
         """The injected clock, in whole seconds (the inbox's time unit)."""
@@ -136,64 +135,8 @@ class MentionList(Widget, can_focus=True):
                 min(self.cursor, max(0, len(rows) - 1))
         self._changed()
 
-    # -- movement --------------------------------------------------------------------------
-
-    async def move(self, delta: int) -> None:
-        """Move the cursor by ``delta`` rows, scrolling the window when it leaves it."""
+    def _moved_by_hand(self) -> None:
         self._pinned = False
-        target = self.cursor + delta
-        if not self.rows or 0 <= target < len(self.rows):
-            self.cursor = max(0, min(target, len(self.rows) - 1))
-            self._changed()
-        elif target >= len(self.rows):
-            await self._scroll_down(target - len(self.rows) + 1, keep_screen_row=False)
-        else:
-            await self._scroll_up(-target, keep_screen_row=False)
-
-    async def page(self, direction: int) -> None:
-        """Scroll a page; the cursor keeps its screen row (or goes to the end when none left)."""
-        self._pinned = False
-        if direction > 0:
-            await self._scroll_down(self.page_size, keep_screen_row=True)
-        else:
-            await self._scroll_up(self.page_size, keep_screen_row=True)
-
-    async def home(self) -> None:
-        """The top of the view."""
-        self.rows, self.cursor, self._at_top = await self._window(), 0, True
-        self._changed()
-
-    async def end(self) -> None:
-        """The bottom of the view."""
-        self.rows = await self._window(last=True)
-        self.cursor, self._at_top = max(0, len(self.rows) - 1), False
-        self._pinned = False
-        self._changed()
-
-    async def _scroll_down(self, count: int, *, keep_screen_row: bool) -> None:
-        more = await self._window(after=self.rows[-1], limit=count) if self.rows else []
-        if not more:
-            self.cursor = max(0, len(self.rows) - 1)
-        else:
-            rows = self.rows + more
-            dropped = max(0, len(rows) - self.page_size)
-            self.rows, self._at_top = rows[dropped:], self._at_top and dropped == 0
-            wanted = self.cursor + (len(more) if keep_screen_row else count)
-            self.cursor = min(wanted - dropped, len(self.rows) - 1)
-        self._changed()
-
-    async def _scroll_up(self, count: int, *, keep_screen_row: bool) -> None:
-        more = await self._window(before=self.rows[0], limit=count) if self.rows else []
-        self._at_top = len(more) < count
-        if not more:
-            self.cursor = 0
-        else:
-            self.rows = (more + self.rows)[: self.page_size]
-            # A page keeps the screen row unless the top came first; a move lands on its row.
-            wanted = self.cursor - (count - len(more)) if keep_screen_row else \
-                self.cursor + len(more) - count
-            self.cursor = max(0, min(wanted, len(self.rows) - 1))
-        self._changed()
 
     # -- selection -------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The influencers table: a windowed list of people that holds only the rows on screen.
 
-Like the mention list, it never asks the store for more than a screenful: ``rows`` is one
-window fetched by keyset (``core.people.directory.People.window``), the cursor moves inside it
-without a query, and only the rows that scroll in are read. The first line is a header naming
+Like the mention list (and through the same ``tui.widgets.windowed``), it never asks the store
+for more than a screenful: ``rows`` is one window fetched by keyset
+(``core.people.directory.People.window``), the cursor moves inside it without a query, and only
+the rows that scroll in are read. The first line is a header naming
 the columns, the sorted one marked. Names are strangers' text: painted through ``one_line`` into
 Rich ``Text``, never parsed as markup.
 """
@@ -25,6 +26,7 @@ from textual.widget import Widget
 from core.people.directory import People, PeopleFilter, PeopleOrder, PersonRow
 from tui.messages import PersonHighlighted
 from tui.widgets.cells import one_line, short_time
+from tui.widgets.windowed import WindowedRows
 
 EMPTY = "No people yet: authors appear here once their mentions are stored."
 STANCE_MARKS = {"advocate": "+ advocate", "critic": "- critic", "neutral": "  neutral"}
@@ -58,7 +60,7 @@ def row_cells(row: PersonRow, width: int) -> tuple[str, str, str]:
     return before, stance, lists
 
 
-class PeopleTable(Widget, can_focus=True):
+class PeopleTable(WindowedRows[PersonRow], Widget, can_focus=True):
     """A keyboard-driven, windowed table of people in one order under one filter."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -84,11 +86,6 @@ class PeopleTable(Widget, can_focus=True):
         """Rows that fit under the header."""
         return max(1, self.size.height - 1)
 
-    @property
-    def current(self) -> PersonRow | None:
-        """The person under the cursor."""
-        return self.rows[self.cursor] if self.rows else None
-
     async def _window(self, *, after: PersonRow | None = None, before: PersonRow | None = None,
                       at: PersonRow | None = None, last: bool = False,
                       limit: int | None = None) -> list[PersonRow]:
@@ -111,58 +108,6 @@ class PeopleTable(Widget, can_focus=True):
         self.rows = rows
         self.cursor = ids.index(keep) if keep in ids else \
             min(self.cursor, max(0, len(self.rows) - 1))
-        self._changed()
-
-    async def move(self, delta: int) -> None:
-        """Move the cursor, scrolling the window when it leaves it."""
-        target = self.cursor + delta
-        if not self.rows or 0 <= target < len(self.rows):
-            self.cursor = max(0, min(target, len(self.rows) - 1))
-        elif target >= len(self.rows):
-            await self._scroll_down(target - len(self.rows) + 1)
-            return
-        else:
-            await self._scroll_up(-target)
-            return
-        self._changed()
-
-    async def page(self, direction: int) -> None:
-        """A page down or up."""
-        if direction > 0:
-            await self._scroll_down(self.page_size)
-        else:
-            await self._scroll_up(self.page_size)
-
-    async def home(self) -> None:
-        """The first person."""
-        self.rows, self.cursor, self._at_top = await self._window(), 0, True
-        self._changed()
-
-    async def end(self) -> None:
-        """The last person."""
-        self.rows = await self._window(last=True)
-        self.cursor, self._at_top = max(0, len(self.rows) - 1), False
-        self._changed()
-
-    async def _scroll_down(self, count: int) -> None:
-        more = await self._window(after=self.rows[-1], limit=count) if self.rows else []
-        if more:
-            rows = self.rows + more
-            dropped = max(0, len(rows) - self.page_size)
-            self.rows, self._at_top = rows[dropped:], self._at_top and dropped == 0
-            self.cursor = min(self.cursor + count - dropped, len(self.rows) - 1)
-        else:
-            self.cursor = max(0, len(self.rows) - 1)
-        self._changed()
-
-    async def _scroll_up(self, count: int) -> None:
-        more = await self._window(before=self.rows[0], limit=count) if self.rows else []
-        self._at_top = len(more) < count
-        if more:
-            self.rows = (more + self.rows)[: self.page_size]
-            self.cursor = max(0, min(self.cursor + len(more) - count, len(self.rows) - 1))
-        else:
-            self.cursor = 0
         self._changed()
 
     def _changed(self) -> None:
