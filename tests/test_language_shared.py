@@ -1,6 +1,7 @@
-"""The language model's transition table (39 MB, most of the model) is one file in the user's
-cache folder that every detecting process maps read-only, so the parse workers share its pages
-instead of each holding a copy; where the cache cannot be used, detection works as before.
+"""The language model is unpacked once into the user's cache folder and every detecting process
+maps its tables read-only from there, so the parse workers share their pages instead of each
+decompressing the model and holding a copy; where the cache cannot be used, detection works as
+before.
 
 Each case runs in a fresh interpreter: the model is loaded once per process."""
 
@@ -14,10 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Detects two languages, then says whether this process maps the cached table.
 PROBE = """
-from core.analysis.language import detect_language, shared_table_folder
+from core.analysis.language import detect_language
+from core.analysis.language_cache import cache_folder
 print(detect_language("Hello there, how are you doing today my friend?"))
 print(detect_language("Jeg er meget glad for min nye kaffemaskine, den virker godt"))
-tables = sorted(str(p) for p in shared_table_folder().glob("langid-*"))
+tables = sorted(str(p) for p in cache_folder().glob("langid-*/nextmove"))
 maps = open("/proc/self/maps").read()
 print(len(tables), any(t in maps for t in tables))
 """
@@ -33,16 +35,16 @@ def _probe(cache: Path) -> list[str]:
 def test_every_process_maps_the_one_cached_table(tmp_path: Path) -> None:
     """It should write the table once and map that same file in each later process."""
     assert _probe(tmp_path) == ["en", "da", "1 True"]
-    table = next((tmp_path / "listenpost").glob("langid-*"))
+    table = next((tmp_path / "listenpost").glob("langid-*/nextmove"))
     written = table.stat().st_mtime_ns
     assert _probe(tmp_path) == ["en", "da", "1 True"]
     assert table.stat().st_mtime_ns == written  # reused, not rewritten
 
 
 def test_a_truncated_table_is_written_again(tmp_path: Path) -> None:
-    """It should replace a cached table of the wrong size (a crash while copying) and map it."""
+    """It should write a damaged cached model (a table of the wrong size) again and map it."""
     _probe(tmp_path)
-    table = next((tmp_path / "listenpost").glob("langid-*"))
+    table = next((tmp_path / "listenpost").glob("langid-*/nextmove"))
     size = table.stat().st_size
     table.write_bytes(b"\0" * 1024)
     assert _probe(tmp_path) == ["en", "da", "1 True"]

@@ -11,28 +11,26 @@ Danish LCC sentences come out as ``da`` (the rest ``und``), and 90.8 % of the VA
 ``en`` (9 % ``und``, which is scored as English too; 0.15 % as another language, and those are
 real Spanish, Dutch or Danish tweets).
 
-The model takes about half a second to load, so it is loaded on first use, once per process.
-Its transition table (39 MB of its 55 MB) is unpacked once into the user's cache folder and
-mapped read-only by every process, so the parse workers share one copy of its pages (measured:
-76 -> 35 MB of private memory per detecting process; detection identical over the VADER tweets,
-the Danish sentences and the demo).
+The model is loaded on first use, once per process: unpacked once into the user's cache folder
+and mapped read-only from there by every process (``core.analysis.language_cache``), so the
+parse workers share one copy of its tables and none decompresses it again.
 """
 
 from __future__ import annotations
 
+import functools
 import lzma
 import math
-import mmap
-import os
 import re
 import shutil
 import tempfile
 import threading
 import zipfile
 from array import array
-from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
+
+from core.analysis.language_cache import Parts, cached_model
 
 # The languages a European brand hears; "no"/"nn" are in so Norwegian is not forced onto Danish.
 LANGUAGES = ("en", "da", "sv", "no", "de", "nl", "fr", "es", "it", "pt", "fi", "pl")
@@ -96,7 +94,8 @@ def _restricted_identifier() -> _Classifier:
 
     path = MODEL_DIR / MODEL_FILE
     try:
-        table, pc, classes, nextmove, row, output = _load_restricted(path)
+        parts = cached_model(path, LANGUAGES, functools.partial(_load_restricted, path))
+        table, pc, classes, nextmove, row, output = parts
     except (KeyError, ValueError, OSError, zipfile.BadZipFile):  # a model layout we do not know
         ptc, all_pc, all_classes, nextmove, row, output = load_model(path)
         keep = _kept_columns(all_classes)
@@ -107,9 +106,7 @@ def _restricted_identifier() -> _Classifier:
     return identifier
 
 
-def _load_restricted(
-    path: Path,
-) -> tuple[Any, Any, list[str], Sequence[int], array[int], list[int]]:
+def _load_restricted(path: Path) -> Parts:
     """The model file read one member at a time, the transition arrays streamed straight into
     stdlib arrays, so nothing big is resident twice (measured: 99 MB peak, 99 MB after)."""
     with tempfile.TemporaryFile() as unpacked:
@@ -123,7 +120,7 @@ def _load_restricted(
             pc = _member(members, "pc")[keep]
             output = _member(members, "out_feat").tolist()
             row = _streamed(members, "nextmove_row")
-            nextmove = _shared(members, "nextmove")
+            nextmove = _streamed(members, "nextmove")
     return table, pc, [all_classes[i] for i in keep], nextmove, row, output
 
 
@@ -175,52 +172,6 @@ def _uint_header(handle: IO[bytes], name: str) -> tuple[int, str]:
     if dtype.kind != "u" or not dtype.isnative or fortran or dtype.itemsize not in TYPECODES:
         raise ValueError(f"unexpected {name} array in the language model: {dtype}")
     return math.prod(shape), TYPECODES[dtype.itemsize]
-
-
-def shared_table_folder() -> Path:
-    """Where the unpacked transition table is kept: the user's cache folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "listenpost"
-
-
-def _shared(members: zipfile.ZipFile, name: str) -> Sequence[int]:
-    """The transition table (39 MB, the bulk of the model) as a read-only map of a file in the
-    cache folder, written once per model: every process that detects languages (the parse
-    workers, the TUI) maps the same pages, which the kernel holds once, instead of each keeping
-    its own copy. Where the cache cannot be written, an array in this process, as before."""
-    info = members.getinfo(f"{name}.npy")
-    with members.open(info) as handle:
-        count, typecode = _uint_header(handle, name)
-        path = shared_table_folder() / f"langid-{name}-{info.CRC:08x}-{count}.{typecode}"
-        try:
-            if not path.is_file() or path.stat().st_size != count * array(typecode).itemsize:
-                _write_atomically(path, handle)
-            return _mapped(path, typecode, count)
-        except (OSError, ValueError):
-            pass
-    return _streamed(members, name)
-
-
-def _write_atomically(path: Path, values: IO[bytes]) -> None:
-    """``values`` copied to ``path`` through a temporary file beside it, so a process that maps
-    it never sees half a table (two processes writing it at once both write the same bytes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".langid-", delete=False) as out:
-        try:
-            shutil.copyfileobj(values, out, READ_CHUNK)
-        except BaseException:
-            os.unlink(out.name)
-            raise
-    os.replace(out.name, path)
-
-
-def _mapped(path: Path, typecode: str, count: int) -> Sequence[int]:
-    with path.open("rb") as handle:
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    view: Sequence[int] = memoryview(mapped).cast(typecode)  # type: ignore[call-overload]
-    if len(view) != count:
-        raise ValueError(f"{path} does not hold the language model's table")
-    return view
 
 
 def language_text(text: str) -> str:
