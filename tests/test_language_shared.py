@@ -56,3 +56,15 @@ def test_without_a_usable_cache_detection_still_works(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
     assert _probe(blocker) == ["en", "da", "0 False"]
+
+
+def test_processes_starting_together_leave_one_model(tmp_path: Path) -> None:
+    """It should let two processes that find no cache both detect, and leave one whole model
+    folder and nothing half-written (the parse workers of a first poll start together)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [subprocess.Popen([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate()[0].split("\n")[:2] for run in runs]
+    assert outputs == [["en", "da"], ["en", "da"]]
+    assert [p.name[:6] for p in (tmp_path / "listenpost").iterdir()] == ["langid"]
+    assert _probe(tmp_path) == ["en", "da", "1 True"]

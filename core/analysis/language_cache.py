@@ -45,9 +45,10 @@ def cached_model(model: Path, languages: Sequence[str], load: Callable[[], Parts
         return _read(folder)
     shutil.rmtree(folder, ignore_errors=True)  # absent, or damaged: written again below
     parts = load()
-    try:
+    with contextlib.suppress(OSError):
         _write(folder, parts)
-        return _read(folder)
+    try:
+        return _read(folder)  # ours, or one another process renamed into place first
     except (OSError, ValueError, KeyError):
         return parts
 
