@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.feedserver import FeedServer, feed_server
 from bench.measure import ChildFailed, Run, run
 from bench.peers import Tool, all_tools
-from bench.report import Row
+from bench.report import Row, fmt
 
 FIRST = "first poll, all new"
 SECOND_304 = "second poll, validators (304 where kept)"
@@ -55,7 +55,29 @@ def bench_poll(feeds: int, rounds: int, log: list[str]) -> list[Row]:
                 _one_storage(server, Path(tmp) / f"r{number}{mode}", mode, sequence, order, samples)
     log += _served_notes(samples, feeds)
     skipped.update(samples.failed)
+    print(side_by_side(samples, feeds), flush=True)
     return _rows(samples, skipped, feeds)
+
+
+SIDE_BY_SIDE = ("listenpost", "newsboat", "reader")
+
+
+def side_by_side(samples: Samples, feeds: int) -> str:
+    """Every poll figure of the three tools in one table, medians of this run's rounds: first
+    poll and re-polls, wall and CPU time, summed PSS and the largest process."""
+    width = max(len(f"{figure}: {label}") for figure in FIGURES for _, label, _ in METRICS)
+    lines = [f"poll of {feeds} feeds, side by side".ljust(width + 1)
+             + "".join(f"{tool:>12}" for tool in SIDE_BY_SIDE)]
+    for figure in FIGURES:
+        for attr, label, unit in METRICS:
+            cells = []
+            for tool in SIDE_BY_SIDE:
+                runs = samples.runs.get((tool, figure))
+                value = statistics.median(getattr(r, attr) for r in runs) if runs else None
+                cells.append(f"{fmt(value)} {unit}" if value is not None else "—")
+            lines.append(f"{figure}: {label}".ljust(width + 1)
+                         + "".join(f"{cell:>12}" for cell in cells))
+    return "\n".join(lines)
 
 
 def _one_storage(server: FeedServer, work: Path, mode: str, sequence: tuple[str, ...],

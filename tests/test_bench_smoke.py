@@ -97,3 +97,17 @@ def test_memory_counts_pages_shared_by_a_forked_worker_once() -> None:
     result = run([sys.executable, "-c", FORKED_SHARER])
     assert result.largest_mb > 60
     assert result.pss_mb < 1.4 * result.largest_mb  # summed RSS would be about twice
+
+
+@pytest.mark.slow
+def test_prints_the_three_tools_side_by_side(bench_run: tuple[str, Path]) -> None:
+    """It should print one table with listenpost, newsboat and reader as columns and a line per
+    poll figure and metric (a tool that did not run shows a dash)."""
+    lines = bench_run[0].splitlines()
+    start = next(n for n, line in enumerate(lines) if "side by side" in line)
+    assert lines[start].split()[-3:] == ["listenpost", "newsboat", "reader"]
+    body = lines[start + 1 : start + 1 + len(FIGURES) * len(METRICS)]
+    for figure in FIGURES:
+        for _, label, _ in METRICS:
+            assert any(line.startswith(f"{figure}: {label}") for line in body), (figure, label)
+    assert all(re.search(r"\d s$|\d MB$|—$", line) for line in body)

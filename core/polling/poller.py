@@ -27,6 +27,7 @@ from core.model import FAILED_STATUSES, PollOutcome, PollStatus, SourceConfig
 from core.net.fetch import Fetcher
 from core.polling.claims import RoundClaims
 from core.polling.context import SourceContext
+from core.polling.ingest_queue import IngestQueue
 from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
 from core.polling.workers import WorkerPool
 from core.sources.base import PollResult, SourceError, SourceState
@@ -98,6 +99,7 @@ class Poller:
         self._pending: list[PollRecord] = []
         self._claims = RoundClaims(self.store, {}, due_only=True, clock=clock, chunk=1)
         self._pending_since = 0.0
+        self._ingests = IngestQueue(store)  # mentions are stored a batch of sources at a time
 
     async def poll_once(
         self, *, due_only: bool = False, on_outcome: OutcomeHook | None = None
@@ -124,11 +126,13 @@ class Poller:
             # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
             # schedules, in one short transaction; the unfinished ones are polled next time,
             # by whichever process claims them first.
+            await self._ingests.stop()
             await self._flush()
             await self.store.release_claims()
             raise
         except BaseException:
             self._pending.clear()  # the store failed: nothing more is written
+            await self._ingests.stop()
             raise
         finally:
             self._states = {}
@@ -168,6 +172,9 @@ class Poller:
                                    due_only=False, clock=self.clock, chunk=1)
         try:
             outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
+        except BaseException:
+            await self._ingests.stop()
+            raise
         finally:
             self._states = {}
         await self._flush()
@@ -210,8 +217,10 @@ class Poller:
                 return None
             context = self._context(source, int(started))
             result, outcome = await self._fetch_and_parse(context)
-            if result is not None:
-                outcome = await self._store(source, result, outcome)
+        # Stored outside the network limits: the next sources fetch while this one waits for
+        # its batch (core.polling.ingest_queue).
+        if result is not None:
+            outcome = await self._store(source, result, outcome)
         outcome.message = context.redact(outcome.message)  # servers echo tokens in errors
         outcome.started_at = int(started)
         outcome.duration_ms = int((self.clock() - started) * 1000)
@@ -261,7 +270,7 @@ class Poller:
                 outcome.status = PollStatus.WARNING
             return outcome
         now = int(self.clock())
-        ingest = await self.store.ingest(self._ids[source.name], result.mentions, now=now)
+        ingest = await self._ingests.ingest(self._ids[source.name], result.mentions, now)
         if source.owned:
             async with self.store.transaction() as db:
                 await take_due_snapshots(db, now)

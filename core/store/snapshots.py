@@ -16,6 +16,7 @@ stays, since only those two parts are rescored.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -121,15 +122,15 @@ class _State:
     last: tuple[Snapshot, ...]  # up to two, oldest first
 
 
-async def record_growth(db: aiosqlite.Connection, changed: Sequence[tuple[int, Engagement]],
-                        unchanged: Sequence[int], now: int) -> None:
+def record_growth(conn: sqlite3.Connection, changed: Sequence[tuple[int, Engagement]],
+                  unchanged: Sequence[int], now: int) -> None:
     """Snapshot the listening mentions a poll saw again and rescore their rising part.
 
     ``changed`` holds (id, the counts before this poll) of the mentions whose counts it
     updated; ``unchanged`` the ids it saw with the same counts (only the rising ones among
-    them are looked at). The caller holds the write transaction (ingest's)."""
+    them are looked at). Runs in the database thread (ingest's), inside its write transaction."""
     before: dict[int, Engagement | None] = dict(changed)
-    before.update(dict.fromkeys(await _ids(db, _RISING, unchanged, 1), None))
+    before.update(dict.fromkeys(_ids(conn, _RISING, unchanged, 1), None))
     if not before:
         return
     # Imported here: most polls see nothing move, and they load no analysis at all.
@@ -145,16 +146,16 @@ async def record_growth(db: aiosqlite.Connection, changed: Sequence[tuple[int, E
 
     snapshots: list[tuple[int, int, int | None, int | None, int | None]] = []
     changes: list[tuple[float, int]] = []
-    for mention_id, state in (await _states(db, list(before))).items():
+    for mention_id, state in _states(conn, list(before)).items():
         taken, change = _rescore(state, before[mention_id], now, points, thread)
         snapshots += [(mention_id, s.at, s.replies, s.reshares, s.likes) for s in taken]
         if change:
             changes.append((change, mention_id))
-    await db.executemany("INSERT OR REPLACE INTO engagement_snapshots"
-                         " (mention_id, at, replies, reshares, likes) VALUES (?, ?, ?, ?, ?)",
-                         snapshots)
-    await db.executemany("UPDATE mentions SET priority = round(priority + ?, 2) WHERE id = ?",
-                         changes)
+    conn.executemany("INSERT OR REPLACE INTO engagement_snapshots"
+                     " (mention_id, at, replies, reshares, likes) VALUES (?, ?, ?, ?, ?)",
+                     snapshots)
+    conn.executemany("UPDATE mentions SET priority = round(priority + ?, 2) WHERE id = ?",
+                     changes)
 
 
 def _rescore(state: _State, before: Engagement | None, now: int, points: _Points,
@@ -177,14 +178,14 @@ def _rescore(state: _State, before: Engagement | None, now: int, points: _Points
     return taken, rising - was + thread(current.replies) - thread(old_replies)
 
 
-async def _ids(db: aiosqlite.Connection, sql: str, ids: Sequence[int], uses: int) -> list[int]:
+def _ids(conn: sqlite3.Connection, sql: str, ids: Sequence[int], uses: int) -> list[int]:
     """The ids ``sql`` picks among ``ids`` (its ``{marks}`` appear ``uses`` times)."""
-    return [int(row[0]) for row in await _chunked(db, sql, ids, uses)]
+    return [int(row[0]) for row in _chunked(conn, sql, ids, uses)]
 
 
-async def _states(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, _State]:
+def _states(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, _State]:
     states: dict[int, _State] = {}
-    for row in await _chunked(db, _STATE, ids, 2):
+    for row in _chunked(conn, _STATE, ids, 2):
         mention_id = int(row[0])
         state = states.get(mention_id) or _State(int(row[1]), Engagement(*row[2:5]), ())
         if row[5] is not None:
@@ -193,14 +194,12 @@ async def _states(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, _St
     return states
 
 
-async def _chunked(db: aiosqlite.Connection, sql: str, ids: Sequence[int],
-                   uses: int) -> list[aiosqlite.Row]:
-    rows: list[aiosqlite.Row] = []
+def _chunked(conn: sqlite3.Connection, sql: str, ids: Sequence[int],
+             uses: int) -> list[sqlite3.Row]:
+    rows: list[sqlite3.Row] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
-        async with db.execute(sql.format(marks=", ".join("?" * len(chunk))),
-                              chunk * uses) as cursor:
-            rows += await cursor.fetchall()
+        rows += conn.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk * uses)
     return rows
 
 

@@ -30,9 +30,9 @@ import aiosqlite
 
 from core.model import FAILED_STATUSES, Mention, PollOutcome, PollStatus, SourceConfig
 from core.sources.base import SourceState
-from core.store import ingest as ingest_module
 from core.store.counts import count_triggers_current, replace_count_triggers
 from core.store.errors import DiskFull, OutdatedSchema, StoreError, locked, translate
+from core.store.ingest import SourceBatch, ingest_many
 from core.store.migrate import (
     check_identity,
     inspect_file,
@@ -501,9 +501,17 @@ class Store:
         """Store a batch in one transaction: new rows inserted, changed engagement counts
         updated, the rest counted as duplicates; a row SQLite refuses is reported in
         ``skipped`` and the others still commit. Ingesting the same batch twice adds nothing."""
+        return (await self.ingest_many([(source_id, mentions, now)]))[0]
+
+    async def ingest_many(self, batches: Sequence[SourceBatch]) -> list[IngestResult]:
+        """``ingest`` for several sources (id, mentions, fetch time) in ONE transaction and one
+        call into the database thread: a poll round writes a batch of feeds at a time instead of
+        committing each. All of them or (the file failed) none; one result per source."""
+        if not batches:
+            return []
         with self._errors():
             async with self.transaction() as db:
-                return await ingest_module.ingest(db, source_id, mentions, now)
+                return await ingest_many(db, batches)
 
     async def export_mentions(
         self, *, since: int | None = None, source_names: Sequence[str] | None = None

@@ -1,0 +1,102 @@
+"""The restricted language model, unpacked once into the user's cache folder and mapped.
+
+py3langid ships its model as an lzma-compressed archive: every process that detected languages
+decompressed all of it (about 0.6 s of CPU) and kept its own copy of the 39 MB transition table
+and the 4.8 MB score table, and a first poll starts two parse workers that each did both. Here
+the first process writes the parts ``core.analysis.language`` keeps (the tables restricted to
+its languages) into one folder of plain files, and every process, itself included, maps them
+read-only: no decompression after the first time, and the kernel holds the tables once for all
+processes. The folder is named after the model file (size and modification time) and the
+languages kept, is written under a temporary name and renamed whole, so a reader never sees
+half of it; one that fails its checks is removed and written again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mmap
+import os
+import shutil
+import tempfile
+import zlib
+from array import array
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+# The model's parts: scores per feature and language, prior per language, the languages, the
+# DFA's transition table, its row per state, and the feature each state outputs.
+Parts = tuple[Any, Any, list[str], Sequence[int], Sequence[int], list[int]]
+_META = "meta.json"
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for listenpost ($XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "listenpost"
+
+
+def cached_model(model: Path, languages: Sequence[str], load: Callable[[], Parts]) -> Parts:
+    """The parts ``load`` gives, mapped from the cache folder (written by ``load`` the first
+    time); ``load``'s own in-memory parts when the cache cannot be written."""
+    folder = cache_folder() / f"langid-{_identity(model, languages)}"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        return _read(folder)
+    shutil.rmtree(folder, ignore_errors=True)  # absent, or damaged: written again below
+    parts = load()
+    with contextlib.suppress(OSError):
+        _write(folder, parts)
+    try:
+        return _read(folder)  # ours, or one another process renamed into place first
+    except (OSError, ValueError, KeyError):
+        return parts
+
+
+def _identity(model: Path, languages: Sequence[str]) -> str:
+    info = model.stat()
+    kept = zlib.crc32(",".join(languages).encode())
+    return f"{info.st_size}-{info.st_mtime_ns}-{kept:08x}"
+
+
+def _write(folder: Path, parts: Parts) -> None:
+    import numpy as np
+
+    table, pc, classes, nextmove, row, output = parts
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".langid-"))
+    try:
+        np.save(staging / "table.npy", np.ascontiguousarray(table, dtype=np.float32))
+        np.save(staging / "pc.npy", np.asarray(pc))
+        meta = {"classes": classes, "output": output}
+        for name, values in (("nextmove", nextmove), ("row", row)):
+            typed = values if isinstance(values, array) else array("I", values)
+            (staging / name).write_bytes(typed.tobytes())
+            meta[name] = [typed.typecode, len(typed)]
+        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
+        os.rename(staging, folder)  # fails when another process got there first: theirs is used
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _read(folder: Path) -> Parts:
+    import numpy as np
+
+    meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+    table = np.asarray(np.load(folder / "table.npy", mmap_mode="r", allow_pickle=False))
+    pc = np.load(folder / "pc.npy", allow_pickle=False)
+    classes, output = [str(c) for c in meta["classes"]], [int(f) for f in meta["output"]]
+    nextmove, row = (_mapped(folder / name, *meta[name]) for name in ("nextmove", "row"))
+    if table.ndim != 2 or table.shape[1] != len(classes) or len(pc) != len(classes):
+        raise ValueError(f"{folder} does not hold a consistent language model")
+    return table, pc, classes, nextmove, row, output
+
+
+def _mapped(path: Path, typecode: str, count: int) -> Sequence[int]:
+    with path.open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    view: Sequence[int] = memoryview(mapped).cast(typecode)  # type: ignore[call-overload]
+    if len(view) != count:
+        raise ValueError(f"{path} does not hold the language model's {path.name} table")
+    return view

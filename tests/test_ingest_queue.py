@@ -1,0 +1,82 @@
+"""The poller's ingest queue: sources that arrive together are written in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from core.model import Mention, SourceConfig
+from core.polling.ingest_queue import IngestQueue
+from core.store import Store
+from tests.test_store import NOW, mention
+
+
+async def _store_with_sources(path: Path, count: int) -> tuple[Store, list[int]]:
+    store = await Store.open(path)
+    names = [f"s{n}" for n in range(count)]
+    ids = await store.sync_sources(
+        [SourceConfig(name, "mastodon", f"https://m{n}.example") for n, name in enumerate(names)]
+    )
+    return store, [ids[name] for name in names]
+
+
+def _posts(source: int) -> list[Mention]:
+    return [mention(source * 10 + i) for i in range(3)]
+
+
+async def test_sources_queued_together_share_one_transaction(tmp_path: Path) -> None:
+    """It should write ten sources that arrive together as one batch, each with its result."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 10)
+    queue = IngestQueue(store)
+    results = await asyncio.gather(*(queue.ingest(s, _posts(n), NOW) for n, s in enumerate(ids)))
+    assert queue.batches == 1
+    assert [r.new for r in results] == [3] * 10
+    assert await store.count_mentions() == 30
+    await store.close()
+
+
+async def test_batches_are_capped_by_sources_and_mentions(tmp_path: Path) -> None:
+    """It should split a queue of ten sources into batches of at most four sources, or of at
+    most seven mentions (a source is never split)."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 10)
+    by_sources = IngestQueue(store, max_sources=4)
+    await asyncio.gather(*(by_sources.ingest(s, _posts(n), NOW) for n, s in enumerate(ids)))
+    assert by_sources.batches == 3  # 4 + 4 + 2
+    by_mentions = IngestQueue(store, max_mentions=7)
+    results = await asyncio.gather(
+        *(by_mentions.ingest(s, _posts(n), NOW + 1) for n, s in enumerate(ids))
+    )
+    assert by_mentions.batches == 5  # two sources of three mentions each
+    assert [r.duplicates for r in results] == [3] * 10
+    await store.close()
+
+
+async def test_a_cancelled_source_is_not_written(tmp_path: Path) -> None:
+    """It should drop a queued source whose poll was stopped before its batch was written."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 2)
+    queue = IngestQueue(store)
+    kept = asyncio.ensure_future(queue.ingest(ids[0], _posts(0), NOW))
+    dropped = asyncio.ensure_future(queue.ingest(ids[1], _posts(1), NOW))
+    await asyncio.sleep(0)  # both queued; the writer has not run yet
+    dropped.cancel()
+    assert (await kept).new == 3
+    assert await store.count_mentions() == 3
+    await store.close()
+
+
+async def test_stopping_rolls_the_batch_back_whole(tmp_path: Path) -> None:
+    """It should leave nothing of a batch stopped while it waits for the write lock."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 3)
+    queue = IngestQueue(store)
+    async with store.transaction():  # holds this store's write turn: the batch must wait
+        waiting = [asyncio.ensure_future(queue.ingest(s, _posts(n), NOW))
+                   for n, s in enumerate(ids)]
+        while queue.queued < len(ids):  # until all three have joined the queue
+            await asyncio.sleep(0)
+        while queue.queued:  # until the writer has taken them and waits for its turn
+            await asyncio.sleep(0)
+        await queue.stop()
+    outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
+    assert await store.count_mentions() == 0
+    await store.close()
