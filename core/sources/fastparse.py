@@ -64,7 +64,7 @@ UTF8 = frozenset({"utf-8", "utf8"})
 # libxml2 with its size limits on (no huge_tree: text nodes <= 10 MB, depth <= 256), no
 # network, no DTD loaded, entities never expanded, and no recovery: a document that is not
 # well-formed goes to feedparser, whose error reporting the rest of the pipeline knows.
-_PARSER_OPTIONS: Mapping[str, bool] = {
+PARSER_OPTIONS: Mapping[str, bool] = {
     "resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
     "recover": False, "collect_ids": False, "remove_blank_text": False,
 }
@@ -133,7 +133,7 @@ def _tree(body: bytes) -> Any:
     if body.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00", b"\x4c\x6f")):
         raise Unproven("not UTF-8 (a UTF-16/32 or EBCDIC start)")
     try:
-        root = etree.fromstring(body, etree.XMLParser(**_PARSER_OPTIONS))
+        root = etree.fromstring(body, etree.XMLParser(**PARSER_OPTIONS))
     except etree.XMLSyntaxError as error:
         raise Unproven(f"lxml: {str(error)[:80]}") from None
     info = root.getroottree().docinfo
