@@ -37,10 +37,9 @@ FEED_FOLDERS = ("feedparser-tests", "w3c-feedvalidator-testcases", "newsboat-tes
 FEED_SUFFIXES = (".xml", ".atom", ".rss", ".rdf")
 HEADER_LINE = re.compile(rb"^Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
 DEMO_NOWS = (1_767_225_600, 1_790_000_000)
-# The demo feeds the fast path must read; YouTube's carries Media RSS (media:group), which it
-# leaves to feedparser, and the failing path serves an HTML page.
+# The demo feeds the fast path must read: all but the failing path, which serves an HTML page.
 DEMO_FAST = {"/alerts/northwind.atom", "/journal/rss.xml", "/reddit/search.rss",
-             "/mastodon/tags/northwindcoffee.rss", "/hnrss/newest.rss"}
+             "/mastodon/tags/northwindcoffee.rss", "/hnrss/newest.rss", "/youtube/videos.xml"}
 # The corpora are mostly one-feature test cases (CDF, RSS 0.9x, Atom 0.3, xhtml, entities,
 # encodings...), so under half take the fast path; fewer than this means the gate broke.
 CORPUS_FAST_FLOOR = 1500
@@ -109,6 +108,43 @@ def atom_with(text: str, number: int, kind: str) -> bytes:
     ).encode()
 
 
+YOUTUBE_FEED = (
+    '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+    'xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/">'
+    "<title>Channel</title>{entry}</feed>"
+)
+# Shapes of a YouTube entry, written here: each reads like feedparser, on whichever path.
+YOUTUBE_ENTRIES = {
+    "plain": "<entry><id>yt:video:a</id><yt:videoId>a</yt:videoId><title>Review</title>"
+             '<link rel="alternate" href="https://video.example/a"/><author><name>Sofie</name>'
+             "<uri>https://video.example/@sofie</uri></author>"
+             "<published>2026-11-30T10:00:00+00:00</published><media:group>"
+             "<media:title>Review</media:title>"
+             '<media:content url="https://video.example/v/a" type="application/x-shockwave-flash"/>'
+             '<media:thumbnail url="https://i.example/a.jpg" width="480" height="360"/>'
+             "<media:description>Still &lt;b&gt;waiting&lt;/b&gt; for my refund</media:description>"
+             '<media:community><media:starRating count="3" average="4.6" min="1" max="5"/>'
+             '<media:statistics views="111"/></media:community></media:group></entry>',
+    "media title first": "<entry><id>b</id><media:group><media:title>Media</media:title>"
+                         "</media:group><title>Atom</title></entry>",
+    "no atom title": "<entry><id>c</id><media:group><media:title>Only media</media:title>"
+                     "<media:description>text</media:description></media:group></entry>",
+    "empty atom title": "<entry><id>d</id><title> </title><media:group>"
+                        "<media:title>Media</media:title></media:group></entry>",
+    "summary too": "<entry><id>e</id><title>t</title><summary>Atom summary</summary>"
+                   "<media:group><media:description>media</media:description></media:group>"
+                   "</entry>",
+    "two groups": "<entry><id>f</id><title>t</title><media:group><media:description>one"
+                  "</media:description></media:group><media:group><media:description>two"
+                  "</media:description></media:group></entry>",
+}
+
+
+def shape_cases() -> Iterator[Case]:
+    for name, entry in YOUTUBE_ENTRIES.items():
+        yield f"youtube/{name}", YOUTUBE_FEED.format(entry=entry).encode(), {}
+
+
 def path_taken(body: bytes, headers: dict[str, str]) -> str:
     """"fast", or why the document went to feedparser."""
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -161,13 +197,17 @@ def test_hostile_strings_read_the_same_on_both_paths(corpora: Path) -> None:
 
 
 def test_demo_and_bench_feeds_give_feedparsers_mentions() -> None:
-    """It should read the demo's and the bench's feeds like feedparser, through the fast path
-    for every demo feed without Media RSS and for every bench feed."""
+    """It should read the demo's and the bench's feeds, and YouTube-shaped entries, like
+    feedparser, through the fast path for every demo feed but the HTML page and every bench
+    feed."""
     paths, problems = compare(bench_cases())
     assert problems == [], "\n".join(problems)
     assert paths == Counter(fast=20)
     paths, problems = compare(demo_cases())
     assert problems == [], "\n".join(problems)
+    paths, problems = compare(shape_cases())
+    assert problems == [], "\n".join(problems)
+    assert path_taken(YOUTUBE_FEED.format(entry=YOUTUBE_ENTRIES["plain"]).encode(), {}) == "fast"
     for now in DEMO_NOWS:
         fast = {path for path, body in build_demo_feeds(now).items()
                 if path_taken(body, {"Content-Type": content_type(path)}) == "fast"}

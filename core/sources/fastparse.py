@@ -43,14 +43,26 @@ RSS_ITEM_ELEMENTS: Mapping[str, frozenset[str]] = {
     CONTENT_ENCODED: frozenset(), DC_CREATOR: frozenset(), DC_DATE: frozenset(),
     SLASH_COMMENTS: frozenset(),
 }
-RSS_IGNORED = frozenset({"category", "comments", "enclosure"})
+MEDIA = "{http://search.yahoo.com/mrss/}"
+WFW = "{http://wellformedweb.org/CommentAPI/}"
+# Thumbnails and media files feedparser files under media_*, and comment feeds under wfw_*.
+MEDIA_IGNORED = frozenset({MEDIA + "thumbnail", MEDIA + "content"})
+RSS_IGNORED = frozenset({"category", "comments", "enclosure", WFW + "commentRss", WFW + "comment"}
+                        ) | MEDIA_IGNORED
 ATOM_ENTRY_ELEMENTS: Mapping[str, frozenset[str]] = {
     ATOM + "id": frozenset(), ATOM + "title": frozenset({"type"}),
     ATOM + "content": frozenset({"type"}), ATOM + "summary": frozenset({"type"}),
     ATOM + "published": frozenset(), ATOM + "updated": frozenset(),
 }
-ATOM_IGNORED = frozenset({ATOM + "category"})
-ATOM_READ_APART = frozenset({ATOM + "link", ATOM + "author"})
+# YouTube's video and channel ids, which feedparser files under yt_*.
+YOUTUBE = "{http://www.youtube.com/xml/schemas/2015}"
+ATOM_IGNORED = frozenset({ATOM + "category", YOUTUBE + "videoId", YOUTUBE + "channelId"}
+                         ) | MEDIA_IGNORED
+MEDIA_GROUP_ELEMENTS: Mapping[str, frozenset[str]] = {
+    MEDIA + "title": frozenset(), MEDIA + "description": frozenset(),
+}
+MEDIA_COMMUNITY = frozenset({MEDIA + "starRating", MEDIA + "statistics"})
+ATOM_READ_APART = frozenset({ATOM + "link", ATOM + "author", MEDIA + "group"})
 # Atom text types feedparser maps to a media type (RFC 4287 3.1.1); xhtml is not read here.
 ATOM_TEXT_TYPES = {"text": "text/plain", "html": "text/html"}
 ATOM_AUTHOR_PARTS = frozenset({ATOM + "name", ATOM + "uri", ATOM + "email"})
@@ -243,6 +255,7 @@ def _atom_entries(root: Any) -> list[dict[str, Any]]:
 def _atom_entry(element: Any) -> dict[str, Any]:
     links = [child for child in element if child.tag == ATOM + "link"]
     authors = [child for child in element if child.tag == ATOM + "author"]
+    groups = [child for child in element if child.tag == MEDIA + "group"]
     fields = _fields(element, ATOM_ENTRY_ELEMENTS, ATOM_IGNORED, ATOM_READ_APART)
     entry: dict[str, Any] = {}
     link = _atom_link(links)
@@ -260,7 +273,38 @@ def _atom_entry(element: Any) -> dict[str, Any]:
         entry["content"] = [_atom_text(fields[ATOM + "content"])]
     _atom_author(entry, authors)
     _dates(entry, fields, published=ATOM + "published", updated=ATOM + "updated")
+    if groups:
+        _media_group(entry, element, groups, fields)
     return entry
+
+
+def _media_group(entry: dict[str, Any], element: Any, groups: list[Any],
+                 fields: Mapping[str, Any]) -> None:
+    """A YouTube-style <media:group>: its description is the entry's HTML summary, and its
+    title is ignored after a non-empty Atom title (feedparser keeps the first title)."""
+    if len(groups) > 1:
+        raise Unproven("more than one <media:group>")
+    group = groups[0]
+    _media_community(group)
+    parts = _fields(group, MEDIA_GROUP_ELEMENTS, MEDIA_IGNORED, frozenset({MEDIA + "community"}))
+    if MEDIA + "title" in parts:
+        title = fields.get(ATOM + "title")
+        if title is None or not entry["title"] or element.index(title) > element.index(group):
+            raise Unproven("a <media:title> feedparser would take for the title")
+    if MEDIA + "description" in parts:
+        if ATOM + "summary" in fields or ATOM + "content" in fields:
+            raise Unproven("a <media:description> beside an Atom summary or content")
+        summary = _feedparser_text(parts[MEDIA + "description"])
+        entry["summary"] = summary
+        entry["summary_detail"] = {"type": "text/html", "value": summary}
+
+
+def _media_community(group: Any) -> None:
+    """Ratings and view counts, as attributes only (feedparser files them under media_*)."""
+    for community in group.iterfind(MEDIA + "community"):
+        for child in community:
+            if child.tag not in MEDIA_COMMUNITY or len(child) or (child.text or "").strip():
+                raise Unproven(f"<{_short(child.tag)}> in <media:community>")
 
 
 def _atom_text(element: Any) -> dict[str, str]:
