@@ -35,39 +35,38 @@ CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 SLASH_COMMENTS = "{http://purl.org/rss/1.0/modules/slash/}comments"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+WFW = "{http://wellformedweb.org/CommentAPI/}"
+YOUTUBE = "{http://www.youtube.com/xml/schemas/2015}"
 
-# What the fast path reads from each RSS item, by element, and the attributes it understands
-# there. Elements it ignores the way feedparser ignores them for our purposes (categories,
-# comment links, enclosures) are allowed too; any other element sends the feed to feedparser.
+# What the fast path reads from each entry, by element, with the attributes it understands
+# there. The *_IGNORED elements (without children) feedparser files under keys we never read
+# (tags, comment links, enclosures, media_*, wfw_*, yt_*); any other element in an entry sends
+# the whole feed to feedparser.
 RSS_ITEM_ELEMENTS: Mapping[str, frozenset[str]] = {
     "title": frozenset(), "link": frozenset(), "description": frozenset(),
     "guid": frozenset({"isPermaLink"}), "pubDate": frozenset(), "author": frozenset(),
     CONTENT_ENCODED: frozenset(), DC_CREATOR: frozenset(), DC_DATE: frozenset(),
     SLASH_COMMENTS: frozenset(),
 }
-MEDIA = "{http://search.yahoo.com/mrss/}"
-WFW = "{http://wellformedweb.org/CommentAPI/}"
-# Thumbnails and media files feedparser files under media_*, and comment feeds under wfw_*.
 MEDIA_IGNORED = frozenset({MEDIA + "thumbnail", MEDIA + "content"})
-RSS_IGNORED = frozenset({"category", "comments", "enclosure", WFW + "commentRss", WFW + "comment"}
-                        ) | MEDIA_IGNORED
+RSS_IGNORED = MEDIA_IGNORED | {"category", "comments", "enclosure", WFW + "commentRss",
+                               WFW + "comment"}
 ATOM_ENTRY_ELEMENTS: Mapping[str, frozenset[str]] = {
     ATOM + "id": frozenset(), ATOM + "title": frozenset({"type"}),
     ATOM + "content": frozenset({"type"}), ATOM + "summary": frozenset({"type"}),
     ATOM + "published": frozenset(), ATOM + "updated": frozenset(),
 }
-# YouTube's video and channel ids, which feedparser files under yt_*.
-YOUTUBE = "{http://www.youtube.com/xml/schemas/2015}"
-ATOM_IGNORED = frozenset({ATOM + "category", YOUTUBE + "videoId", YOUTUBE + "channelId"}
-                         ) | MEDIA_IGNORED
+ATOM_IGNORED = MEDIA_IGNORED | {ATOM + "category", YOUTUBE + "videoId", YOUTUBE + "channelId"}
+ATOM_READ_APART = frozenset({ATOM + "link", ATOM + "author", MEDIA + "group"})
+ATOM_AUTHOR_PARTS = frozenset({ATOM + "name", ATOM + "uri", ATOM + "email"})
+# Atom text types feedparser maps to a media type (RFC 4287 3.1.1); xhtml is not read here.
+ATOM_TEXT_TYPES = {"text": "text/plain", "html": "text/html"}
+# YouTube's <media:group>: a title and a description, ratings and view counts as attributes.
 MEDIA_GROUP_ELEMENTS: Mapping[str, frozenset[str]] = {
     MEDIA + "title": frozenset(), MEDIA + "description": frozenset(),
 }
 MEDIA_COMMUNITY = frozenset({MEDIA + "starRating", MEDIA + "statistics"})
-ATOM_READ_APART = frozenset({ATOM + "link", ATOM + "author", MEDIA + "group"})
-# Atom text types feedparser maps to a media type (RFC 4287 3.1.1); xhtml is not read here.
-ATOM_TEXT_TYPES = {"text": "text/plain", "html": "text/html"}
-ATOM_AUTHOR_PARTS = frozenset({ATOM + "name", ATOM + "uri", ATOM + "email"})
 # Media types a Content-Type header may carry for the fast path; with a charset it must be UTF-8
 # (feedparser honours RFC 3023, under which text/xml without a charset is US-ASCII).
 XML_MEDIA_TYPES = frozenset({
