@@ -77,6 +77,16 @@ def bench_cases() -> Iterator[Case]:
             yield f"bench/{kind}/{number}", body, headers
 
 
+def label_cases() -> Iterator[Case]:
+    """One bench feed, ASCII and not, under the Content-Types servers send."""
+    ascii_body = next(iter(data.bodies(1, "post")))
+    accented = ascii_body.replace(b"<title>", "<title>café ".encode(), 1)
+    for label in ("text/xml", "text/xml; charset=utf-8", "application/xml", "text/html",
+                  "application/rss+xml; charset=iso-8859-1", "text/plain"):
+        for name, body in (("ascii", ascii_body), ("accented", accented)):
+            yield f"label/{label}/{name}", body, {"Content-Type": label}
+
+
 def hostile_cases(corpora: Path) -> Iterator[Case]:
     raw = json.loads((corpora / "malicious-inputs/blns/blns.base64.json").read_text())
     for number, encoded in enumerate(raw):
@@ -210,6 +220,9 @@ def test_demo_and_bench_feeds_give_feedparsers_mentions() -> None:
     assert problems == [], "\n".join(problems)
     paths, problems = compare(shape_cases())
     assert problems == [], "\n".join(problems)
+    paths, problems = compare(label_cases())
+    assert problems == [], "\n".join(problems)
+    assert paths == Counter(fast=5, feedparser=7)
     assert path_taken(YOUTUBE_FEED.format(entry=YOUTUBE_ENTRIES["plain"]).encode(), {}) == "fast"
     for now in DEMO_NOWS:
         fast = {path for path, body in build_demo_feeds(now).items()

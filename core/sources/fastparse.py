@@ -68,7 +68,8 @@ MEDIA_GROUP_ELEMENTS: Mapping[str, frozenset[str]] = {
 }
 MEDIA_COMMUNITY = frozenset({MEDIA + "starRating", MEDIA + "statistics"})
 # Media types a Content-Type header may carry for the fast path; with a charset it must be UTF-8
-# (feedparser honours RFC 3023, under which text/xml without a charset is US-ASCII).
+# (feedparser honours RFC 3023, under which text/xml without a charset is US-ASCII: only an
+# ASCII body reads the same then).
 XML_MEDIA_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
 })
@@ -110,7 +111,7 @@ def parse_fast(body: bytes, headers: Mapping[str, str]) -> FastResult:
     if not isinstance(body, bytes):  # never a str lxml or anything else could take for a path
         raise TypeError("parse_fast takes the fetched bytes")
     try:
-        _check_headers(headers)
+        _check_headers(headers, body)
         root = _tree(body)
         if root.tag == "rss":
             return FastResult(entries=_rss_entries(root), version="rss20")
@@ -124,7 +125,7 @@ def parse_fast(body: bytes, headers: Mapping[str, str]) -> FastResult:
 # --- the document ---------------------------------------------------------------------------------
 
 
-def _check_headers(headers: Mapping[str, str]) -> None:
+def _check_headers(headers: Mapping[str, str], body: bytes) -> None:
     if "content-location" in headers:
         raise Unproven("a Content-Location header sets the base of relative links")
     content_type = headers.get("content-type")
@@ -134,7 +135,7 @@ def _check_headers(headers: Mapping[str, str]) -> None:
     if media.strip().lower() not in XML_MEDIA_TYPES:
         raise Unproven(f"Content-Type {media.strip()[:40]!r} is not an XML feed type")
     charset = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", params, re.I)
-    if charset is None and media.strip().lower().startswith("text/"):
+    if charset is None and media.strip().lower().startswith("text/") and not body.isascii():
         raise Unproven("text/xml without a charset means US-ASCII to feedparser")
     if charset is not None and charset.group(1).lower() not in UTF8:
         raise Unproven(f"charset {charset.group(1)[:20]!r} is not UTF-8")
