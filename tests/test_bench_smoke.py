@@ -59,9 +59,12 @@ def test_every_row_has_a_figure_or_a_reason(bench_run: tuple[str, Path]) -> None
 
 @pytest.mark.slow
 def test_prints_floor_and_scale_rows(bench_run: tuple[str, Path]) -> None:
-    """It should print both ingest kinds against the floor and every scale size."""
+    """It should print both ingest kinds against both floors, the parse alone, and every scale
+    size."""
     rows = [r[0] for r in table_rows(bench_run[0])]
-    assert sum("[floor] ingest" in r for r in rows) == 2
+    assert sum("[floor] ingest" in r for r in rows) == 4  # each kind: feedparser and fast floors
+    parse_rows = ("[floor] raw parse", "[floor] parse to mentions")
+    assert sum(r.startswith(parse_rows) for r in rows) == 4
     for size in SIZES["tiny"].scale:
         assert any(r.startswith("[scale]") and f"at {size:,} mentions" in r for r in rows), size
 

@@ -82,7 +82,9 @@ def children_peak_mib() -> float:
 async def test_a_32kb_author_is_killed_and_the_other_source_polls(
         loopback: LoopbackServer, tmp_path: Path) -> None:
     """It should stop the author regex at the parse deadline as a source error, others fine."""
-    body = feed(f"<item><title>Northwind</title><author>{'a' * 32 * 1024}</author></item>")
+    # &nbsp; is undefined in XML, so feedparser (whose regex this is) reads the feed, not the
+    # fast path (core.sources.fastparse), which reads such an author at once.
+    body = feed(f"<item><title>North&nbsp;wind</title><author>{'a' * 32 * 1024}</author></item>")
     hostile = Src("author-32kb", loopback.route("/author.xml", Reply(200, body)))
     by_name, titles, elapsed = await poll_in_process(
         tmp_path, [healthy_source(loopback), hostile], parse_deadline=1.0)
