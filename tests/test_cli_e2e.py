@@ -244,6 +244,9 @@ def test_poller_mode_polls_until_ctrl_c(setup: tuple[Path, Path, LoopbackServer]
         logged.append(line)
         if "good: ok (2 new" in line:
             break
+    deadline = time.monotonic() + 60  # the source's health is written in the next batch
+    while time.monotonic() < deadline and _status(db, "good") != "ok":
+        time.sleep(0.1)
     assert _status(db, "good") == "ok", "".join(logged)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
