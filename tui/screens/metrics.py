@@ -103,10 +103,18 @@ class MetricsScreen(Screen[None]):
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        """Back on top: catch up if anything changed meanwhile."""
+        """Back on top: catch up if anything changed meanwhile, else announce the figures
+        already shown (counted while the screen was built ahead, or before it was left)."""
         if self._stale:
             self._stale = False
             self.load(self.period, origin="resume")
+        elif self.is_current and self.report is not None and self.report.complete \
+                and self.report.period == self.period:
+            self.call_after_refresh(self._announce_shown)
+
+    def _announce_shown(self) -> None:
+        self.post_message(ScreenRefreshed("metrics:overview", "resume"))
+        self.post_message(ScreenRefreshed("metrics", "resume"))
 
     # -- actions -------------------------------------------------------------------------------
 
