@@ -23,6 +23,11 @@ def announced(posted: Posted) -> list[tuple[str, str]]:
             if m.screen.startswith("metrics")]
 
 
+def completed(posted: Posted) -> int:
+    """How many times the metrics screen announced its complete figures."""
+    return [screen for screen, _ in announced(posted)].count("metrics")
+
+
 async def until(pilot: Pilot[None], condition: object, what: str) -> None:
     """Wait (bounded) until ``condition()`` holds."""
     for _ in range(500):
@@ -87,3 +92,29 @@ async def test_data_written_elsewhere_while_hidden_is_counted_on_m(
         await until(pilot, lambda: "mentions 10" in shown(app, "metrics-headline"),
                     "the metrics screen counted the new mentions")
         assert ("metrics", "resume") in announced(posted)
+
+
+async def test_a_period_shown_before_is_shown_again_without_counting(
+        make_app: AppFactory, db: Path, clock: Clock, posted: Posted) -> None:
+    """It should show today again from what it counted (d after w), and count afresh after the
+    data changed (another process's write)."""
+    insert(db, rows(7))
+    clock.now = NOW
+    app = make_app(watch_interval=0.05)
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        for key, count in (("m", 1), ("w", 2), ("d", 3)):
+            await pilot.press(key)
+            await until(pilot, lambda c=count: completed(posted) >= c,
+                        f"the metrics screen showed {key}")
+        assert [o for s, o in announced(posted) if s == "metrics"] == ["period", "period",
+                                                                        "cached"]
+        assert shown(app, "metrics-period").startswith("Metrics: 2024-06-05")
+        assert "mentions 7" in shown(app, "metrics-headline")
+        insert(db, [M(sort_at=NOW - 60, title="grinder", matched="brand:Acme")])
+        await until(pilot, lambda: "mentions 8" in shown(app, "metrics-headline"),
+                    "the metrics screen counted the other process's write")
+        await pilot.press("w")
+        await until(pilot, lambda: completed(posted) >= 5,
+                    "the metrics screen showed the week again")
+        assert [o for s, o in announced(posted) if s == "metrics"][-2:] == ["elsewhere",
+                                                                            "period"]
