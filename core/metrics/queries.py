@@ -127,16 +127,19 @@ async def facets(db: aiosqlite.Connection, start: int, end: int,
                  which: str = FACETS) -> Facets:
     """A period's totals and the facets named in ``which`` (letters of ``FACETS``), summed from
     the half-hour rollups. A month holds ~40,000 facet rows at 1M mentions, most of them per
-    source: asking for the voices alone ("m") sorts a tenth of them. One query per facet: its
-    GROUP BY sorts values alone, which cost 40% less CPU than one sort by (facet, value)."""
+    source: asking for the voices alone ("m") sorts a tenth of them. One GROUP BY per facet
+    (joined by UNION ALL): sorting values alone costs 40% less CPU than one sort by (facet,
+    value)."""
     _aligned(start, end)
     found: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
-    for facet in dict.fromkeys(f for f in which if f in FACETS):
-        for value, n in await _all(
-                db, "SELECT value, sum(n) FROM metrics_facets WHERE slot >= :start"
-                    " AND slot < :end AND facet = :facet AND n > 0 GROUP BY value",
-                {"start": start, "end": end, "facet": facet}):
-            found[facet][str(value)] += int(n)
+    asked = [f for f in FACETS if f in which]
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT :f{i}, value, sum(n) FROM metrics_facets WHERE slot >= :start"
+        f" AND slot < :end AND facet = :f{i} AND n > 0 GROUP BY value)" for i in range(len(asked)))
+    params: dict[str, object] = {"start": start, "end": end}
+    params.update({f"f{i}": facet for i, facet in enumerate(asked)})
+    for facet, value, n in await _all(db, sql, params) if asked else []:
+        found[str(facet)][str(value)] += int(n)
     voices: Counter[str] = Counter()
     for matched, n in found["m"].items():
         for key in _voices_of(matched):
