@@ -146,7 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
-    print(f"{'figure':<24}" + "".join(f"{n:>12,}" for n in args.rows) + "   target")
+    print(f"{'figure':<44}" + "".join(f"{n:>12,}" for n in args.rows) + "   target")
     table: dict[str, list[str]] = {}
     for rows in args.rows:
         path = database(rows)
@@ -164,7 +164,7 @@ def main() -> None:
                "month_ms": "< 150 ms", "day_ms": "< 150 ms", "earlier_day_ms": "< 150 ms",
                "report_day_s": "< 5 s at 1M", "report_month_s": "< 5 s at 1M"}
     for name, cells in table.items():
-        print(f"{name:<24}" + "".join(cells) + f"   {targets.get(name, '')}")
+        print(f"{name:<44}" + "".join(cells) + f"   {targets.get(name, '')}")
 
 
 if __name__ == "__main__":
