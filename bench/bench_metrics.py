@@ -11,7 +11,9 @@ five days and "this month" all of May (up to 382,000 mentions at 1M).
 Figures: ``core`` is ``compute_metrics`` alone per period; ``screen`` is the app under Pilot in a
 fresh process, once its inbox has shown its rows, from pressing ``m`` (first paint) or a period
 key to the screen having painted the overview (headline, charts, share of voice, Kaushik: the
-``_ms`` figures, against the targets) and then every table (``_complete_ms``); ``report`` is a
+``_ms`` figures, against the targets) and then every table (``_complete_ms``); ``prepared_`` is
+the first paint when the metrics mode was built in the background a second after start (as
+``listenpost`` does) and the inbox waited for it; ``report`` is a
 real ``listenpost --no-poll --export report.html`` process.
 """
 
@@ -29,6 +31,7 @@ from datetime import UTC
 from pathlib import Path
 
 from bench.bench_inbox import T0, build
+from tui.app import PREPARE_METRICS_AFTER
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = T0 - 1  # 31 May 2024 23:59:59 UTC: the day, week and month before the data's newest row
@@ -48,6 +51,7 @@ from tui.messages import ScreenRefreshed
 
 async def main():
     path, now = Path(sys.argv[1]), int(sys.argv[2])
+    prepare = float(sys.argv[3]) if sys.argv[3] != "none" else None
     seen = {"metrics:overview": 0, "metrics": 0}
     def hook(message):
         if isinstance(message, ScreenRefreshed) and message.screen in seen:
@@ -57,12 +61,15 @@ async def main():
             await asyncio.sleep(0.001)
         app.screen._on_timer_update()  # what the screen's update timer runs: layout and paint
         return time.perf_counter(), time.process_time()
-    app = ListenpostApp(path, Config(), clock=lambda: now, tz=UTC)
+    app = ListenpostApp(path, Config(), clock=lambda: now, tz=UTC, prepare_metrics_after=prepare)
     figures = {}
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         while app.inbox_screen is None or not app.inbox_screen.mentions.rows:
             await pilot.pause()  # a settled inbox: a person looks before pressing m
         await pilot.pause()
+        if prepare is not None:  # and looks long enough for the metrics to be built behind it
+            await painted(app, "metrics", 1)
+            await pilot.pause()
         for name, key, char in (("screen_first_paint", "m", "m"), ("week", "w", "w"),
                                 ("month", "M", "M"), ("day", "d", "d"),
                                 ("earlier_day", "left", None)):
@@ -108,8 +115,10 @@ def core_times(path: Path) -> dict[str, float]:
     return asyncio.run(measure())
 
 
-def screen_times(path: Path) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", CHILD, str(path), str(NOW)],
+def screen_times(path: Path, prepare: str = "none") -> dict[str, float]:
+    """The CHILD's figures with the metrics mode built on first use ("none") or ``prepare``
+    seconds after start, as ``listenpost`` does."""
+    result = subprocess.run([sys.executable, "-c", CHILD, str(path), str(NOW), prepare],
                             capture_output=True, text=True, cwd=ROOT, check=False,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode:
@@ -137,21 +146,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
-    print(f"{'figure':<24}" + "".join(f"{n:>12,}" for n in args.rows) + "   target")
+    print(f"{'figure':<44}" + "".join(f"{n:>12,}" for n in args.rows) + "   target")
     table: dict[str, list[str]] = {}
     for rows in args.rows:
         path = database(rows)
         figures: dict[str, float] = {**core_times(path), **screen_times(path)}
+        figures |= {f"prepared_{k}": v for k, v in
+                    screen_times(path, str(PREPARE_METRICS_AFTER)).items()
+                    if k.startswith("screen_first_paint")}
         figures["report_day_s"] = report_time(path, "day")
         figures["report_month_s"] = report_time(path, "month")
         for name, value in figures.items():
             table.setdefault(name, []).append(f"{value:>12.2f}" if name.endswith("_s")
                                               else f"{value:>12.0f}")
-    targets = {"screen_first_paint_ms": "< 300 ms", "week_ms": "< 150 ms",
+    targets = {"screen_first_paint_ms": "< 300 ms", "prepared_screen_first_paint_ms": "< 300 ms",
+               "week_ms": "< 150 ms",
                "month_ms": "< 150 ms", "day_ms": "< 150 ms", "earlier_day_ms": "< 150 ms",
                "report_day_s": "< 5 s at 1M", "report_month_s": "< 5 s at 1M"}
     for name, cells in table.items():
-        print(f"{name:<24}" + "".join(cells) + f"   {targets.get(name, '')}")
+        print(f"{name:<44}" + "".join(cells) + f"   {targets.get(name, '')}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,10 @@ REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02
 # long as it takes): short, so the screen's reads on the same connection are never held up.
 INBOX_BUSY_MS = 250
 WAITING = "waiting for the database (held by another process)"
+# Seconds after start before the metrics mode is built and computed in the background, so `m`
+# shows a screen that is already composed and counted (building it costs Textual ~0.2 s of CSS
+# and compose on first use). None (the default for embedders and tests): built on first use.
+PREPARE_METRICS_AFTER = 1.0
 
 
 class ListenpostApp(App[None]):
@@ -81,8 +85,11 @@ class ListenpostApp(App[None]):
                  watch_interval: float = WATCH_INTERVAL,
                  saved_searches: Sequence[tuple[str, str]] = (),
                  source_poller: SourcePoller | None = None,
-                 start_warnings: Sequence[str] = ()) -> None:
+                 start_warnings: Sequence[str] = (),
+                 prepare_metrics_after: float | None = None) -> None:
         super().__init__()
+        self._prepare_metrics_after = prepare_metrics_after
+        self.metrics_screen: MetricsScreen | None = None
         self.source_poller = source_poller
         self.store_path, self.config = Path(store_path), config
         self.poll_runner, self.clock = poll_runner, clock
@@ -127,6 +134,8 @@ class ListenpostApp(App[None]):
             self.notify(warning, severity="warning", markup=False, timeout=15)
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
+        if self._prepare_metrics_after is not None:
+            self.set_timer(self._prepare_metrics_after, self._prepare_metrics)
         if self.poll_runner is not None:
             self.set_interval(self._poll_interval, self._poll_due)
             self._poll_due()
@@ -148,7 +157,16 @@ class ListenpostApp(App[None]):
 
     def _make_metrics(self) -> MetricsScreen:
         assert self.store is not None
-        return MetricsScreen(self.store, self.config or Config(), clock=self.clock, tz=self.tz)
+        self.metrics_screen = MetricsScreen(self.store, self.config or Config(), clock=self.clock,
+                                            tz=self.tz)
+        return self.metrics_screen
+
+    def _prepare_metrics(self) -> None:
+        """Build the metrics mode (compose, CSS, first period) behind the current screen.
+        Textual has no public call that starts a mode without showing it; ``_init_mode`` is
+        what ``switch_mode`` runs the first time, and it is skipped once the mode exists."""
+        if self.metrics_screen is None and self.current_mode != "metrics":
+            self._init_mode("metrics")
 
     async def on_mentions_requested(self, request: MentionsRequested) -> None:
         """Show the inbox narrowed to what another screen asked for (an alert's mentions)."""
@@ -370,7 +388,7 @@ def run_app(config: Config, db_path: Path) -> ExitCode:
     warnings = [w for w in (wal_reset_warning(),) if w is not None]
     app = ListenpostApp(db_path, config, poll_runner=runner, saved_searches=searches,
                         source_poller=runner.poll_source if runner else None,
-                        start_warnings=warnings)
+                        start_warnings=warnings, prepare_metrics_after=PREPARE_METRICS_AFTER)
     app.run()
     if not app.return_code:
         return ExitCode.OK

@@ -7,8 +7,12 @@ replaces an older one. The worker paints in two steps when the second is slow: t
 from the rollups (headline, charts, share of voice, Kaushik's rates), announced as
 ``ScreenRefreshed`` of "metrics:overview", then the tables that read mentions and text,
 announced as "metrics" (both announced after one paint when the tables follow at once).
-Alerts show as a banner; Enter opens the mentions behind the current one in the inbox (the app
-routes ``MentionsRequested``; this screen never names another).
+A period's complete figures are kept until the data changes, so flipping back to it
+(``d`` after ``w``) shows it without counting, announced with origin "cached"; figures already
+shown when the screen comes back on top (built ahead by the app, or left and re-entered) are
+announced with origin "resume". Alerts show as a banner; Enter opens the mentions behind the
+current one in the inbox (the app routes ``MentionsRequested``; this screen never names
+another).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from tui.widgets.figures import side_by_side, text_table
 # Seconds the overview waits for the rest before it is painted alone: a paint of this screen
 # costs 30-100 ms, so when the rest follows within 50 ms one paint shows everything sooner.
 PAINT_ONCE_WITHIN = 0.05
+KEEP_PERIODS = 8  # complete reports kept for flipping back (a few kB each)
 
 
 class MetricsScreen(Screen[None]):
@@ -76,6 +81,11 @@ class MetricsScreen(Screen[None]):
         self.per_followers = False  # Kaushik's rates per 1,000 followers instead of per post
         self._alert = 0
         self._stale = False
+        # Complete reports by period, counted since the data last changed: flipping back to a
+        # period shows it at once. Emptied on every data change (own writes, other processes'
+        # as the app's data_version watch sees them, and the clock's periodic tick).
+        self._counted: dict[Period, MetricsReport] = {}
+        self._generation = 0  # data changes seen: a count started before one is not kept
 
     def now(self) -> int:
         return int(self._clock())
@@ -97,16 +107,26 @@ class MetricsScreen(Screen[None]):
         self.load(self.period)
 
     def _on_data_changed(self, change: DataChanged) -> None:
+        self._counted.clear()
+        self._generation += 1
         if self.is_current:
             self.load(self.period, origin=change.origin.value)
         else:
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        """Back on top: catch up if anything changed meanwhile."""
+        """Back on top: catch up if anything changed meanwhile, else announce the figures
+        already shown (counted while the screen was built ahead, or before it was left)."""
         if self._stale:
             self._stale = False
             self.load(self.period, origin="resume")
+        elif self.is_current and self.report is not None and self.report.complete \
+                and self.report.period == self.period:
+            self.call_after_refresh(self._announce_shown, "resume")
+
+    def _announce_shown(self, origin: str) -> None:
+        self.post_message(ScreenRefreshed("metrics:overview", origin))
+        self.post_message(ScreenRefreshed("metrics", origin))
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -163,13 +183,19 @@ class MetricsScreen(Screen[None]):
     def load(self, period: Period, origin: str = "period") -> None:
         """Compute ``period`` in the background; the newest request wins."""
         self.period = period
+        counted = self._counted.get(period)
+        if counted is not None:
+            self.workers.cancel_group(self, "metrics")  # an older period still counting loses
+            self._show(counted)
+            self._announce_shown("cached")
+            return
         self.query_one("#metrics-period", Static).update(Text(f"Metrics: {period.label} · "
                                                               "computing…"))
         self._compute(period, origin)
 
     @work(exclusive=True, group="metrics")
     async def _compute(self, period: Period, origin: str) -> None:
-        now, db = self.now(), self._store.db
+        now, db, generation = self.now(), self._store.db, self._generation
         request = await request_for_config(self._store, self._config, period, now, self._tz,
                                            health=False)
         first = await overview(db, request)
@@ -179,12 +205,21 @@ class MetricsScreen(Screen[None]):
             if not done:  # the rest takes a while: show the overview meanwhile
                 self._show(first)
                 self.post_message(ScreenRefreshed("metrics:overview", origin))
-            self._show(await rest)
+            report = await rest
+            self._show(report)
+            if generation == self._generation:
+                self._keep(report)
         finally:
             rest.cancel()  # a newer request replaced this one: stop counting for it
         if done:  # painted once, overview and all
             self.post_message(ScreenRefreshed("metrics:overview", origin))
         self.post_message(ScreenRefreshed("metrics", origin))
+
+    def _keep(self, report: MetricsReport) -> None:
+        self._counted.pop(report.period, None)
+        self._counted[report.period] = report
+        while len(self._counted) > KEEP_PERIODS:
+            del self._counted[next(iter(self._counted))]  # the least recently counted
 
     async def _details(self, first: MetricsReport, period: Period, now: int) -> MetricsReport:
         request = await request_for_config(self._store, self._config, period, now, self._tz)
