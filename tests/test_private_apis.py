@@ -8,7 +8,8 @@ a crash report that prints tokens, a sentiment score that drifts).
 - httpx: ``AsyncHTTPTransport._pool`` is swapped for a pool over the guarded network backend
   (core/net/fetch.py, ``_GuardedTransport``).
 - Textual: ``App._fatal_error``, ``_exit_renderables`` and ``_close_messages_no_wait`` are
-  overridden or used to print crash reports without local variables (tui/app.py).
+  overridden or used to print crash reports without local variables (tui/app.py); and
+  ``App._init_mode`` builds the metrics mode ahead, unseen (tui/app.py, ``_prepare_metrics``).
 - vaderSentiment: ``_negation_check``, ``_special_idioms_check``, ``_but_check``,
   ``_punctuation_emphasis`` and ``SentiText`` are reused for a constant-cost scorer
   (core/analysis/sentiment.py, ``_FastVader``).
@@ -51,6 +52,14 @@ def test_httpx_transport_still_holds_its_pool_in_pool() -> None:
     pool = guarded._pool  # type: ignore[attr-defined]
     assert isinstance(pool._network_backend, GuardedBackend), \
         "the guarded pool no longer connects through GuardedBackend: addresses go unchecked"
+
+
+def test_textual_still_starts_a_mode_with_init_mode() -> None:
+    """It should find the App method that builds a mode without switching to it (Textual)."""
+    init_mode = getattr(App, "_init_mode", None)
+    assert callable(init_mode), "Textual renamed App._init_mode: tui/app.py _prepare_metrics"
+    assert _params(init_mode) == ["self", "mode"], \
+        "Textual changed App._init_mode's parameters: tui/app.py _prepare_metrics must follow"
 
 
 def test_textual_crash_report_hooks_still_exist() -> None:

@@ -164,7 +164,8 @@ class ListenpostApp(App[None]):
     def _prepare_metrics(self) -> None:
         """Build the metrics mode (compose, CSS, first period) behind the current screen.
         Textual has no public call that starts a mode without showing it; ``_init_mode`` is
-        what ``switch_mode`` runs the first time, and it is skipped once the mode exists."""
+        what ``switch_mode`` runs the first time, and it is skipped once the mode exists
+        (private API: checked by tests/test_private_apis.py)."""
         if self.metrics_screen is None and self.current_mode != "metrics":
             self._init_mode("metrics")
 
