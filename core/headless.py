@@ -28,6 +28,7 @@ from core.model import PollOutcome, PollStatus
 from core.net.fetch import Fetcher
 from core.people.refresh import settings_of
 from core.polling.poller import Poller, failed
+from core.polling.preload import WORKER_PRELOAD, warm_up
 from core.polling.workers import WorkerPool
 from core.rules.arriving import ArrivingPoller
 from core.signals import STDOUT_CUT
@@ -74,7 +75,8 @@ WORKER_MEMORY_LIMIT = 1024 * 1024 * 1024
 async def open_poller(config: Config, store: Store, **kwargs: object) -> AsyncIterator[Poller]:
     """A poller with its fetch client and worker pool, all closed on the way out."""
     fetcher = Fetcher(config.network)
-    pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT)
+    pool = WorkerPool(size=min(2, os.cpu_count() or 1), memory_limit=WORKER_MEMORY_LIMIT,
+                      preload=WORKER_PRELOAD, warmup=warm_up)
     try:
         # A config file may gain rules while this runs (the Rules screen): watch it too.
         arriving = config.rules or config.path is not None or config.reserved.get("webhooks")

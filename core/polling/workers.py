@@ -3,10 +3,14 @@
 feedparser (and any parser fed hostile bytes) has inputs that run for minutes, and a thread
 cannot be interrupted, so parsing runs in worker processes. Each job gets a deadline; a worker
 that overruns it is killed with SIGKILL and replaced, and only that job fails. Workers start
-lazily with the ``spawn`` method (no forked copy of the event loop, sockets or Textual state),
-are reused across jobs so imports happen once, ignore SIGINT so Ctrl-C reaches only the parent,
-and write nothing to the terminal. The event loop never blocks: each in-flight job is waited on
-by one thread of a private executor, sized to the pool.
+lazily as fresh interpreters (no forked copy of the event loop, sockets, threads' locks or
+Textual state), are reused across jobs so imports and model loads happen once (``preload`` and
+``warmup`` run at start-up, outside any deadline), ignore SIGINT so Ctrl-C reaches only the
+parent, and write nothing to the terminal. They are started with ``subprocess`` and talk over a
+socket pair rather than through ``multiprocessing``'s spawn, which would also start its resource
+tracker: one more interpreter (about 12 MB) that tracks nothing we use. The event loop never
+blocks: each in-flight job is waited on by one thread of a private executor, sized to the pool,
+so there is a thread per worker, not per job.
 """
 
 from __future__ import annotations
@@ -14,23 +18,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import multiprocessing
-import os
+import json
 import pickle
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from types import TracebackType
 from typing import TypeVar, cast
 
 T = TypeVar("T")
-_Context = SpawnContext | ForkServerContext | ForkContext
 
 # How long a fresh worker may take to start (interpreter, imports, preloads) before the pool
 # gives up on it. Generous: a loaded 2-core machine takes about a second to import feedparser.
@@ -47,34 +50,40 @@ class WorkerCrashed(Exception):
     """A worker died during a job, or the job raised something that could not cross back."""
 
 
-@contextlib.contextmanager
-def _real_std_streams() -> Iterator[None]:
-    """Put the process's real stdout/stderr back while a worker starts.
-
-    A TUI (Textual) replaces ``sys.stderr`` with an object that has no usable file descriptor,
-    and multiprocessing's resource tracker, started with the first spawned process, passes
-    ``sys.stderr.fileno()`` to its child: "bad value(s) in fds_to_keep" without this.
-    """
-    saved = sys.stdout, sys.stderr
-    if sys.__stdout__ is not None and sys.__stderr__ is not None:
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
-
-
 # --- the worker process -------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, preload: Sequence[str], memory_limit: int | None) -> None:
-    """Run jobs from ``conn`` until it closes. Runs in the child process."""
+# The child's whole command line: the parent's import path (so jobs defined anywhere the parent
+# can import resolve by reference, as under spawn), then the socket to serve jobs on.
+_BOOT = (
+    "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
+    "from core.polling.workers import serve; serve(int(sys.argv[2]))"
+)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What a fresh worker does before its first job; sent as its first message."""
+
+    preload: tuple[str, ...]
+    warmup: Callable[[], object] | None
+    memory_limit: int | None
+
+
+def serve(fd: int) -> None:
+    """Set up from the first message on socket ``fd``, then run jobs until it closes.
+
+    The entry point of a worker process (see ``_BOOT``); not for use in the parent.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _silence_terminal()
-    if memory_limit:
-        _limit_memory(memory_limit)
-    for name in preload:
+    conn = Connection(fd)
+    setup = cast(_Setup, conn.recv())
+    if setup.memory_limit:
+        _limit_memory(setup.memory_limit)
+    for name in setup.preload:
         importlib.import_module(name)
+    if setup.warmup is not None:
+        setup.warmup()
     conn.send(("ready", None))
     while True:
         try:
@@ -82,14 +91,6 @@ def _worker_main(conn: Connection, preload: Sequence[str], memory_limit: int | N
         except (EOFError, OSError):
             return
         conn.send_bytes(_call(fn, args))
-
-
-def _silence_terminal() -> None:
-    """Point stdout and stderr at /dev/null: a worker's stray output would corrupt a TUI."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
 
 
 def _limit_memory(limit: int) -> None:
@@ -132,9 +133,32 @@ def _name(fn: object) -> str:
 # --- the parent side ----------------------------------------------------------------------------
 
 
+class _Process:
+    """A worker process as the pool sees it: alive or not, killed, reaped, its exit code."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self._popen = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self._popen.poll() is None
+
+    def kill(self) -> None:
+        self._popen.kill()  # a no-op once the process has been reaped
+
+    def join(self, timeout: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout)
+
+    @property
+    def exitcode(self) -> int | None:
+        """As ``Popen.returncode``: negative for the signal that ended it."""
+        return self._popen.poll()
+
+
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: _Process
     conn: Connection
     # aclose and a job's own thread may both end a worker; closing a Connection twice at once
     # could close an unrelated file descriptor that reused the number, so the close is locked.
@@ -191,20 +215,19 @@ class WorkerPool:
         size: int = 2,
         *,
         deadline: float = 20.0,
-        start_method: str = "spawn",
         preload: Sequence[str] = (),
+        warmup: Callable[[], object] | None = None,
         memory_limit: int | None = None,
     ) -> None:
-        """``preload`` names modules each worker imports at start-up (outside any deadline);
+        """``preload`` names modules each worker imports at start-up and ``warmup`` is a
+        module-level function it then calls once (to load models), both outside any deadline;
         ``memory_limit`` caps each worker's address space in bytes (RLIMIT_AS), so a job that
         balloons gets MemoryError instead of taking the machine down."""
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.size = size
         self.deadline = deadline
-        self._context = cast(_Context, multiprocessing.get_context(start_method))
-        self._preload = tuple(preload)
-        self._memory_limit = memory_limit
+        self._setup = _Setup(tuple(preload), warmup, memory_limit)
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="listenpost-job")
         self._slots = [_Slot() for _ in range(size)]
         self._idle: asyncio.Queue[_Slot] | None = None
@@ -312,19 +335,22 @@ class WorkerPool:
         return slot.worker
 
     def _start_worker(self) -> _Worker | None:
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_worker_main,
-            args=(child, self._preload, self._memory_limit),
-            name="listenpost-worker",
-            daemon=True,
-        )
-        with _real_std_streams():
-            process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        parent_end, child_end = socket.socketpair()
+        with parent_end, child_end:
+            # stdin, stdout and stderr are /dev/null: a worker's stray output would corrupt a TUI,
+            # and a TUI's replaced sys.stderr has no descriptor to hand down anyway.
+            popen = subprocess.Popen(
+                [sys.executable, "-c", _BOOT, json.dumps(sys.path), str(child_end.fileno())],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(child_end.fileno(),),
+            )
+            conn = Connection(parent_end.detach())
+        worker = _Worker(_Process(popen), conn)
         try:
-            if parent.poll(STARTUP_TIMEOUT) and parent.recv()[0] == "ready":
+            conn.send(self._setup)
+            if conn.poll(STARTUP_TIMEOUT) and conn.recv()[0] == "ready":
                 return worker
         except (EOFError, OSError):
             pass
