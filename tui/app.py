@@ -12,7 +12,6 @@ processes (another TUI, the headless poller) commit.
 
 from __future__ import annotations
 
-import getpass
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
@@ -31,6 +30,7 @@ from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import LockPatience, Store, StoreError
+from core.team.identity import acting_person
 from core.team.lease import Lease, PolledElsewhere
 from core.team.sqlite import wal_reset_warning
 from tui.commands import AppCommands
@@ -101,9 +101,8 @@ class ListenpostApp(App[None]):
         self._polling = False
 
     def me(self) -> str:
-        """Who is triaging: ``[team] me`` from the config, else the login name."""
-        team = getattr(self.config, "team", None)
-        return str(getattr(team, "me", None) or getpass.getuser())
+        """Who is triaging: ``--user`` or ``[team] me`` from the config, else the login name."""
+        return acting_person(self.config)
 
     async def on_mount(self) -> None:
         """Open the store, apply the keymap, show the inbox, start the timers."""

@@ -31,6 +31,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static, TextArea
 
 from core.config.errors import ConfigError
+from core.inbox.triage import UndoRefused
 from core.rules.headless import change_words
 from core.rules.model import Outcome, Rule
 from core.rules.parse import one_rule
@@ -47,7 +48,7 @@ from core.rules.rulefile import (
     save,
 )
 from core.rules.stored import rule_stats
-from core.rules.undo import undo_apply
+from core.rules.undo import Refused, undo_apply
 from core.store import Store
 from tui.commands import ScreenCommands
 from tui.keys import RULES_KEYS, bindings
@@ -342,7 +343,7 @@ class RulesScreen(Screen[None]):
         self.adding = False
         where = self.file.path.name
         if past:
-            summary = await apply_to_past(self.store, rule, now=self.now())
+            summary = await apply_to_past(self.store, rule, now=self.now(), by=self.me)
             kept = f"; kept what people set on {summary.kept:,}" if summary.kept else ""
             self.notify(f"Saved {rule.name!r} to {where} and applied it to past mentions: "
                         f"{summary.changed:,} changed{kept}. u undoes it.", markup=False)
@@ -411,15 +412,26 @@ class RulesScreen(Screen[None]):
             await self.reload(cursor=index + step)
 
     async def action_undo(self) -> None:
-        """Take back the last apply of a rule to past mentions."""
+        """Take back one's own last apply of a rule to past mentions, unless others changed
+        those mentions since (said in the inbox undo's words)."""
         undone = await undo_apply(self.store, actor=self.me, now=self.now())
         if undone is None:
-            self.notify("No apply to past mentions to undo.", markup=False)
+            self.notify(f"No apply to past mentions by {self.me} to undo.", markup=False)
+            return
+        if isinstance(undone, Refused):
+            self.notify(refusal_words(undone, self._tz), severity="warning", markup=False)
             return
         self.notify(f"Undid the apply: {undone.mentions:,} mentions as they were (what "
                     "people changed since is kept).", markup=False)
         signals_of(self.app).data_changed.publish(DataChanged(ChangeOrigin.ELSEWHERE))
         await self._refresh_stats()
+
+
+def refusal_words(refused: Refused, tz: tzinfo) -> str:
+    """A refused undo of an apply, in the inbox undo's words: ``bo changed 2 of these 3
+    mentions since (status → done, 10:42); nothing undone.``"""
+    return UndoRefused("rules", refused.of, refused.mentions, refused.actor,
+                       refused.their_action, refused.after, refused.at).words(tz)
 
 
 def problem_words(error: ConfigError) -> str:
