@@ -183,15 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="",
         help="dry run: list which stored mentions the [[rules]] in FILE (default: the "
-        "config's) would change, and how",
+        "config's, then those of a rules.toml beside it) would change, and how",
     )
     parser.add_argument(
         "--rules-apply",
         metavar="FILE",
         nargs="?",
         const="",
-        help="apply the [[rules]] in FILE (default: the config's) to the stored mentions; "
-        "what a person set by hand is kept",
+        help="apply the [[rules]] in FILE (default: the config's, then its rules.toml's) to the "
+        "stored mentions as you (--user); what a person set by hand is kept",
     )
     parser.add_argument(
         "--rules-report",

@@ -56,8 +56,9 @@ async def apply_refunds_as_complaints(pilot: Pilot[None], posted: Posted) -> Non
     """Edit the first rule to set the complaint category and apply it to past mentions."""
     await open_rules(pilot, posted)
     await pilot.press("enter")
+    seen = len(posted.of(RulesScreen.Previewed))
     await type_line(pilot, 'category = "complaint"')
-    await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+    await previewed(pilot, posted, seen)
     await pilot.press("ctrl+s", "2")
     await until(pilot, lambda: any("applied it to past" in n for n in posted.notices()))
 
