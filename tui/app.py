@@ -30,6 +30,7 @@ from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import LockPatience, Store, StoreError
+from core.store.errors import DiskFull
 from core.team.identity import acting_person
 from core.team.lease import Lease, PolledElsewhere
 from core.team.sqlite import wal_reset_warning
@@ -240,6 +241,9 @@ class ListenpostApp(App[None]):
         except PolledElsewhere as elsewhere:
             self.post_message(PollWatched(str(elsewhere), asked))
             return
+        except DiskFull as full:  # said as a refused triage key says it, not as a failure
+            self.post_message(PollFailed(full.notice, read_only=True))
+            return
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -269,6 +273,10 @@ class ListenpostApp(App[None]):
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
+        if message.read_only:
+            self._announce(PollState(message.error, round_over=True))
+            self.notify(message.error, severity="error", markup=False, timeout=15)
+            return
         self._announce(PollState(f"poll failed: {message.error}", round_over=True))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 
