@@ -51,7 +51,7 @@ async def measure(db: Path) -> None:
                   f" ({matching:,} match)", flush=True)
         narrow = rule("phrase AND NOT", RULES["phrase AND NOT"])
         started = time.perf_counter()
-        summary = await apply_to_past(store, narrow, now=int(time.time()))
+        summary = await apply_to_past(store, narrow, now=int(time.time()), by="bench")
         applied = time.perf_counter() - started
         started = time.perf_counter()
         await undo_apply(store, actor="bench", now=int(time.time()))

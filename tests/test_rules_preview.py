@@ -89,7 +89,7 @@ async def test_apply_to_past_then_undo(tmp_path: Path) -> None:
     except a change a person made after the apply."""
     db, ids = await stored(tmp_path)
     async with await Store.open(db) as store:
-        summary = await apply_to_past(store, REFUNDS, now=T0 + 10)
+        summary = await apply_to_past(store, REFUNDS, now=T0 + 10, by="bo")
         assert summary.changed == 3 and summary.batch is not None
         assert table(db, "SELECT category, assignee, priority FROM mentions ORDER BY id") == [
             ("complaint", "ana", 60.0), ("idea", "ana", 50.0), ("praise", None, 5.0),
@@ -110,10 +110,10 @@ async def test_an_undone_apply_boosts_again_when_reapplied(tmp_path: Path) -> No
     """It should count the rule as never fired on mentions whose apply was undone."""
     db, _ = await stored(tmp_path)
     async with await Store.open(db) as store:
-        await apply_to_past(store, REFUNDS, now=T0)
+        await apply_to_past(store, REFUNDS, now=T0, by="bo")
         await undo_apply(store, actor="bo", now=T0)
-        await apply_to_past(store, REFUNDS, now=T0)
-        again = await apply_to_past(store, REFUNDS, now=T0)
+        await apply_to_past(store, REFUNDS, now=T0, by="bo")
+        again = await apply_to_past(store, REFUNDS, now=T0, by="bo")
     assert again.changed == 0
     assert table(db, "SELECT priority FROM mentions ORDER BY id LIMIT 1") == [(60.0,)]
 

@@ -12,7 +12,6 @@ processes (another TUI, the headless poller) commit.
 
 from __future__ import annotations
 
-import getpass
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
@@ -31,6 +30,8 @@ from core.exitcodes import ExitCode
 from core.inbox.triage import Inbox
 from core.model import PollOutcome
 from core.store import LockPatience, Store, StoreError
+from core.store.errors import DiskFull
+from core.team.identity import acting_person
 from core.team.lease import Lease, PolledElsewhere
 from core.team.sqlite import wal_reset_warning
 from tui.commands import AppCommands
@@ -108,9 +109,8 @@ class ListenpostApp(App[None]):
         self._polling = False
 
     def me(self) -> str:
-        """Who is triaging: ``[team] me`` from the config, else the login name."""
-        team = getattr(self.config, "team", None)
-        return str(getattr(team, "me", None) or getpass.getuser())
+        """Who is triaging: ``--user`` or ``[team] me`` from the config, else the login name."""
+        return acting_person(self.config)
 
     async def on_mount(self) -> None:
         """Open the store, apply the keymap, show the inbox, start the timers."""
@@ -260,6 +260,9 @@ class ListenpostApp(App[None]):
         except PolledElsewhere as elsewhere:
             self.post_message(PollWatched(str(elsewhere), asked))
             return
+        except DiskFull as full:  # said as a refused triage key says it, not as a failure
+            self.post_message(PollFailed(full.notice, read_only=True))
+            return
         except Exception as error:  # noqa: BLE001 -- shown in the status line, app keeps running
             self.post_message(PollFailed(f"{type(error).__name__}: {error}"))
             return
@@ -289,6 +292,10 @@ class ListenpostApp(App[None]):
     def on_poll_failed(self, message: PollFailed) -> None:
         """The round itself failed: say so, keep going."""
         self._polling = False
+        if message.read_only:
+            self._announce(PollState(message.error, round_over=True))
+            self.notify(message.error, severity="error", markup=False, timeout=15)
+            return
         self._announce(PollState(f"poll failed: {message.error}", round_over=True))
         self.notify(f"Polling failed: {message.error}", severity="error", markup=False)
 

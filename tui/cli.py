@@ -183,15 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="",
         help="dry run: list which stored mentions the [[rules]] in FILE (default: the "
-        "config's) would change, and how",
+        "config's, then those of a rules.toml beside it) would change, and how",
     )
     parser.add_argument(
         "--rules-apply",
         metavar="FILE",
         nargs="?",
         const="",
-        help="apply the [[rules]] in FILE (default: the config's) to the stored mentions; "
-        "what a person set by hand is kept",
+        help="apply the [[rules]] in FILE (default: the config's, then its rules.toml's) to the "
+        "stored mentions as you (--user); what a person set by hand is kept",
     )
     parser.add_argument(
         "--rules-report",
@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--deliveries",
         action="store_true",
         help="each team's webhook deliveries: how many sent, how many waiting, the last error",
+    )
+    parser.add_argument(
+        "--user", metavar="NAME",
+        help="act as team member NAME (a [[team.members]] handle when members are listed) "
+        "instead of [team] me or the login name: claims, undo, the action log, --rules-apply",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
@@ -305,6 +310,11 @@ def no_config_to_check(path: Path, from_flag: bool, err: TextIO) -> ExitCode:
 
 def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
              expected: frozenset[str] = frozenset()) -> ExitCode:
+    if args.user is not None:
+        acting = as_user(config, args.user)
+        if isinstance(acting, str):
+            return usage(err, acting)
+        config = acting
     if args.check_config:
         return check_config(config, err)
     if args.export_opml:
@@ -331,6 +341,20 @@ def run_mode(args: argparse.Namespace, config: Config, db_path: Path, err: TextI
     except StoreError as error:
         err.write(f"listenpost: {error}\n")
         return ExitCode.STORE
+
+
+def as_user(config: Config, name: str) -> Config | str:
+    """The config with ``--user NAME`` as the person acting, or the problem in words: with
+    ``[[team.members]]`` listed, NAME must be one of their handles."""
+    from dataclasses import replace
+
+    handles = [m.handle for m in config.team.members]
+    if not name.strip():
+        return "--user needs a name"
+    if handles and name not in handles:
+        return (f"--user {name!r} is not a member of the team in the config "
+                f"(members: {', '.join(handles)})")
+    return replace(config, team=replace(config.team, me=name))
 
 
 def export(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO,
@@ -403,12 +427,14 @@ def team_digest(config: Config, db_path: Path, request: ExportRequest, team: str
 def rules(args: argparse.Namespace, config: Config, db_path: Path, err: TextIO) -> ExitCode:
     from core.rules.headless import run_rules
     from core.store import StoreError
+    from core.team.identity import acting_person
 
     write = args.rules_apply is not None
     named = args.rules_apply if write else args.rules_check
     try:
         return asyncio.run(run_rules(db_path, Path(named) if named else config.rules,
-                                     write=write, now=int(time.time()), out=sys.stdout, err=err))
+                                     write=write, now=int(time.time()), out=sys.stdout, err=err,
+                                     by=acting_person(config)))
     except StoreError as error:
         err.write(f"listenpost: {error}\n")
         return ExitCode.STORE

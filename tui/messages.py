@@ -28,6 +28,7 @@ class PollFailed(Message):
     """The poll round itself failed (not one source: those are outcomes)."""
 
     error: str
+    read_only: bool = False  # the disk is full: ``error`` is the read-only notice in full
 
 
 @dataclass

@@ -57,7 +57,7 @@ from core.config.sections import (
 )
 from core.config.sources import _sources
 from core.config.tables import _Checker, _LineMap, _Table
-from core.rules.parse import read_rules
+from core.rules.parse import read_rules, rules_beside
 from core.units import parse_duration, parse_size
 
 __all__ = [
@@ -104,7 +104,10 @@ def load_config(path: Path, key_ids: Collection[str] | None = None) -> Config:
         ) from None
     except OSError as exc:
         raise ConfigError(path, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
-    return parse_config(text, path, key_ids)
+    config = parse_config(text, path, key_ids)
+    # A rules.toml beside the file adds its rules after the config's own (core.rules.parse).
+    beside = rules_beside(path, {rule.name for rule in config.rules})
+    return replace(config, rules=config.rules + beside) if beside else config
 
 
 def parse_config(text: str, path: Path | None = None,

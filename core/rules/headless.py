@@ -27,9 +27,9 @@ SHOWN = 200  # mentions listed in full; the counts cover all of them
 
 
 async def run_rules(db_path: Path, source: Path | tuple[Rule, ...], *, write: bool, now: int,
-                    out: TextIO, err: TextIO) -> ExitCode:
-    """Check (or with ``write``, apply) the rules of a rules file, or the config's ``source``
-    rules, on the database."""
+                    out: TextIO, err: TextIO, by: str | None = None) -> ExitCode:
+    """Check (or with ``write``, apply as ``by``, undoable by them on the Rules screen) the
+    rules of a rules file, or the config's ``source`` rules, on the database."""
     try:
         rules = load_rules(source) if isinstance(source, Path) else source
     except ConfigError as error:
@@ -43,11 +43,14 @@ async def run_rules(db_path: Path, source: Path | tuple[Rule, ...], *, write: bo
         return ExitCode.STORE
     async with await Store.open(db_path) as store:
         if write:
-            summary = await apply(store, rules, now=now, shown=SHOWN)
+            summary = await apply(store, rules, now=now, shown=SHOWN, undoable=by is not None,
+                                  by=by)
         else:
             summary = await check(store, rules, shown=SHOWN)
         totals = await rule_stats(store)
     out.write(report(summary, [r.name for r in rules], totals, write=write))
+    if write and by is not None:
+        out.write(f"applied as {by}; u on the Rules screen undoes it\n")
     return ExitCode.OK
 
 

@@ -19,6 +19,7 @@ RULE_KEYS = ("name", "query", "sources", "platforms", "languages", "sentiment_mi
              "status", "stop")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")  # tomllib's own words
 MAX_BOOST = 100.0  # more than any priority part: a boost can put anything first, or last
+RULES_FILE = "rules.toml"  # a rules file beside the config; its rules run after the config's
 
 
 def load_rules(path: Path, *, alone: bool = True) -> tuple[Rule, ...]:
@@ -30,6 +31,38 @@ def load_rules(path: Path, *, alone: bool = True) -> tuple[Rule, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [Problem("", f"cannot read the rules file: {exc}")]) from None
     return rules_from_text(text, path, alone=alone)
+
+
+def rules_file_beside(config_path: Path) -> Path | None:
+    """The ``rules.toml`` beside the config file at ``config_path`` when there is one."""
+    beside = config_path.parent / RULES_FILE
+    if beside.name == config_path.name or not beside.exists():
+        return None
+    return beside
+
+
+def rules_beside(config_path: Path, taken: Collection[str]) -> tuple[Rule, ...]:
+    """The rules of the ``rules.toml`` beside the config (none when there is no such file);
+    ``ConfigError`` naming that file and line for any mistake, and for a rule name the
+    config's rules (``taken``) already use."""
+    path = rules_file_beside(config_path)
+    if path is None:
+        return ()
+    rules = load_rules(path)
+    clashes = [(i, r.name) for i, r in enumerate(rules) if r.name in taken]
+    if clashes:
+        lines = _LineMap(path.read_text(encoding="utf-8"))
+        raise ConfigError(path, [Problem(f"rules[{i}].name", f"a rule named {name!r} is in "
+                                         f"{config_path.name} too; names must be unique",
+                                         lines.find(f"rules[{i}].name"))
+                                 for i, name in clashes])
+    return rules
+
+
+def config_rules(config_path: Path) -> tuple[Rule, ...]:
+    """Every rule a config file gives: its own ``[[rules]]``, then its ``rules.toml``'s."""
+    own = load_rules(config_path, alone=False)
+    return own + rules_beside(config_path, {r.name for r in own})
 
 
 def rules_from_text(text: str, path: Path | None = None, *,

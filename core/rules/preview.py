@@ -57,7 +57,9 @@ async def preview(db: aiosqlite.Connection, rule: Rule, *,
     return Preview(rule, matching, tuple(reversed(newest)))
 
 
-async def apply_to_past(store: Store, rule: Rule, *, now: int) -> Summary:
+async def apply_to_past(store: Store, rule: Rule, *, now: int, by: str) -> Summary:
     """Apply ``rule`` to every stored mention it matches, in one transaction, as one batch
-    that ``core.rules.undo.undo_apply`` takes back; what a person set by hand is kept."""
-    return await apply(store, (rule,), now=now, narrow=narrowing(rule.when), undoable=True)
+    that ``core.rules.undo.undo_apply`` takes back (``by``'s own); what a person set by hand is
+    kept."""
+    return await apply(store, (rule,), now=now, narrow=narrowing(rule.when), undoable=True,
+                       by=by)

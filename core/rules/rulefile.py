@@ -26,7 +26,13 @@ from typing import Any
 from core.config.errors import ConfigError
 from core.files import write_atomically
 from core.rules.model import Rule
-from core.rules.parse import load_rules, rules_from_text
+from core.rules.parse import (
+    RULES_FILE,
+    config_rules,
+    load_rules,
+    rules_file_beside,
+    rules_from_text,
+)
 
 # A table header line: [name] or [[name]], with an optional comment after it.
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -77,6 +83,48 @@ def read_rules_file(path: Path) -> RulesFile:
             f"{path}: its {len(rules)} rules are not all written as [[rules]] tables (an inline"
             " array, say); write each as a [[rules]] table to edit them here")
     return RulesFile(path, text, blocks, rules)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFiles:
+    """The files a config's rules come from, in the order they run: the config file, then the
+    ``rules.toml`` beside it when there is one. Rules are numbered across them."""
+
+    files: tuple[RulesFile, ...]
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule, in running order."""
+        return tuple(rule for found in self.files for rule in found.rules)
+
+    @property
+    def last(self) -> RulesFile:
+        """Where a new rule goes: the rules file when there is one, else the config."""
+        return self.files[-1]
+
+    def locate(self, index: int) -> tuple[RulesFile, int]:
+        """The file of rule ``index`` and the rule's place within it."""
+        for found in self.files:
+            if index < len(found.rules):
+                return found, index
+            index -= len(found.rules)
+        raise IndexError(index)
+
+    def file_of(self, index: int) -> RulesFile:
+        """The file rule ``index`` lives in (the last file for a new rule past the end)."""
+        return self.locate(index)[0] if index < len(self.rules) else self.last
+
+    def rule_text(self, index: int) -> str:
+        """The TOML of rule ``index`` as written in its file."""
+        found, local = self.locate(index)
+        return found.rule_text(local)
+
+
+def read_rule_files(config_path: Path) -> RuleFiles:
+    """The config file's rules and those of the ``rules.toml`` beside it, each file editable."""
+    beside = rules_file_beside(config_path)
+    paths = (config_path,) if beside is None else (config_path, beside)
+    return RuleFiles(tuple(read_rules_file(path) for path in paths))
 
 
 def find_blocks(text: str) -> tuple[Block, ...]:
@@ -169,8 +217,9 @@ def _others(text: str) -> dict[str, Any]:
 
 
 class LiveRules:
-    """The rules of a file as it is now: reread whenever the file changes (its size or
-    modification time), the last good rules kept while the file does not read."""
+    """The rules of a file as they are now: reread whenever the file changes (its size or
+    modification time), the last good rules kept while the file does not read. A config file
+    (``alone`` False) brings the ``rules.toml`` beside it, watched the same way."""
 
     def __init__(self, path: Path | None, rules: tuple[Rule, ...], *, alone: bool = False) -> None:
         self.path, self.alone = path, alone
@@ -178,23 +227,30 @@ class LiveRules:
         self.problem: str | None = None  # why the file's latest version was not taken
 
     def current(self) -> tuple[Rule, ...]:
-        """The file's rules, reread if it changed since the last call."""
+        """The file's rules, reread if it (or the rules.toml beside it) changed since the
+        last call."""
         stamp = self._stamp()
         if stamp == self._seen or self.path is None:
             return self._rules
         self._seen = stamp
         try:
-            self._rules, self.problem = load_rules(self.path, alone=self.alone), None
+            self._rules = (load_rules(self.path) if self.alone else config_rules(self.path))
+            self.problem = None
         except ConfigError as error:
             self.problem = str(error)
         return self._rules
 
-    def _stamp(self) -> tuple[int, int] | None:
+    def _stamp(self) -> tuple[tuple[int, int] | None, ...] | None:
         if self.path is None:
             return None
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_size)
+        watched = [self.path] if self.alone else [self.path, self.path.parent / RULES_FILE]
+        return tuple(_stamp_of(path) for path in watched)
+
+
+def _stamp_of(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 

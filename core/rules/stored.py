@@ -25,6 +25,7 @@ from core.store import Store
 from core.store.rows import parse_matched
 
 RULES_ACTOR = "rules"
+APPLIED_BY = "applied_by"  # the key in a rule change's logged ``after``: who applied the rules
 PAGE = 1000  # mentions read per round trip: bounded memory at a million stored
 _COLUMNS = (
     "m.id, m.title, m.text, s.name, m.platform, m.language, m.sentiment, m.matched,"
@@ -59,11 +60,12 @@ async def check(store: Store, rules: tuple[Rule, ...], *, shown: int = 50) -> Su
 
 async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int = 50,
                 after_id: int = 0, narrow: Narrowing = EVERYTHING,
-                undoable: bool = False) -> Summary:
+                undoable: bool = False, by: str | None = None) -> Summary:
     """Apply ``rules`` to the stored mentions with an id above ``after_id`` (all by default;
     only ``narrow``'s candidates when given) in one transaction; the summary of what changed.
     ``undoable``: the changes share one batch in the action log, which ``undo_apply`` takes
-    back as a whole."""
+    back as a whole. ``by``: the person applying, logged with each change (the rules remain
+    its actor, so a person's own settings stay theirs); only they can undo it."""
     summary = Summary()
     async with store.transaction() as db:
         if undoable:
@@ -72,7 +74,7 @@ async def apply(store: Store, rules: tuple[Rule, ...], *, now: int, shown: int =
         for outcome in found:
             _count(summary, outcome, shown)
             if outcome.changes:
-                await _write(db, outcome, now, summary.batch)
+                await _write(db, outcome, now, summary.batch, by)
         for name, hits in summary.hits.items():
             await db.execute(
                 "INSERT INTO rule_stats(name, hits, last_fired) VALUES (:n, :h, :at)"
@@ -179,7 +181,7 @@ def _subject(row: Sequence[Any], by_hand: frozenset[str], fired: frozenset[str])
 
 
 async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int,
-                 batch: int | None) -> None:
+                 batch: int | None, by: str | None) -> None:
     columns = {n: after for n, (_, after) in outcome.changes.items() if n != "tags"}
     if columns:
         sets = ", ".join(f"{name} = :{name}" for name in columns)  # names from RULE_FIELDS
@@ -194,6 +196,8 @@ async def _write(db: aiosqlite.Connection, outcome: Outcome, now: int,
               for n, (_, v) in outcome.changes.items()}
     logged["rules"] = list(outcome.fired)  # what the next apply reads as "fired before"
     logged["set_by"] = outcome.set_by  # which rule set each field (the overrides report)
+    if by is not None:
+        logged[APPLIED_BY] = by  # whose apply this was (undo takes back only one's own)
     before = {n: (sorted(v) if isinstance(v, frozenset) else v)
               for n, (v, _) in outcome.changes.items()}
     await db.execute(

@@ -6,19 +6,41 @@ before, but only where the field still holds what the rule set: a category a per
 since is theirs and stays. Tags the rule added are removed. The batch is marked undone (so a
 later apply counts the rule as never fired on those mentions, and boosts again) and the undo
 is logged as the person's, like the inbox's undo, all in one transaction.
+
+Each person undoes only their own applies (the person is logged with each change as
+``applied_by``), and not when someone else has changed one of those mentions since: writing
+the old values back would wipe out their work, so the undo is refused (``Refused``, which the
+screen words as the inbox's undo refusal) and nothing changes.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from core.rules.stored import RULES_ACTOR, next_batch
+import aiosqlite
+
+from core.rules.stored import APPLIED_BY, RULES_ACTOR, next_batch
 from core.store import Store
 
 # The mention columns a rule writes (core.rules.model.RULE_FIELDS less tags, which are rows).
 _COLUMNS = ("category", "priority", "assignee", "status")
 _LATEST = ("SELECT max(batch) FROM actions WHERE actor = :rules AND undone = 0"
-           " AND batch IS NOT NULL")
+           f" AND batch IS NOT NULL AND json_extract(after, '$.{APPLIED_BY}') = :me")
+# The latest change by anyone else, after the batch, to one of its mentions: a person other
+# than ``me``, or another person's apply of rules. Rules on arriving mentions never touch them.
+_CHANGED_SINCE = f"""
+WITH theirs AS (
+    SELECT a.id, a.actor, a.action, a.after, a.at, a.mention_id FROM actions a
+    WHERE a.id > (SELECT max(id) FROM actions WHERE batch = :b)
+      AND a.mention_id IN (SELECT mention_id FROM actions WHERE batch = :b)
+      AND a.actor != :me
+      AND NOT (a.actor = :rules
+               AND json_extract(a.after, '$.{APPLIED_BY}') IS :me))
+SELECT coalesce(json_extract(after, '$.{APPLIED_BY}'), actor), action, after, at,
+       (SELECT count(DISTINCT mention_id) FROM theirs)
+FROM theirs ORDER BY id DESC LIMIT 1
+"""
 _ACTIONS = "SELECT mention_id, before, after FROM actions WHERE batch = :b AND undone = 0"
 
 
@@ -30,14 +52,31 @@ class Undone:
     mentions: int
 
 
-async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | None:
-    """Take back the latest undoable apply of rules not yet undone; None when there is none."""
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The undo refused: ``mentions`` of the apply's ``of`` mentions were changed since by
+    others; the latest was ``actor``'s ``their_action`` (setting ``after``) at ``at``."""
+
+    of: int
+    mentions: int
+    actor: str
+    their_action: str
+    after: dict[str, object]
+    at: int
+
+
+async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | Refused | None:
+    """Take back ``actor``'s latest undoable apply of rules not yet undone; None when there is
+    none, ``Refused`` (nothing undone) when someone else changed one of its mentions since."""
     async with store.transaction() as db:
-        async with db.execute(_LATEST, {"rules": RULES_ACTOR}) as cur:
+        async with db.execute(_LATEST, {"rules": RULES_ACTOR, "me": actor}) as cur:
             row = await cur.fetchone()
         if row is None or row[0] is None:
             return None
         span = {"b": int(row[0])}
+        refused = await _changed_since(db, span["b"], actor)
+        if refused is not None:
+            return refused
         for column in _COLUMNS:  # names from the tuple above, never from input
             await db.execute(
                 f"UPDATE mentions SET {column} = json_extract(a.before, '$.{column}')"
@@ -58,3 +97,16 @@ async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | None:
         cursor = await db.execute("UPDATE actions SET undone = 1 WHERE batch = :b"
                                   " AND undone = 0", span)
         return Undone(span["b"], int(cursor.rowcount))
+
+
+async def _changed_since(db: aiosqlite.Connection, batch: int, me: str) -> Refused | None:
+    async with db.execute(_CHANGED_SINCE, {"b": batch, "me": me, "rules": RULES_ACTOR}) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    who, action, after, at, mentions = row
+    async with db.execute("SELECT count(*) FROM actions WHERE batch = ?", (batch,)) as cur:
+        size = await cur.fetchone()
+    changed = json.loads(str(after)) if after else {}
+    return Refused(int(size[0]) if size else 0, int(mentions), str(who), str(action),
+                   changed if isinstance(changed, dict) else {}, int(at))

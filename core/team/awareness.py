@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from core.store import Store
+from core.team.changes import triage_stamp
 from core.team.claims import CLAIM_LENGTH, Claims
 from core.team.presence import Heartbeat, Presence, also_here
 
@@ -25,6 +26,11 @@ class TeamAwareness:
         self.presence = Presence(store, me, session=store.holder)
         self._heartbeat = Heartbeat()
         self._monotonic = monotonic
+
+    async def triage_stamp(self) -> tuple[int, int, int]:
+        """The stamp that moves with every change the counts could see (``core.team.changes``);
+        a commit that leaves it as it was only touched presence or claims."""
+        return await triage_stamp(self.claims.store.db)
 
     async def row_claims(self, mention_ids: Iterable[int], *, now: int) -> dict[int, str]:
         """``{mention id: "ana is replying (2 min)"}`` for the rows others are replying to."""

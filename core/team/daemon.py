@@ -25,6 +25,7 @@ from core.exitcodes import ExitCode
 from core.headless import log_outcome, open_poller, open_store
 from core.store import Store
 from core.store.errors import DiskFull
+from core.team.identity import acting_person
 from core.team.lease import Lease, LeaseHolder
 
 
@@ -72,7 +73,8 @@ async def run_daemon(config: Config, db_path: Path, log: DaemonLog) -> ExitCode:
     asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, log.reopen)
     async with await open_store(db_path, log.stream) as store:
         lease = Lease(store, kind="daemon", length=config.team.lease)
-        log.line(f"daemon started on {db_path}; lease {lease.length:g} s")
+        log.line(f"daemon started on {db_path} as {acting_person(config)}; "
+                 f"lease {lease.length:g} s")
         try:
             await _hold_or_watch(config, store, lease, log)
         finally:

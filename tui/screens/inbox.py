@@ -111,6 +111,7 @@ class InboxScreen(Screen[None]):
         self._selection_capped = False
         self._awareness: TeamAwareness | None = None  # claims and presence (issue 16)
         self._disk_full = False  # the last change failed for want of space: read-only
+        self._triage_stamp: tuple[int, int, int] | None = None  # see _counts_may_differ
 
     def compose(self) -> ComposeResult:
         """Sidebar | list over detail; status and keys at the bottom."""
@@ -148,7 +149,7 @@ class InboxScreen(Screen[None]):
         """Reread what is shown (once per announcement), then say what arrived. After a poll
         round the cursor is free to stay on its mention (it held the top during the first)."""
         if self.is_current:
-            await self.refresh_all()
+            await self.refresh_all(counts=await self._counts_may_differ(change))
             self.post_message(ScreenRefreshed("inbox", change.origin.value))
         else:
             self._stale = True
@@ -181,16 +182,28 @@ class InboxScreen(Screen[None]):
                       *await self._lists()]
         self.query_one(Sidebar).set_views(self.views, self.mentions.view.key)
 
-    async def refresh_all(self) -> None:
-        """Reread counts, the list (cursor kept on its mention), detail and status."""
+    async def refresh_all(self, *, counts: bool = True) -> None:
+        """Reread counts (unless told they stand), the list (cursor kept on its mention),
+        detail and status."""
         if {v.key for v in self.views} != {v.key for v in await self._wanted_views()}:
             await self._load_views()
         await self.mentions.reload()
-        await self.refresh_counts()
+        if counts:
+            await self.refresh_counts()
         self.health = await self.inbox.health(now=self.now())
         self.calm = calm_health(await self.inbox.sources_overview(now=self.now()))
         self.show_status()
         await self._show_team()
+
+    async def _counts_may_differ(self, change: DataChanged) -> bool:
+        """False when another process's commit left the triage stamp as it was (a teammate's
+        heartbeat or claim): the counts, seconds of work at a million mentions, stand."""
+        if self._awareness is None:
+            return True
+        stamp = await self._awareness.triage_stamp()
+        differ = change.origin is not ChangeOrigin.ELSEWHERE or stamp != self._triage_stamp
+        self._triage_stamp = stamp
+        return differ
 
     def palette_extras(self) -> list[tuple[str, str, str]]:
         """Every view for the command palette: (name, key id, action)."""

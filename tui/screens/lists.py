@@ -14,6 +14,7 @@ from typing import Any
 from textual.screen import Screen
 
 from core.people.directory import SUGGESTED_LISTS, People, PersonError
+from core.store.errors import DiskFull
 from tui.screens.prompts import ChoiceScreen, PromptScreen
 from tui.signals import ChangeOrigin, DataChanged, signals_of
 from tui.widgets.cells import one_line
@@ -35,6 +36,9 @@ async def choose_list(screen: Screen[Any], people: People, person_id: int, *, ac
             added = await people.toggle_list(person_id, name, actor=actor, now=now())
         except PersonError as error:
             screen.notify(str(error), severity="warning", markup=False)
+            return
+        except DiskFull as full:  # rolled back whole: said as the inbox says it
+            screen.notify(full.notice, severity="error", markup=False, timeout=15)
             return
         who = person.name if person else "them"
         screen.notify(f"{'Added' if added else 'Took'} {who} {'to' if added else 'off'} "

@@ -9,7 +9,7 @@ splits a merged person, ``u`` undoes; each is logged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import tzinfo
 from statistics import median
 from typing import ClassVar
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from core.people.directory import People, Profile, SentReply, Written
+from core.store.errors import DiskFull
 from tui.commands import ScreenCommands
 from tui.keys import PROFILE_KEYS, bindings
 from tui.messages import ScreenRefreshed
@@ -145,9 +146,8 @@ class ProfileScreen(Screen[None]):
         self.app.push_screen(prompt, self._note_chosen)
 
     async def _note_chosen(self, body: str | None) -> None:
-        if body and body.strip():
-            await self.people.add_note(self.person_id, body.strip(), actor=self.actor,
-                                       now=self.now())
+        if body and body.strip() and await self._saved(self.people.add_note(
+                self.person_id, body.strip(), actor=self.actor, now=self.now())):
             await self.show()
             self.notify("Noted. u undoes.", markup=False)
 
@@ -158,9 +158,8 @@ class ProfileScreen(Screen[None]):
         self.app.push_screen(prompt, self._tag_chosen)
 
     async def _tag_chosen(self, tag: str | None) -> None:
-        if tag and tag.strip():
-            await self.people.add_tag(self.person_id, tag.strip(), actor=self.actor,
-                                      now=self.now())
+        if tag and tag.strip() and await self._saved(self.people.add_tag(
+                self.person_id, tag.strip(), actor=self.actor, now=self.now())):
             await self.show()
 
     async def action_list(self) -> None:
@@ -171,7 +170,9 @@ class ProfileScreen(Screen[None]):
     async def action_mute(self) -> None:
         """Mute (their new mentions skip New) or unmute."""
         muted = not (self.profile and self.profile.person.muted)
-        await self.people.set_muted(self.person_id, muted, actor=self.actor, now=self.now())
+        if not await self._saved(self.people.set_muted(self.person_id, muted, actor=self.actor,
+                                                       now=self.now())):
+            return
         await self.show()
         self.notify("Muted: their new mentions skip New. u undoes." if muted else "Unmuted.",
                     markup=False)
@@ -189,6 +190,15 @@ class ProfileScreen(Screen[None]):
         undone = await self.people.undo_last(self.actor, now=self.now())
         await self.show()
         self.notify(f"Undid {undone}." if undone else "Nothing to undo.", markup=False)
+
+    async def _saved(self, write: Awaitable[object]) -> bool:
+        """Run one write; on a full disk (rolled back whole) say so in the inbox's words."""
+        try:
+            await write
+        except DiskFull as full:
+            self.notify(full.notice, severity="error", markup=False, timeout=15)
+            return False
+        return True
 
     def action_close(self) -> None:
         """Back to where we came from."""

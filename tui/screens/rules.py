@@ -2,8 +2,9 @@
 it would change, then applied to new mentions only or to past ones too.
 
 The list shows each rule's hit count, last firing, whether later rules still run after it, and
-the file it lives in. The editor holds the rule's TOML as written in the file (its comments
-too). A moment after each change the text is read by the config's own parser
+the file it lives in (the config's rules first, then those of a ``rules.toml`` beside it; each
+is saved back to its own file). The editor holds the rule's TOML as written in the file (its
+comments too). A moment after each change the text is read by the config's own parser
 (``core.rules.parse``): a mistake shows with its line and nothing is lost (an edit stays in the
 screen until it is applied); a good rule shows how many stored mentions it matches and the
 change on the newest of them (``core.rules.preview``, the dry run of ``--rules-check``). Ctrl+S
@@ -31,6 +32,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static, TextArea
 
 from core.config.errors import ConfigError
+from core.inbox.triage import UndoRefused
 from core.rules.headless import change_words
 from core.rules.model import Outcome, Rule
 from core.rules.parse import one_rule
@@ -38,16 +40,17 @@ from core.rules.preview import Preview, apply_to_past, preview
 from core.rules.rulefile import (
     NEW_RULE,
     RuleFileError,
+    RuleFiles,
     RulesFile,
     add_rule,
     delete_rule,
     move_rule,
-    read_rules_file,
+    read_rule_files,
     replace_rule,
     save,
 )
 from core.rules.stored import rule_stats
-from core.rules.undo import undo_apply
+from core.rules.undo import Refused, undo_apply
 from core.store import Store
 from tui.commands import ScreenCommands
 from tui.keys import RULES_KEYS, bindings
@@ -86,7 +89,7 @@ class RulesScreen(Screen[None]):
                  tz: tzinfo, me: str) -> None:
         super().__init__()
         self.store, self.path, self._clock, self._tz, self.me = store, path, clock, tz, me
-        self.file: RulesFile | None = None
+        self.file: RuleFiles | None = None
         self.drafts: dict[int, str] = {}  # rule index -> text edited here, not yet applied
         self.adding = False  # the last row is a new rule, not in the file yet
         self.stats: dict[str, tuple[int, int | None]] = {}
@@ -155,13 +158,14 @@ class RulesScreen(Screen[None]):
                               "(its [[rules]] are edited here).", "bold"))
             return
         try:
-            self.file = read_rules_file(self.path)
+            self.file = read_rule_files(self.path)
         except (ConfigError, RuleFileError, OSError, UnicodeDecodeError) as error:
             self.file = None
             title.update(Text(f"Rules: {self.path} cannot be edited here: {error}", "bold"))
             return
         count = len(self.file.rules)
-        title.update(Text(f"Rules · {count}, run in this order · {self.path}", "bold",
+        where = " then ".join(str(found.path) for found in self.file.files)
+        title.update(Text(f"Rules · {count}, run in this order · {where}", "bold",
                           no_wrap=True, overflow="ellipsis"))
         await self._refresh_stats(keep)
 
@@ -185,11 +189,12 @@ class RulesScreen(Screen[None]):
         edited = " *" if index in self.drafts else ""
         if rule is None:
             return [Text(str(index + 1)), Text("(new, not saved yet)"), Text("–"), Text("–"),
-                    Text("–"), Text(self.file.path.name)]
+                    Text("–"), Text(self.file.last.path.name)]
         hits, last = self.stats.get(rule.name, (0, None))
         fired = short_time(last, self.now(), self._tz) if last else "never"
         return [Text(str(index + 1)), Text(one_line(rule.name) + edited), Text(f"{hits:,}"),
-                Text(fired), Text("stop" if rule.stop else "go on"), Text(self.file.path.name)]
+                Text(fired), Text("stop" if rule.stop else "go on"),
+                Text(self.file.file_of(index).path.name)]
 
     def _text_of(self, index: int) -> str:
         if index in self.drafts:
@@ -329,20 +334,22 @@ class RulesScreen(Screen[None]):
 
     async def _save_and_apply(self, past: bool, index: int, text: str, rule: Rule) -> None:
         assert self.file is not None
-        names = [r.name for r in self.file.rules]
-        if index < len(names):
-            new_text, names[index] = replace_rule(self.file, index, text), rule.name
+        target = self.file.file_of(index)
+        names = [r.name for r in target.rules]
+        if index < len(self.file.rules):
+            local = self.file.locate(index)[1]
+            new_text, names[local] = replace_rule(target, local, text), rule.name
         else:
-            new_text = add_rule(self.file, text)
+            new_text = add_rule(target, text)
             names.append(rule.name)
-        if not self._saved(new_text, names):
+        if not self._saved(target, new_text, names):
             return
         self.table.focus()
         self.drafts.pop(index, None)
         self.adding = False
-        where = self.file.path.name
+        where = target.path.name
         if past:
-            summary = await apply_to_past(self.store, rule, now=self.now())
+            summary = await apply_to_past(self.store, rule, now=self.now(), by=self.me)
             kept = f"; kept what people set on {summary.kept:,}" if summary.kept else ""
             self.notify(f"Saved {rule.name!r} to {where} and applied it to past mentions: "
                         f"{summary.changed:,} changed{kept}. u undoes it.", markup=False)
@@ -352,11 +359,14 @@ class RulesScreen(Screen[None]):
                         "it; past ones are unchanged.", markup=False)
         await self.reload(cursor=index)
 
-    def _saved(self, new_text: str, names: list[str]) -> bool:
-        """Write the file; False (and the reason shown) when it could not be."""
+    def _saved(self, target: RulesFile, new_text: str, names: list[str]) -> bool:
+        """Write ``target`` (one of the rules' files); False (and the reason shown) when it
+        could not be."""
         assert self.file is not None
         try:
-            self.file = save(self.file, new_text, names)
+            saved = save(target, new_text, names)
+            self.file = RuleFiles(tuple(saved if f.path == saved.path else f
+                                        for f in self.file.files))
         except (RuleFileError, ConfigError, OSError) as error:
             self.notify(f"Nothing saved: {error}", severity="error", markup=False)
             return False
@@ -371,7 +381,7 @@ class RulesScreen(Screen[None]):
             self.run_worker(self._drop_new())
             return
         name = self.file.rules[index].name
-        choices = [("delete", f"Delete {name!r} from {self.file.path.name}"),
+        choices = [("delete", f"Delete {name!r} from {self.file.file_of(index).path.name}"),
                    ("keep", "Keep it")]
         self.app.push_screen(ChoiceScreen(f"Delete the rule {name!r}?", choices),
                              lambda choice: self._delete(choice, index))
@@ -382,8 +392,9 @@ class RulesScreen(Screen[None]):
 
     async def _delete_rule(self, index: int) -> None:
         assert self.file is not None
-        names = [r.name for i, r in enumerate(self.file.rules) if i != index]
-        if self._saved(delete_rule(self.file, index), names):
+        target, local = self.file.locate(index)
+        names = [r.name for i, r in enumerate(target.rules) if i != local]
+        if self._saved(target, delete_rule(target, local), names):
             self.drafts = {(i - (i > index)): t for i, t in self.drafts.items() if i != index}
             self.notify("Rule deleted.", markup=False)
             await self.reload(cursor=index)
@@ -402,24 +413,41 @@ class RulesScreen(Screen[None]):
         if index >= len(self.file.rules):
             self.notify("Save the new rule first (Ctrl+S): then it can move.", markup=False)
             return
-        names = [r.name for r in self.file.rules]
-        names[index], names[index + step] = names[index + step], names[index]
-        if self._saved(move_rule(self.file, index, step), names):
+        target, local = self.file.locate(index)
+        if self.file.file_of(index + step) is not target:
+            self.notify(f"{target.path.name}'s rules run {'after' if step < 0 else 'before'} "
+                        f"those of {self.file.file_of(index + step).path.name}: a rule moves "
+                        "within its own file.", markup=False)
+            return
+        names = [r.name for r in target.rules]
+        names[local], names[local + step] = names[local + step], names[local]
+        if self._saved(target, move_rule(target, local, step), names):
             mine, theirs = self.drafts.pop(index, None), self.drafts.pop(index + step, None)
             self.drafts.update({k: v for k, v in ((index + step, mine), (index, theirs))
                                 if v is not None})
             await self.reload(cursor=index + step)
 
     async def action_undo(self) -> None:
-        """Take back the last apply of a rule to past mentions."""
+        """Take back one's own last apply of a rule to past mentions, unless others changed
+        those mentions since (said in the inbox undo's words)."""
         undone = await undo_apply(self.store, actor=self.me, now=self.now())
         if undone is None:
-            self.notify("No apply to past mentions to undo.", markup=False)
+            self.notify(f"No apply to past mentions by {self.me} to undo.", markup=False)
+            return
+        if isinstance(undone, Refused):
+            self.notify(refusal_words(undone, self._tz), severity="warning", markup=False)
             return
         self.notify(f"Undid the apply: {undone.mentions:,} mentions as they were (what "
                     "people changed since is kept).", markup=False)
         signals_of(self.app).data_changed.publish(DataChanged(ChangeOrigin.ELSEWHERE))
         await self._refresh_stats()
+
+
+def refusal_words(refused: Refused, tz: tzinfo) -> str:
+    """A refused undo of an apply, in the inbox undo's words: ``bo changed 2 of these 3
+    mentions since (status → done, 10:42); nothing undone.``"""
+    return UndoRefused("rules", refused.of, refused.mentions, refused.actor,
+                       refused.their_action, refused.after, refused.at).words(tz)
 
 
 def problem_words(error: ConfigError) -> str:
