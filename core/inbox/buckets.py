@@ -200,8 +200,10 @@ BUCKETS: tuple[Bucket, ...] = (
 BY_KEY: dict[str, Bucket] = {b.key: b for b in BUCKETS}
 
 # Buckets named by a column's value: a source's triage mentions under "source:<id>", a
-# person's under "assignee:<name>" (the Mine view), each counted without a GROUP BY.
-KEYED_BUCKETS: dict[str, str] = {"source": "source_id", "assignee": "assignee"}
+# person's under "assignee:<name>" (the Mine view), a category's under "category:<name>" (a
+# team's view adds up its categories'), each counted without a GROUP BY.
+KEYED_BUCKETS: dict[str, str] = {"source": "source_id", "assignee": "assignee",
+                                 "category": "category"}
 KEYED_MEMBERS = TRIAGE
 
 

@@ -278,7 +278,7 @@ class Inbox:
     async def counts(self, views: Iterable[View], *, now: int) -> dict[str, int]:
         """The sidebar count of every view, from the trigger-kept table, not a GROUP BY."""
         views = list(views)
-        stored = await self._bucket_counts([v.bucket for v in views if v.bucket])
+        stored = await self._bucket_counts([b for v in views for b in (v.bucket, *v.parts) if b])
         snoozed = await self._snoozed_counts(views, now)
         result = {}
         for view in views:
@@ -286,6 +286,9 @@ class Inbox:
                 result[view.key] = await self._search_count(view)
             elif view.counted:
                 result[view.key] = await self.count_filtered(view, Filters(), now=now)
+            elif view.parts:
+                parts = sum(stored.get(part, 0) for part in view.parts)
+                result[view.key] = parts - snoozed.get(view.key, 0)
             elif view.bucket is None:
                 result[view.key] = snoozed.get(view.key, 0)
             else:

@@ -88,6 +88,7 @@ class View:
     fts: str | None = None  # an FTS5 query when the view is a search
     counted: bool = False  # no bucket: the sidebar counts it with a capped query (list views)
     group: str = ""  # the sidebar heading it sits under ("Teams"); "" for none
+    parts: tuple[str, ...] = ()  # no bucket of its own: its count is these buckets' sum
 
     def where(self) -> str:
         """The full predicate, snooze rule included."""
@@ -180,7 +181,7 @@ def team_view(team: str, categories: Sequence[str]) -> View:
     chosen = ", ".join(f":{name}" for name in names) or "NULL"  # no categories: nothing
     pred = f"{TRIAGE_SQL} AND m.category IN ({chosen})"
     return View(f"team:{team}", team, pred, tuple(zip(names, categories, strict=True)), True,
-                None, counted=True, group=TEAMS)
+                None, group=TEAMS, parts=tuple(f"category:{c}" for c in categories))
 
 
 class SearchError(ValueError):
