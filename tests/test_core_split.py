@@ -137,7 +137,7 @@ ALLOWED: dict[str, set[str]] = {
                      "core.sources"},
     # A rule's query narrows through the full-text index as the inbox's search does.
     "core.rules": {"core.analysis", "core.config", "core.net", "core.polling", "core.store",
-                   "core.inbox.views"},
+                   "core.inbox.views", "core.inbox.triage"},
     "core.team": {"core.config", "core.store", "core.headless"},
 }
 

@@ -9,8 +9,8 @@ is logged as the person's, like the inbox's undo, all in one transaction.
 
 Each person undoes only their own applies (the person is logged with each change as
 ``applied_by``), and not when someone else has changed one of those mentions since: writing
-the old values back would wipe out their work, so the undo is refused (``Refused``, which the
-screen words as the inbox's undo refusal) and nothing changes.
+the old values back would wipe out their work, so the undo is refused (``UndoRefused``, the
+inbox undo's own refusal and words) and nothing changes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from core.inbox.triage import UndoRefused
 from core.rules.stored import APPLIED_BY, RULES_ACTOR, next_batch
 from core.store import Store
 
@@ -52,20 +53,7 @@ class Undone:
     mentions: int
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """The undo refused: ``mentions`` of the apply's ``of`` mentions were changed since by
-    others; the latest was ``actor``'s ``their_action`` (setting ``after``) at ``at``."""
-
-    of: int
-    mentions: int
-    actor: str
-    their_action: str
-    after: dict[str, object]
-    at: int
-
-
-async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | Refused | None:
+async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | UndoRefused | None:
     """Take back ``actor``'s latest undoable apply of rules not yet undone; None when there is
     none, ``Refused`` (nothing undone) when someone else changed one of its mentions since."""
     async with store.transaction() as db:
@@ -99,7 +87,8 @@ async def undo_apply(store: Store, *, actor: str, now: int) -> Undone | Refused 
         return Undone(span["b"], int(cursor.rowcount))
 
 
-async def _changed_since(db: aiosqlite.Connection, batch: int, me: str) -> Refused | None:
+async def _changed_since(db: aiosqlite.Connection, batch: int,
+                         me: str) -> UndoRefused | None:
     async with db.execute(_CHANGED_SINCE, {"b": batch, "me": me, "rules": RULES_ACTOR}) as cur:
         row = await cur.fetchone()
     if row is None:
@@ -108,5 +97,5 @@ async def _changed_since(db: aiosqlite.Connection, batch: int, me: str) -> Refus
     async with db.execute("SELECT count(*) FROM actions WHERE batch = ?", (batch,)) as cur:
         size = await cur.fetchone()
     changed = json.loads(str(after)) if after else {}
-    return Refused(int(size[0]) if size else 0, int(mentions), str(who), str(action),
-                   changed if isinstance(changed, dict) else {}, int(at))
+    return UndoRefused("rules", int(size[0]) if size else 0, int(mentions), str(who),
+                       str(action), changed if isinstance(changed, dict) else {}, int(at))

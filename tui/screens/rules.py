@@ -50,7 +50,7 @@ from core.rules.rulefile import (
     save,
 )
 from core.rules.stored import rule_stats
-from core.rules.undo import Refused, undo_apply
+from core.rules.undo import undo_apply
 from core.store import Store
 from tui.commands import ScreenCommands
 from tui.keys import RULES_KEYS, bindings
@@ -434,20 +434,13 @@ class RulesScreen(Screen[None]):
         if undone is None:
             self.notify(f"No apply to past mentions by {self.me} to undo.", markup=False)
             return
-        if isinstance(undone, Refused):
-            self.notify(refusal_words(undone, self._tz), severity="warning", markup=False)
+        if isinstance(undone, UndoRefused):
+            self.notify(undone.words(self._tz), severity="warning", markup=False)
             return
         self.notify(f"Undid the apply: {undone.mentions:,} mentions as they were (what "
                     "people changed since is kept).", markup=False)
         signals_of(self.app).data_changed.publish(DataChanged(ChangeOrigin.ELSEWHERE))
         await self._refresh_stats()
-
-
-def refusal_words(refused: Refused, tz: tzinfo) -> str:
-    """A refused undo of an apply, in the inbox undo's words: ``bo changed 2 of these 3
-    mentions since (status → done, 10:42); nothing undone.``"""
-    return UndoRefused("rules", refused.of, refused.mentions, refused.actor,
-                       refused.their_action, refused.after, refused.at).words(tz)
 
 
 def problem_words(error: ConfigError) -> str:
