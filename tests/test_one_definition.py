@@ -63,6 +63,11 @@ async def test_trigger_counts_equal_predicate_counts_and_python(tmp_path: Path) 
                                       " WHERE status = 'new' AND owned = 0 GROUP BY source_id"
                                       ).fetchall())
         assert {k: v for k, v in stored.items() if k.startswith("source:")} == per_source
+        per_category = dict(con.execute(  # what a team's sidebar count adds up
+            "SELECT 'category:' || category, count(*) FROM mentions WHERE status = 'new'"
+            " AND owned = 0 AND category IS NOT NULL GROUP BY category").fetchall())
+        assert len(per_category) > 1
+        assert {k: v for k, v in stored.items() if k.startswith("category:")} == per_category
 
 
 async def test_stale_count_triggers_are_replaced_and_recounted(tmp_path: Path) -> None:
