@@ -5,6 +5,7 @@ hand-set category is kept, and the apply is undone; rules are added, moved and d
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from typing import cast
@@ -81,6 +82,15 @@ async def previewed(pilot: Pilot[None], posted: Posted, seen: int) -> RulesScree
     return posted.of(RulesScreen.Previewed)[-1]
 
 
+async def preview_showing(pilot: Pilot[None], posted: Posted,
+                          check: Callable[[RulesScreen.Previewed], bool]) -> RulesScreen.Previewed:
+    """The latest preview, once it is one of the finished edit (``check``): on a loaded machine
+    a pause between two typed keys can let the debounce preview a half-typed line first."""
+    await until(pilot, lambda: bool(posted.of(RulesScreen.Previewed))
+                and check(posted.of(RulesScreen.Previewed)[-1]))
+    return posted.of(RulesScreen.Previewed)[-1]
+
+
 async def open_rules(pilot: Pilot[None], posted: Posted) -> RulesScreen.Previewed:
     await pilot.press("W")
     return await previewed(pilot, posted, 0)
@@ -106,7 +116,8 @@ async def test_editing_a_rule_previews_its_matches_and_changes(tmp_path: Path) -
         assert "tags +refund" in text and "Where is my refund" in text
         await pilot.press("enter")
         await type_line(pilot, 'category = "complaint"')
-        preview = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+        preview = await preview_showing(
+            pilot, posted, lambda _: "category question -> complaint" in shown(pilot))
         assert preview.matching == 2
         text = shown(pilot)
         assert "category question -> complaint" in text
@@ -124,7 +135,8 @@ async def test_a_bad_rule_shows_its_error_and_the_file_is_untouched(tmp_path: Pa
         await open_rules(pilot, posted)
         await pilot.press("enter")
         await type_line(pilot, 'category = "nonsense"')
-        preview = await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+        preview = await preview_showing(
+            pilot, posted, lambda p: "unknown category 'nonsense'" in (p.problem or ""))
         assert (preview.problem or "").startswith("line 6: unknown category")
         assert "line 6: unknown category 'nonsense'" in shown(pilot)
         await pilot.press("ctrl+s")
@@ -142,7 +154,8 @@ async def test_apply_to_past_changes_them_keeps_hand_set_and_undoes(tmp_path: Pa
         await open_rules(pilot, posted)
         await pilot.press("enter")
         await type_line(pilot, 'category = "complaint"')
-        await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+        await preview_showing(
+            pilot, posted, lambda _: "category question -> complaint" in shown(pilot))
         await pilot.press("ctrl+s")
         await pilot.press("2")  # past ones too
         await until(pilot, lambda: any("applied it to past" in n for n in posted.notices()))
@@ -169,8 +182,9 @@ async def test_apply_to_new_only_leaves_the_past_and_rules_new_arrivals(
         async with app_for(db, config).run_test(size=SIZE, message_hook=posted) as pilot:
             await open_rules(pilot, posted)
             await pilot.press("enter")
+            seen = len(posted.of(RulesScreen.Previewed))
             await type_line(pilot, 'assignee = "ana"')
-            await previewed(pilot, posted, len(posted.of(RulesScreen.Previewed)))
+            await previewed(pilot, posted, seen)
             await pilot.press("ctrl+s")
             await pilot.press("1")  # new mentions only
             await until(pilot, lambda: any("arriving from now on" in n
