@@ -6,21 +6,23 @@ keeps one window of rows (``rows``, at most the widget's height) fetched from SQ
 just the rows that scroll in when the cursor leaves it; that movement is shared with the
 influencers table (``tui.widgets.windowed``). Lines are painted one at a time
 (Textual's line API) from Rich ``Text`` built without markup parsing, so mention text is shown
-literally. Reloading keeps the cursor on the same mention id, which is what lets new mentions
-arrive live without moving it. One exception: while the app's first poll is still bringing
-mentions in (``hold_top``) and the person has not moved, the cursor stays on the first row, so
-the most urgent mentions of that first poll are not left above it.
+literally; a painted row is kept by everything it depends on (``RowLook``), so moving the
+cursor repaints two rows, not a screenful. Reloading keeps the cursor on the same mention id,
+which is what lets new mentions arrive live without moving it. One exception: while the app's
+first poll is still bringing mentions in (``hold_top``) and the person has not moved, the cursor
+stays on the first row, so the most urgent mentions of that first poll are not left above it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import set_cell_size
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -32,6 +34,21 @@ from tui.widgets.columns import Column, plan
 from tui.widgets.windowed import WindowedRows
 
 EMPTY = "Nothing here. Views: 1-9 and 0, [ and ]; / searches; f filters."
+WAKES_CELLS = len("wakes ") + 10  # "wakes Tue 09:00 ": the columns give way to it
+PAINTED_ROWS = 512  # rows kept painted: a few screenfuls at any terminal height
+
+
+class RowLook(NamedTuple):
+    """Everything a painted row depends on; two equal looks paint the same cells."""
+
+    row: Row
+    width: int
+    is_cursor: bool
+    picked: bool
+    when: str  # the row's short time, which moves with the clock
+    wakes: str | None  # when a snoozed row wakes, in the Snoozed view
+    claim: str | None  # "ana is replying (2 min)"
+    columns: tuple[tuple[Column, int], ...]
 
 
 class MentionList(WindowedRows[Row], Widget, can_focus=True):
@@ -67,6 +84,7 @@ class MentionList(WindowedRows[Row], Widget, can_focus=True):
         self.source_names: tuple[str, ...] = ()  # every source, for a steady source column
         self._layout: tuple[object, list[tuple[Column, int]]] | None = None
         self.claims: dict[int, str] = {}  # mention id -> "ana is replying (2 min)" (others')
+        self._painted: LRUCache[RowLook, Strip] = LRUCache(PAINTED_ROWS)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -179,7 +197,6 @@ class MentionList(WindowedRows[Row], Widget, can_focus=True):
         self.refresh()
 
     def _changed(self) -> None:
-        self._layout = None  # the rows may be others: size the columns again
         current = self.current.id if self.current else None
         if current != self._shown_id:
             self._shown_id = current
@@ -194,40 +211,60 @@ class MentionList(WindowedRows[Row], Widget, can_focus=True):
     # -- painting --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        """One row of the list, or the empty-view hint on the first line."""
-        width, base = self.size.width, self.rich_style
+        """One row of the list, or the empty-view hint on the first line. A row is painted
+        once per look (see ``RowLook``): a cursor move repaints two rows, not a screenful."""
+        width = self.size.width
         if y >= len(self.rows):
             text = Text(EMPTY if y == 0 and not self.rows else "", style=self._style("dim"))
-        else:
-            text = self._row_text(self.rows[y], width, y == self.cursor)
-        return Strip(list(text.render(self.app.console))).crop_extend(0, width, base)
+            return Strip(list(text.render(self.app.console))).crop_extend(0, width,
+                                                                         self.rich_style)
+        look = self._look(self.rows[y], width, y == self.cursor)
+        strip = self._painted.get(look)
+        if strip is None:
+            text = self._row_text(look)
+            strip = Strip(list(text.render(self.app.console))).crop_extend(0, width,
+                                                                          self.rich_style)
+            self._painted[look] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        """A theme, focus or CSS change: every painted row has the old colours."""
+        super().notify_style_update()
+        self._painted.clear()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"mention-list--{name}", partial=True)
 
-    def _row_text(self, row: Row, width: int, is_cursor: bool) -> Text:
-        picked = row.id in self.selected or self._in_everything(row)
+    def _look(self, row: Row, width: int, is_cursor: bool) -> RowLook:
+        now = self.now()
+        snoozed = row.snoozed_until is not None and row.snoozed_until > now
+        return RowLook(
+            row, width, is_cursor, row.id in self.selected or self._in_everything(row),
+            short_time(row.sort_at, now, self._tz),
+            wake_label(row.snoozed_until, now, self._tz) if snoozed and row.snoozed_until
+            else None,
+            self.claims.get(row.id),
+            tuple(self._plan(max(0, width - WAKES_CELLS) if snoozed else width)))
+
+    def _row_text(self, look: RowLook) -> Text:
+        row, width = look.row, look.width
         text = Text(no_wrap=True, end="")
-        text.append("✓" if picked else " ")
+        text.append("✓" if look.picked else " ")
         text.append("★" if row.starred else " ", self._style("star"))
         text.append(glyph(row.sentiment_label), self._sentiment_style(row.sentiment_label))
-        text.append(" " + short_time(row.sort_at, self.now(), self._tz) + " ",
-                    self._style("dim"))
-        room = width
-        if row.snoozed_until and row.snoozed_until > self.now():  # in the Snoozed view
-            wake = set_cell_size(wake_label(row.snoozed_until, self.now(), self._tz), 9)
-            text.append(f"wakes {wake} ", self._style("star"))
-            room -= len("wakes ") + 10  # the columns give way to the wake-up time
-        for column, size in self._plan(max(0, room)):
+        text.append(f" {look.when} ", self._style("dim"))
+        if look.wakes is not None:  # in the Snoozed view: the columns give way to it
+            text.append(f"wakes {set_cell_size(look.wakes, 9)} ", self._style("star"))
+        for column, size in look.columns:
             text.append(set_cell_size(column.value(row), size) + " ")
-        if row.id in self.claims:  # a teammate is replying: said before the text
-            text.append(f"{one_line(self.claims[row.id])} · ", self._style("star"))
+        if look.claim is not None:  # a teammate is replying: said before the text
+            text.append(f"{one_line(look.claim)} · ", self._style("star"))
         text.append(set_cell_size(self._snippet(row), max(0, width - text.cell_len)))
         if row.status == "done":
             text.stylize(self._style("dim"))
-        if picked:
+        if look.picked:
             text.stylize(self._style("selected"))
-        if is_cursor:
+        if look.is_cursor:
             text.stylize(self._style("cursor"))
         return text
 
@@ -246,7 +283,7 @@ class MentionList(WindowedRows[Row], Widget, can_focus=True):
 
     def _plan(self, width: int) -> list[tuple[Column, int]]:
         """Column widths for the rows on screen, worked out once per window and width."""
-        key = (width, self.source_names)
+        key = (width, self.source_names, tuple(self.rows))  # other rows: size them again
         if self._layout is None or self._layout[0] != key:
             self._layout = (key, plan(self.rows, width, self.source_names))
         return self._layout[1]
