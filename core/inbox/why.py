@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from core.analysis.classify import categorize_with_reason
 from core.analysis.priority import Part, priority_parts, rising_part
 from core.inbox.triage import Detail
 from core.model import Engagement, Label, Mention, Sentiment
@@ -89,6 +88,10 @@ def _mention(d: Detail) -> Mention:
 
 
 def _category(d: Detail, m: Mention) -> str:
+    # Imported when first asked: compiling the cue tables takes ~0.1 s of the inbox's start,
+    # and its first paint never explains a category.
+    from core.analysis.classify import categorize_with_reason
+
     ruled, reason = categorize_with_reason(m)
     stored = d.row.category or "none"
     setter = _set_by(d)

@@ -69,7 +69,6 @@ from tui.messages import CursorMoved, ScreenRefreshed, SelectionChanged, ViewCho
 from tui.screens.influencers import people_for
 from tui.screens.lists import choose_list
 from tui.screens.prompts import ChoiceScreen, LinkScreen, PromptScreen
-from tui.screens.reply import ReplyScreen
 from tui.signals import ChangeOrigin, DataChanged, PollState, signals_of
 from tui.widgets.cells import one_line
 from tui.widgets.detail import DetailPane
@@ -704,6 +703,9 @@ class InboxScreen(Screen[None]):
         if row is None:
             self.notify("No mention to reply to in this view.", severity="warning", markup=False)
             return
+        # The editor (templates, tone, limits) loads on first use: the inbox starts without it.
+        from tui.screens.reply import ReplyScreen
+
         app = self.app
         store = app.store  # type: ignore[attr-defined]
         editor = ReplyScreen(row.id, Replies(store.db, store.transaction),
