@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.color import Color
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import AppFactory, Clock, Posted, until
 from tests.tui.inbox_db import T0, M, insert
@@ -103,3 +104,30 @@ async def test_a_theme_picked_while_hidden_is_worn_when_shown(
         await until(pilot, lambda: app.current_mode == "metrics")
         await pilot.pause()
         assert period_bar(app).styles.background == panel_of(app)
+
+
+def footer_keys(app: ListenpostApp) -> list[FooterKey]:
+    return list(app.screen.query(FooterKey))
+
+
+async def test_the_footer_is_not_rebuilt_for_the_same_keys(
+        make_app: AppFactory, db: Path, clock: Clock, posted: Posted) -> None:
+    """It should keep the metrics footer's keys (the same widgets) when the screen is left and
+    shown again with the same keys."""
+    insert(db, rows(3))
+    clock.now = NOW
+    app = make_app()
+    async with app.run_test(size=(160, 50), message_hook=posted) as pilot:
+        await inbox_has_rows(pilot, app)
+        await pilot.press("m")
+        await until(pilot, lambda: bool(counted(posted)) and bool(footer_keys(app)))
+        await pilot.pause()
+        first = footer_keys(app)
+        assert any(key.description == "Week" for key in first)  # the screen's own keys
+        await pilot.press("escape")
+        await until(pilot, lambda: app.current_mode == "inbox")
+        await pilot.press("m")
+        await until(pilot, lambda: app.current_mode == "metrics")
+        await pilot.pause()
+        await pilot.pause()
+        assert footer_keys(app) == first

@@ -29,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.config import Config
 from core.inbox.views import Filters
@@ -45,6 +45,7 @@ from tui.screens.prompts import PromptScreen
 from tui.signals import DataChanged, signals_of
 from tui.widgets.charts import SeriesChart, share_bars
 from tui.widgets.figures import side_by_side, text_table
+from tui.widgets.steady_footer import SteadyFooter
 
 # Seconds the overview waits for the rest before it is painted alone: a paint of this screen
 # costs 30-100 ms, so when the rest follows within 50 ms one paint shows everything sooner.
@@ -104,7 +105,7 @@ class MetricsScreen(Screen[None]):
             yield SeriesChart("Sentiment", id="chart-sentiment")
             for name in ("voice", "kaushik", "tops", "terms", "team"):
                 yield Static("", id=f"metrics-{name}", markup=False)
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Compute the first period; recompute when the data changes."""
