@@ -47,9 +47,11 @@ from tui.widgets.charts import SeriesChart, share_bars
 from tui.widgets.figures import side_by_side, text_table
 from tui.widgets.steady_footer import SteadyFooter
 
-# Seconds the overview waits for the rest before it is painted alone: a paint of this screen
-# costs 30-100 ms, so when the rest follows within 50 ms one paint shows everything sooner.
-PAINT_ONCE_WITHIN = 0.05
+# Seconds the overview waits for the rest before it is painted alone: the period-change target.
+# A paint of this screen costs 30-40 ms of CPU at 120x40 (more when the tables change its
+# height), so tables that follow within it are shown sooner by one paint than by two; slower
+# ones (a month on a slow disk) leave the overview painted alone meanwhile.
+PAINT_ONCE_WITHIN = 0.15
 KEEP_PERIODS = 8  # complete reports kept for flipping back (a few kB each)
 
 
