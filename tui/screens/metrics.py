@@ -6,7 +6,8 @@ computed in an exclusive worker so a slow period never blocks the keys and a new
 replaces an older one. The worker paints in two steps when the second is slow: the overview
 from the rollups (headline, charts, share of voice, Kaushik's rates), announced as
 ``ScreenRefreshed`` of "metrics:overview", then the tables that read mentions and text,
-announced as "metrics" (both announced after one paint when the tables follow at once).
+announced as "metrics" (both announced after one paint when, on a period change, the tables
+follow within the target; the first count shows its overview at once).
 A period's complete figures are kept until the data changes, so flipping back to it
 (``d`` after ``w``) shows it without counting, announced with origin "cached"; figures already
 shown when the screen comes back on top (built ahead by the app, or left and re-entered) are
@@ -47,7 +48,8 @@ from tui.widgets.charts import SeriesChart, share_bars
 from tui.widgets.figures import side_by_side, text_table
 from tui.widgets.steady_footer import SteadyFooter
 
-# Seconds the overview waits for the rest before it is painted alone: the period-change target.
+# Seconds the overview of a period change waits for the rest before it is painted alone: the
+# period-change target.
 # A paint of this screen costs 30-40 ms of CPU at 120x40 (more when the tables change its
 # height), so tables that follow within it are shown sooner by one paint than by two; slower
 # ones (a month on a slow disk) leave the overview painted alone meanwhile.
@@ -208,8 +210,10 @@ class MetricsScreen(Screen[None]):
                                            health=False)
         first = await overview(db, request)
         rest = asyncio.ensure_future(self._details(first, period, now))
+        # The first count paints its overview at once: the screen is empty until then.
+        wait = PAINT_ONCE_WITHIN if self.report is not None else 0.0
         try:
-            done, _ = await asyncio.wait({rest}, timeout=PAINT_ONCE_WITHIN)
+            done, _ = await asyncio.wait({rest}, timeout=wait)
             if not done:  # the rest takes a while: show the overview meanwhile
                 self._show(first)
                 self.post_message(ScreenRefreshed("metrics:overview", origin))
