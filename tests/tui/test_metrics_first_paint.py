@@ -6,6 +6,7 @@ built ahead and hidden."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.color import Color
@@ -65,11 +66,18 @@ async def test_m_pressed_right_after_start_shows_the_screen(
 
 async def test_built_ahead_as_soon_as_the_inbox_has_painted(
         make_app: AppFactory, db: Path, clock: Clock, posted: Posted) -> None:
-    """It should count the metrics behind the inbox without waiting for a timer to run out."""
+    """It should start building the metrics screen right after the inbox's first paint (not
+    on a timer), then count it behind the inbox."""
     insert(db, rows(3))
     clock.now = NOW
     app = make_app(prepare_metrics_after=PREPARE_METRICS_AFTER)
     async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await inbox_has_rows(pilot, app)
+        inbox_painted = asyncio.Event()
+        app.call_after_refresh(inbox_painted.set)
+        await inbox_painted.wait()
+        await pilot.pause()
+        assert app.metrics_screen is not None
         await until(pilot, lambda: counted(posted) == ["period"])
         assert app.current_mode == "inbox"
 
