@@ -11,10 +11,12 @@ five days and "this month" all of May (up to 382,000 mentions at 1M).
 Figures: ``core`` is ``compute_metrics`` alone per period; ``screen`` is the app under Pilot in a
 fresh process, once its inbox has shown its rows, from pressing ``m`` (first paint) or a period
 key to the screen having painted the overview (headline, charts, share of voice, Kaushik: the
-``_ms`` figures, against the targets) and then every table (``_complete_ms``); ``prepared_`` is
-the first paint when the metrics mode was built in the background a second after start (as
-``listenpost`` does) and the inbox waited for it; ``report`` is a
-real ``listenpost --no-poll --export report.html`` process.
+``_ms`` figures, against the targets) and then every table (``_complete_ms``). Three starts:
+``first_use`` (no build-ahead: the mode is built on ``m``), ``racing`` (as ``listenpost`` runs,
+building ahead once the inbox has painted, with ``m`` pressed the moment the inbox has painted
+its rows: the worst case) and ``prepared`` (``m`` pressed after the build-ahead has counted).
+``_cpu_ms`` is the process's CPU time over the same span: on a shared machine it moves less
+than the wall time. ``report`` is a real ``listenpost --no-poll --export report.html`` process.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from datetime import UTC
 from pathlib import Path
 
 from bench.bench_inbox import T0, build
-from tui.app import PREPARE_METRICS_AFTER
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = T0 - 1  # 31 May 2024 23:59:59 UTC: the day, week and month before the data's newest row
@@ -46,12 +47,13 @@ from pathlib import Path
 from datetime import UTC
 from textual import events
 from core.config import Config
-from tui.app import ListenpostApp
+from tui.app import PREPARE_METRICS_AFTER, ListenpostApp
 from tui.messages import ScreenRefreshed
 
 async def main():
     path, now = Path(sys.argv[1]), int(sys.argv[2])
-    prepare = float(sys.argv[3]) if sys.argv[3] != "none" else None
+    start = sys.argv[3]  # first_use | racing | prepared
+    prepare = None if start == "first_use" else PREPARE_METRICS_AFTER
     seen = {"metrics:overview": 0, "metrics": 0}
     def hook(message):
         if isinstance(message, ScreenRefreshed) and message.screen in seen:
@@ -65,9 +67,13 @@ async def main():
     figures = {}
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         while app.inbox_screen is None or not app.inbox_screen.mentions.rows:
+            await asyncio.sleep(0.001)
+        inbox_painted = asyncio.Event()  # m the moment the inbox has painted its rows ("racing")
+        app.call_after_refresh(inbox_painted.set)
+        await inbox_painted.wait()
+        if start != "racing":
             await pilot.pause()  # a settled inbox: a person looks before pressing m
-        await pilot.pause()
-        if prepare is not None:  # and looks long enough for the metrics to be built behind it
+        if start == "prepared":  # and long enough for the metrics to be built behind it
             await painted(app, "metrics", 1)
             await pilot.pause()
         for name, key, char in (("screen_first_paint", "m", "m"), ("week", "w", "w"),
@@ -115,10 +121,12 @@ def core_times(path: Path) -> dict[str, float]:
     return asyncio.run(measure())
 
 
-def screen_times(path: Path, prepare: str = "none") -> dict[str, float]:
-    """The CHILD's figures with the metrics mode built on first use ("none") or ``prepare``
-    seconds after start, as ``listenpost`` does."""
-    result = subprocess.run([sys.executable, "-c", CHILD, str(path), str(NOW), prepare],
+STARTS = ("first_use", "racing", "prepared")
+
+
+def screen_times(path: Path, start: str = "first_use") -> dict[str, float]:
+    """The CHILD's figures for one of ``STARTS``."""
+    result = subprocess.run([sys.executable, "-c", CHILD, str(path), str(NOW), start],
                             capture_output=True, text=True, cwd=ROOT, check=False,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode:
@@ -151,15 +159,16 @@ def main() -> None:
     for rows in args.rows:
         path = database(rows)
         figures: dict[str, float] = {**core_times(path), **screen_times(path)}
-        figures |= {f"prepared_{k}": v for k, v in
-                    screen_times(path, str(PREPARE_METRICS_AFTER)).items()
-                    if k.startswith("screen_first_paint")}
+        for start in STARTS[1:]:
+            figures |= {f"{start}_{k}": v for k, v in screen_times(path, start).items()
+                        if k.startswith("screen_first_paint")}
         figures["report_day_s"] = report_time(path, "day")
         figures["report_month_s"] = report_time(path, "month")
         for name, value in figures.items():
             table.setdefault(name, []).append(f"{value:>12.2f}" if name.endswith("_s")
                                               else f"{value:>12.0f}")
-    targets = {"screen_first_paint_ms": "< 300 ms", "prepared_screen_first_paint_ms": "< 300 ms",
+    targets = {"screen_first_paint_ms": "< 300 ms", "racing_screen_first_paint_ms": "< 300 ms",
+               "prepared_screen_first_paint_ms": "< 300 ms",
                "week_ms": "< 150 ms",
                "month_ms": "< 150 ms", "day_ms": "< 150 ms", "earlier_day_ms": "< 150 ms",
                "report_day_s": "< 5 s at 1M", "report_month_s": "< 5 s at 1M"}

@@ -87,6 +87,8 @@ _DUMPS = {
     "counts": "SELECT bucket, n FROM inbox_counts ORDER BY bucket",
     "metrics": "SELECT slot, label, n, round(score, 9) FROM metrics_slots ORDER BY slot, label",
     "facets": "SELECT slot, facet, value, n FROM metrics_facets ORDER BY slot, facet, value",
+    "facets_daily": "SELECT day, facet, value, n FROM metrics_facets_daily"
+                    " ORDER BY day, facet, value",
     "search": """
         SELECT m.key FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
         WHERE mentions_fts MATCH 'coffee OR feed OR example OR the' ORDER BY m.key""",

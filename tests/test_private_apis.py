@@ -9,7 +9,9 @@ a crash report that prints tokens, a sentiment score that drifts).
   (core/net/fetch.py, ``_GuardedTransport``).
 - Textual: ``App._fatal_error``, ``_exit_renderables`` and ``_close_messages_no_wait`` are
   overridden or used to print crash reports without local variables (tui/app.py); and
-  ``App._init_mode`` builds the metrics mode ahead, unseen (tui/app.py, ``_prepare_metrics``).
+  ``App._init_mode`` builds the metrics mode ahead, unseen (tui/app.py, ``_prepare_metrics``);
+  ``App._css_update_count`` is copied to a new metrics screen's ``_css_update_count`` so a new
+  mode is not restyled by two full reparses of the stylesheet (tui/screens/metrics.py).
 - vaderSentiment: ``_negation_check``, ``_special_idioms_check``, ``_but_check``,
   ``_punctuation_emphasis`` and ``SentiText`` are reused for a constant-cost scorer
   (core/analysis/sentiment.py, ``_FastVader``).
@@ -31,6 +33,7 @@ import httpcore
 import httpx
 import pytest
 from textual.app import App
+from textual.screen import Screen
 from vaderSentiment import vaderSentiment as vader
 
 from core.analysis.sentiment import score
@@ -60,6 +63,19 @@ def test_textual_still_starts_a_mode_with_init_mode() -> None:
     assert callable(init_mode), "Textual renamed App._init_mode: tui/app.py _prepare_metrics"
     assert _params(init_mode) == ["self", "mode"], \
         "Textual changed App._init_mode's parameters: tui/app.py _prepare_metrics must follow"
+
+
+def test_textual_still_restyles_a_new_mode_by_its_css_update_count() -> None:
+    """It should find the counter a new mode's screen is compared by before Textual reparses
+    the stylesheet (Textual): the metrics screen sets it to spare the reparse."""
+    assert isinstance(App()._css_update_count, int), \
+        "Textual renamed App._css_update_count: tui/screens/metrics.py MetricsScreen.__init__"
+    assert Screen()._css_update_count == -1, \
+        "Textual changed Screen._css_update_count: tui/screens/metrics.py MetricsScreen.__init__"
+    for method in (App._init_mode, App.switch_mode):
+        assert "_css_update_count" in inspect.getsource(method), \
+            f"Textual's {method.__name__} no longer checks _css_update_count: the metrics " \
+            "screen's marking does nothing (tui/screens/metrics.py MetricsScreen.__init__)"
 
 
 def test_textual_crash_report_hooks_still_exist() -> None:

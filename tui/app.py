@@ -66,10 +66,10 @@ REFRESH_EVERY = 30  # watch ticks between full refreshes: snoozes ending, "14:02
 # long as it takes): short, so the screen's reads on the same connection are never held up.
 INBOX_BUSY_MS = 250
 WAITING = "waiting for the database (held by another process)"
-# Seconds after start before the metrics mode is built and computed in the background, so `m`
-# shows a screen that is already composed and counted (building it costs Textual ~0.2 s of CSS
-# and compose on first use). None (the default for embedders and tests): built on first use.
-PREPARE_METRICS_AFTER = 1.0
+# Seconds after the inbox's first paint before the metrics mode is built and computed in the
+# background, so `m` shows a screen that is already composed and counted (compose, mount and the
+# first count cost ~0.1 s of CPU). None (the default for embedders and tests): built on first use.
+PREPARE_METRICS_AFTER = 0.0
 
 
 class ListenpostApp(App[None]):
@@ -135,7 +135,7 @@ class ListenpostApp(App[None]):
         self._data_version = await self._read_data_version()
         self.set_interval(self._watch_interval, self._watch)
         if self._prepare_metrics_after is not None:
-            self.set_timer(self._prepare_metrics_after, self._prepare_metrics)
+            self.call_after_refresh(self._prepare_metrics, self._prepare_metrics_after)
         if self.poll_runner is not None:
             self.set_interval(self._poll_interval, self._poll_due)
             self._poll_due()
@@ -161,12 +161,15 @@ class ListenpostApp(App[None]):
                                             tz=self.tz)
         return self.metrics_screen
 
-    def _prepare_metrics(self) -> None:
-        """Build the metrics mode (compose, CSS, first period) behind the current screen.
+    def _prepare_metrics(self, after: float = 0.0) -> None:
+        """Build the metrics mode (compose, CSS, first period) behind the current screen, now
+        or ``after`` seconds from now.
         Textual has no public call that starts a mode without showing it; ``_init_mode`` is
         what ``switch_mode`` runs the first time, and it is skipped once the mode exists
         (private API: checked by tests/test_private_apis.py)."""
-        if self.metrics_screen is None and self.current_mode != "metrics":
+        if after > 0:
+            self.set_timer(after, self._prepare_metrics)
+        elif self.metrics_screen is None and self.current_mode != "metrics":
             self._init_mode("metrics")
 
     async def on_mentions_requested(self, request: MentionsRequested) -> None:

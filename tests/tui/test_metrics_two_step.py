@@ -63,3 +63,30 @@ async def test_each_period_announces_its_overview_before_its_tables(
         assert "week of 2024-06-03" in period_line(app) and "counting" not in period_line(app)
     if wait == 0.0:  # the tables can never be there within no time: the overview came alone
         assert all("counting…" in line for line in at_overview) and len(at_overview) == 2
+
+
+async def test_the_first_count_paints_its_overview_without_waiting_for_the_tables(
+        make_app: AppFactory, db: Path, clock: Clock, posted: Posted,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """It should show the first period's overview as soon as it is counted (the screen has
+    nothing to show before it), and wait for the tables on a period change, painting once."""
+    monkeypatch.setattr(metrics, "PAINT_ONCE_WITHIN", 30.0)  # far longer than any count here
+    insert(db, [M(sort_at=NOW - h * 3600, title=f"espresso {h}", matched="brand:Acme")
+                for h in range(1, 30)])
+    clock.now = NOW
+    app = make_app()
+    at_overview: list[str] = []
+
+    def hook(message: Message) -> None:
+        posted(message)
+        if isinstance(message, ScreenRefreshed) and message.screen == "metrics:overview":
+            at_overview.append(period_line(app))
+
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await pilot.press("m")
+        await shown_fully(pilot, posted, 1)
+        await pilot.press("w")
+        await shown_fully(pilot, posted, 2)
+    assert len(at_overview) == 2
+    assert "counting…" in at_overview[0]  # painted alone, before its tables
+    assert "counting" not in at_overview[1] and "week of" in at_overview[1]  # one paint
