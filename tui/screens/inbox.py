@@ -21,7 +21,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from core.analysis.categories import CATEGORIES
 from core.config import Config
@@ -75,6 +74,7 @@ from tui.widgets.detail import DetailPane
 from tui.widgets.mention_list import MentionList
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.status_line import StatusLine
+from tui.widgets.steady_footer import SteadyFooter
 
 # Seconds between re-reads of teammates' claims and presence for the rows shown (and this
 # inbox's own heartbeat, which writes only when due): a claim that lapses leaves within it.
@@ -121,7 +121,7 @@ class InboxScreen(Screen[None]):
                                   id="mentions")
                 yield DetailPane(self._tz, id="detail")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     @property
     def mentions(self) -> MentionList:
