@@ -210,6 +210,8 @@ class Poller:
         written (which releases the claim). None when the claim was refused."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
+            # While the store is behind, fetch nothing more: bounds the pages held in flight.
+            await self._ingests.room()
             # Claimed only now, inside the limits, so the claim's time is spent polling.
             if not await self._claims.take(self._ids[source.name]):
                 return None
