@@ -80,3 +80,31 @@ async def test_stopping_rolls_the_batch_back_whole(tmp_path: Path) -> None:
     assert all(isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
     assert await store.count_mentions() == 0
     await store.close()
+
+
+async def test_room_waits_while_the_store_is_behind(tmp_path: Path) -> None:
+    """It should say there is no room while the mentions waiting for a batch reach the bound
+    (the poller then fetches nothing more), and make room once the writer takes them."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 3)
+    queue = IngestQueue(store, max_waiting=6)
+    await queue.room()  # an empty queue has room
+    async with store.transaction():  # the store is busy: the writer waits for its turn
+        first = asyncio.ensure_future(queue.ingest(ids[0], _posts(0), NOW))
+        while queue.queued < 1:
+            await asyncio.sleep(0)
+        while queue.queued:  # until the writer has taken the first source and waits
+            await asyncio.sleep(0)
+        behind = [asyncio.ensure_future(queue.ingest(s, _posts(n + 1), NOW))
+                  for n, s in enumerate(ids[1:])]
+        while queue.queued < 2:
+            await asyncio.sleep(0)
+        assert queue.full  # six mentions wait behind the batch being written
+        room = asyncio.ensure_future(queue.room())
+        await asyncio.sleep(0)
+        assert not room.done()
+    await room  # the first batch written, the next one taken: room again
+    assert not queue.full
+    results = await asyncio.gather(first, *behind)
+    assert [r.new for r in results] == [3, 3, 3]
+    assert await store.count_mentions() == 9
+    await store.close()

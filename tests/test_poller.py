@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis.enrich import EnrichSpec
 from core.config import Config, parse_config
 from core.headless import open_poller
 from core.model import PollOutcome, PollStatus, SourceConfig
@@ -209,7 +208,7 @@ async def test_a_parser_out_of_memory_is_that_sources_error() -> None:
     source = SourceConfig(name="hog", kind="feed", url="http://127.0.0.1/hog.xml")
     async with WorkerPool(1, memory_limit=768 * 1024 * 1024) as pool:
         fetcher = Fetcher(NetworkPolicy(allow_private_addresses=True))
-        context = SourceContext(source, SourceState(), 0, fetcher, pool, EnrichSpec(sets=()), 20.0)
+        context = SourceContext(source, SourceState(), 0, fetcher, pool, ((), False, ""), 20.0)
         response = Response("http://127.0.0.1/hog.xml", 200, {}, b"", 0.0)
         with pytest.raises(SourceError, match="more memory than a worker may use"):
             await context.process(memory_hog, response)  # type: ignore[arg-type]

@@ -102,7 +102,6 @@ async def test_owned_account_snapshots_on_schedule(
 
 async def test_parsers_run_in_the_poller_worker(corpora: Path, loopback: LoopbackServer) -> None:
     """It should poll through the poller's own context: hardened fetch, parse in a worker."""
-    from core.analysis.enrich import EnrichSpec
     from core.net.fetch import Fetcher
     from core.polling.context import SourceContext
     from core.polling.workers import WorkerPool
@@ -117,7 +116,7 @@ async def test_parsers_run_in_the_poller_worker(corpora: Path, loopback: Loopbac
                           options={"tag": "brand"})
     async with Fetcher(LOOPBACK_ONLY) as fetcher, WorkerPool(1) as pool:
         ctx = SourceContext(source, SourceState(), 1_800_000_000, fetcher, pool,
-                            EnrichSpec(sets=(), match_all=True, source="m"), 20.0)
+                            ((), True, "m"), 20.0)
         result = await mastodon.ADAPTER.poll(ctx)
     statuses = json.loads(rec.body)
     assert [m.platform_id for m in result.mentions] == [s["uri"] for s in statuses]

@@ -12,19 +12,14 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 
 from core.model import PollStatus, SourceConfig
 from core.net.credentials import CredentialError, redact, resolve_token
 from core.net.fetch import Fetcher, FetchError, Response
 from core.net.urls import display_url
+from core.polling.jobs import SpecFields, parse_and_enrich
 from core.polling.workers import ParseTimeout, WorkerCrashed, WorkerPool
 from core.sources.base import ParsedPage, ParseOptions, Parser, SourceError, SourceState
-
-if TYPE_CHECKING:
-    # Enrichment (sentiment, language models) runs in the workers. The main process imports it
-    # only once a body is actually parsed, so a poll of unchanged feeds never loads it.
-    from core.analysis.enrich import EnrichSpec
 
 THROTTLE_STATUSES = (429, 503)
 
@@ -45,7 +40,9 @@ class SourceContext:
     now: int
     fetcher: Fetcher
     pool: WorkerPool
-    spec: EnrichSpec | Callable[[], EnrichSpec]  # or a function making it, called on first parse
+    # Enrichment (sentiment, language models) runs in the workers and is never imported here;
+    # its spec crosses as plain fields (core.polling.jobs), or a function making them.
+    spec: SpecFields | Callable[[], SpecFields]
     parse_deadline: float
     # Secrets met during the poll (a session token an adapter was given), besides the source's
     # own token; ``redact`` blanks them all out of whatever the poll says.
@@ -82,8 +79,6 @@ class SourceContext:
         return check_status(response, accept=accept, conditional=False)
 
     async def process(self, parser: Parser, response: Response) -> ParsedPage:
-        from core.polling.pipeline import parse_and_enrich  # see TYPE_CHECKING above
-
         if callable(self.spec):
             self.spec = self.spec()
         options = ParseOptions(

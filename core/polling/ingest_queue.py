@@ -6,7 +6,10 @@ result; one writer task at a time takes everything queued (at most ``MAX_SOURCES
 ``MAX_MENTIONS`` mentions, so one transaction stays short and a live inbox reading the same file
 waits for at most one of them) and stores it with ``Store.ingest_many``: one transaction and one
 call into the database thread. While it writes, the next sources queue up, so batches grow with
-the load and a lone source is written at once, without waiting for company.
+the load and a lone source is written at once, without waiting for company. When the store
+falls behind (a slow disk, a colleague's long write), the poller stops fetching once
+``MAX_WAITING`` mentions wait here (``room``), so parsed pages never pile up for the rest of a
+round: what a poll holds in flight is this bound plus one page per fetch slot.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from core.store import IngestResult, Store
 # mentions, written in well under 100 ms; the mention cap keeps a batch of big feeds as short.
 MAX_SOURCES = 40
 MAX_MENTIONS = 2000
+# Mentions waiting for a batch before the poller fetches no more: two batches' worth, so the
+# writer always has its next batch ready and never waits for a fetch.
+MAX_WAITING = 2 * MAX_MENTIONS
 
 
 @dataclass(slots=True)
@@ -36,13 +42,22 @@ class IngestQueue:
     """``await queue.ingest(...)`` is ``Store.ingest`` shared with the other sources queued."""
 
     def __init__(
-        self, store: Store, *, max_sources: int = MAX_SOURCES, max_mentions: int = MAX_MENTIONS
+        self,
+        store: Store,
+        *,
+        max_sources: int = MAX_SOURCES,
+        max_mentions: int = MAX_MENTIONS,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self.store = store
         self.max_sources = max_sources
         self.max_mentions = max_mentions
+        self.max_waiting = max_waiting
         self.batches = 0  # transactions written, for the bench and tests
         self._waiting: list[_Waiting] = []
+        self._waiting_mentions = 0
+        self._room = asyncio.Event()
+        self._room.set()
         self._writer: asyncio.Task[None] | None = None
 
     @property
@@ -50,10 +65,22 @@ class IngestQueue:
         """Sources waiting for a batch (not yet being written)."""
         return len(self._waiting)
 
+    @property
+    def full(self) -> bool:
+        """Whether ``max_waiting`` mentions or more wait for a batch."""
+        return self._waiting_mentions >= self.max_waiting
+
+    async def room(self) -> None:
+        """Return once fewer than ``max_waiting`` mentions wait for a batch (at once when so)."""
+        while self.full:
+            self._room.clear()
+            await self._room.wait()
+
     async def ingest(self, source_id: int, mentions: Sequence[Mention], now: int) -> IngestResult:
         """Store one source's mentions in the next batch; its result, or the store's error."""
         result: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
         self._waiting.append(_Waiting(source_id, mentions, now, result))
+        self._waiting_mentions += len(mentions)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.ensure_future(self._write_all())
         return await result  # cancelled: dropped from the queue unless already being written
@@ -67,6 +94,7 @@ class IngestQueue:
         for waiting in self._waiting:
             waiting.result.cancel()
         self._waiting.clear()
+        self._taken(self._waiting_mentions)
 
     async def _write_all(self) -> None:
         while batch := self._next_batch():
@@ -95,10 +123,17 @@ class IngestQueue:
         while self._waiting and len(batch) < self.max_sources:
             waiting = self._waiting[0]
             if waiting.result.done():  # its source was stopped while it waited
-                self._waiting.pop(0)
+                self._taken(len(self._waiting.pop(0).mentions))
                 continue
             if batch and mentions + len(waiting.mentions) > self.max_mentions:
                 break
             batch.append(self._waiting.pop(0))
             mentions += len(waiting.mentions)
+        self._taken(mentions)
         return batch
+
+    def _taken(self, mentions: int) -> None:
+        """``mentions`` left the queue (written, or dropped): make room for fetching again."""
+        self._waiting_mentions -= mentions
+        if not self.full:
+            self._room.set()

@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from core.config import Config
@@ -28,6 +28,7 @@ from core.net.fetch import Fetcher
 from core.polling.claims import RoundClaims
 from core.polling.context import SourceContext
 from core.polling.ingest_queue import IngestQueue
+from core.polling.jobs import SpecFields
 from core.polling.schedule import SchedulePolicy, is_due, next_poll_at
 from core.polling.workers import WorkerPool
 from core.sources.base import PollResult, SourceError, SourceState
@@ -35,9 +36,6 @@ from core.sources.registry import adapter_for
 from core.store import SourceRow, Store
 from core.store.snapshots import take_due_snapshots
 from core.store.store import PollRecord
-
-if TYPE_CHECKING:
-    from core.analysis.enrich import EnrichSpec  # imported when a body is parsed, see _enrich_spec
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -212,6 +210,8 @@ class Poller:
         written (which releases the claim). None when the claim was refused."""
         started = self.clock()
         async with self._overall, self._host_limit(source.url):
+            # While the store is behind, fetch nothing more: bounds the pages held in flight.
+            await self._ingests.room()
             # Claimed only now, inside the limits, so the claim's time is spent polling.
             if not await self._claims.take(self._ids[source.name]):
                 return None
@@ -341,12 +341,10 @@ def _throttled(row: SourceRow, now: int) -> bool:
     return row.throttled_until is not None and row.throttled_until > now
 
 
-def _enrich_spec(config: Config, source: SourceConfig) -> EnrichSpec:
-    """What enrichment needs for ``source``; built only when one of its bodies is parsed, so a
-    round of unchanged feeds never imports the sentiment and language code."""
-    from core.analysis.enrich import EnrichSpec
-
-    return EnrichSpec(sets=config.query_sets(), match_all=source.match_all, source=source.name)
+def _enrich_spec(config: Config, source: SourceConfig) -> SpecFields:
+    """What enrichment needs for ``source``, as plain fields (core.polling.jobs); built only
+    when one of its bodies is parsed."""
+    return (config.query_sets(), source.match_all, source.name)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -6,10 +6,13 @@ a poll of unchanged feeds starts no worker and never loads a model.
 
 from __future__ import annotations
 
-# This module's imports in a worker: the pipeline (and with it the analysis), feeds' parser and
+# This module's imports in a worker: the job the main process names (core.polling.jobs), the
+# pipeline it runs (and with it the analysis), feeds' parser and
 # its fast path. feedparser is left to load on first use: the fast path handles most feeds, and
 # a worker that never falls back never pays for it.
-WORKER_PRELOAD = ("core.polling.pipeline", "core.sources.feed", "core.sources.fastparse")
+WORKER_PRELOAD = (
+    "core.polling.jobs", "core.polling.pipeline", "core.sources.feed", "core.sources.fastparse",
+)
 
 
 def warm_up() -> None:
