@@ -83,3 +83,26 @@ def test_every_integer_table_of_the_model_is_mapped(tmp_path: Path) -> None:
         probe = _start(MAPPED, tmp_path)
         out, err = probe.communicate()
         assert out.split() == ["True", "True", "True"], err
+
+
+def test_caches_unused_for_a_week_are_removed_when_a_new_one_is_written(tmp_path: Path) -> None:
+    """It should remove the model caches of older installs that no process has read for a
+    week when it writes its own, and keep one read recently."""
+    folder = tmp_path / "listenpost"
+    folder.mkdir()
+    week_ago = time.time() - 8 * 86_400
+    stale_dir, stale_file, recent = (folder / "langid-old", folder / "langid-older.I",
+                                     folder / "langid-other-install")
+    stale_dir.mkdir()
+    (stale_dir / "table").write_bytes(b"x" * 1024)
+    stale_file.write_bytes(b"x")
+    recent.mkdir()
+    for path in (stale_dir, stale_file):
+        os.utime(path, (week_ago, week_ago))
+    probe = _start(PROBE, tmp_path)
+    out, err = probe.communicate(timeout=300)
+    assert probe.returncode == 0, err
+    assert out.split() == ["unpacked", "da"]
+    assert not stale_dir.exists() and not stale_file.exists()
+    assert recent.exists()
+    assert len([p for p in folder.glob("langid-v*") if p.is_dir()]) == 1

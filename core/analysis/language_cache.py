@@ -12,7 +12,9 @@ format, the model file (size and modification time) and the languages kept, is w
 temporary name and renamed whole, so a reader never sees half of it; one that fails its checks
 is removed and written again. Processes that find no cache together (the two parse workers of a
 new user's first poll) take turns on a lock: one unpacks, the others wait and map its files,
-instead of each holding a decompressed model at once (about 100 MB each at the peak).
+instead of each holding a decompressed model at once (about 100 MB each at the peak). Each
+read marks its folder as used; a writer removes the folders no process has used for a week (an
+older py3langid's, an older layout's), so upgrades do not pile up 44 MB folders.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _META = "meta.json"
 FORMAT = 3
 # The integer tables stored as flat files of machine integers, mapped by name.
 _FLAT = ("nextmove", "row", "output")
+# A cache folder no process has read for this long belongs to a model no longer installed.
+STALE_AFTER = 7 * 86_400
 
 
 def cache_folder() -> Path:
@@ -59,10 +63,24 @@ def cached_model(model: Path, languages: Sequence[str], load: Callable[[], Parts
         parts = load()
         with contextlib.suppress(OSError):
             _write(folder, parts)
+        _remove_stale(folder)
     try:
         return _read(folder)  # ours, or one another process renamed into place first
     except (OSError, ValueError, KeyError):
         return parts
+
+
+def _remove_stale(kept: Path) -> None:
+    """Remove the model caches beside ``kept`` that no process has read for ``STALE_AFTER``."""
+    with contextlib.suppress(OSError):
+        now = kept.stat().st_mtime if kept.exists() else None
+        for entry in kept.parent.glob("langid-*"):
+            if entry == kept or now is None or now - entry.stat().st_mtime < STALE_AFTER:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -123,6 +141,8 @@ def _read(folder: Path) -> Parts:
     nextmove, row, output = (_mapped(folder / name, *meta[name]) for name in _FLAT)
     if table.size != rows * columns or columns != len(classes) or len(pc) != len(classes):
         raise ValueError(f"{folder} does not hold a consistent language model")
+    with contextlib.suppress(OSError):
+        os.utime(folder)  # in use: never stale while some install still reads it
     return table.reshape(rows, columns), pc, classes, nextmove, row, output
 
 
