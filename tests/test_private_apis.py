@@ -13,7 +13,8 @@ a crash report that prints tokens, a sentiment score that drifts).
 - vaderSentiment: ``_special_idioms_check``, ``_but_check`` and ``_punctuation_emphasis`` are
   reused by a constant-cost scorer (core/analysis/sentiment.py, ``_Vader``).
 - py3langid: ``langid.MODEL_DIR``/``MODEL_FILE``, ``modelio.load_model``, the model file's
-  member names and the ``LanguageIdentifier`` constructor (core/analysis/language.py).
+  member names, the ``LanguageIdentifier`` constructor, and its ``_decide`` (the scoring both
+  ``classify`` and ``rank`` read, done once for both; core/analysis/language.py).
 - aiosqlite: ``Connection._execute`` and ``_conn`` run the whole ingest of a batch in the
   connection's own thread (core/store/ingest.py, ``in_db_thread``).
 """
@@ -101,6 +102,8 @@ def test_py3langid_model_layout_is_what_the_loader_reads() -> None:
     assert {"classes", "ptc", "pc", "out_feat", "nextmove_row", "nextmove"} <= names
     assert _params(langid.LanguageIdentifier)[:6] == ["nb_ptc", "nb_pc", "nb_classes",
                                                       "tk_nextmove", "tk_output", "norm_probs"]
+    assert _params(langid.LanguageIdentifier._decide) == ["self", "text"], \
+        "py3langid changed LanguageIdentifier._decide: core/analysis/language.py scored()"
 
 
 async def test_aiosqlite_still_runs_a_function_in_its_thread(tmp_path: Path) -> None:
