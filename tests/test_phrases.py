@@ -1,10 +1,12 @@
 """Phrase sets: anchors, needles, whole-word matches, and an index and needle filter that never
 skip a phrase that matches (checked on every cue and service phrase over the evaluation set, the
-corpora's texts, the demo and the bench's posts, against every phrase tried on every text)."""
+corpora's texts, the demo and the bench's posts, against every phrase tried on every text; and
+needles on sample matches of every phrase, from re's own parse of its pattern)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +83,63 @@ def test_find_gives_what_every_phrase_tried_gives(phrase_set: PhraseSet, corpora
         for phrase in phrase_set.members:
             if phrase.needles and phrase.pattern.search(text):
                 assert any(needle in text for needle in phrase.needles), (phrase, text)
+
+
+# Sample matches of a phrase pattern, from re's own parse of it: every alternative, each
+# optional part absent and present, each repeat at its least and once more, a class by one of
+# its characters. Needles are checked on them, so phrases no text of the corpora matches are
+# checked too.
+SAMPLES = 400  # per pattern: enough for every alternative of the cues' longest alternation
+_CATEGORY = {"CATEGORY_WORD": "x", "CATEGORY_DIGIT": "7", "CATEGORY_SPACE": " "}
+
+
+def _samples(parsed: Any) -> list[str]:
+    texts = [""]
+    for op, arg in parsed:
+        texts = [a + b for a in texts for b in _samples_of(str(op), arg)][:SAMPLES]
+    return texts
+
+
+def _samples_of(op: str, arg: Any) -> list[str]:
+    if op == "LITERAL":
+        return [chr(arg)]
+    if op == "IN":
+        return [_member(arg)]
+    if op == "ANY":
+        return ["x"]
+    if op == "SUBPATTERN":
+        return _samples(arg[-1])
+    if op == "BRANCH":
+        return [text for branch in arg[1] for text in _samples(branch)]
+    if op in ("MAX_REPEAT", "MIN_REPEAT"):
+        least, most, inner = arg
+        once = _samples(inner)
+        counts = [n for n in (least, least + 1) if n <= most]
+        return [(once[0] * (n - 1) + text) if n else "" for n in counts for text in once]
+    return [""]  # anchors and look-arounds match no text
+
+
+def _member(items: Any) -> str:
+    for op, arg in items:
+        if str(op) == "LITERAL":
+            return chr(arg)
+        if str(op) == "RANGE":
+            return chr(arg[0])
+        if str(op) == "CATEGORY":
+            return _CATEGORY.get(str(arg), "x")
+    return "x"
+
+
+@pytest.mark.parametrize("phrase_set", [CUES, SERVICE_PHRASES], ids=["cues", "service"])
+def test_every_sample_match_of_a_phrase_holds_a_needle(phrase_set: PhraseSet) -> None:
+    """It should give each phrase needles that every match holds, checked on sample matches of
+    every alternative (from re's own parse of the pattern), so phrases no corpus text matches
+    are checked too."""
+    from re import _parser  # type: ignore[attr-defined]  # re's parser: an independent reading
+
+    for phrase in phrase_set.members:
+        samples = [text for text in _samples(_parser.parse(phrase.pattern.pattern))
+                   if phrase.pattern.fullmatch(text)]
+        assert samples, phrase.pattern.pattern
+        if phrase.needles:
+            assert all(any(n in text for n in phrase.needles) for text in samples), phrase
