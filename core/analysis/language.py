@@ -27,10 +27,9 @@ import tempfile
 import threading
 import zipfile
 from array import array
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from core.analysis.language_cache import Parts, cached_model
 
@@ -198,8 +197,7 @@ def detect_language(text: str) -> str:
     return language if confidence >= needed else UNDETERMINED
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
+class Scores(NamedTuple):
     """One scoring of a text by the classifier, from which both its ``classify`` and its
     ``rank`` answers are read: a Danish or Norwegian post needs both, and each scored the text
     again (a walk of the 39 MB transition table, about half of detection's cost)."""
