@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.analysis.language import LANGUAGES, MAX_CHARS, detect_language, language_text
+from tests.enrich_texts import corpus_texts, own_texts
 
 SAMPLES = [
     ("Jeg er virkelig glad for den nye app, den virker bare rigtig godt.", "da"),
@@ -120,4 +121,18 @@ def test_restricted_model_answers_as_py3langids_own_restriction(corpora: Path) -
     texts = [language_text(t) for t in _danish_sentences(corpora) + _vader_tweets(corpora)[:1500]]
     ours = _classifier()
     differ = [t for t in texts if ours.rank(t) != stock.rank(t)]
+    assert differ == []
+
+
+@pytest.mark.corpus
+def test_one_scoring_answers_as_classify_and_rank(corpora: Path) -> None:
+    """It should read, from one scoring of each text (the corpora's, the evaluation sets', the
+    demo's and the bench's), exactly what py3langid's classify and rank each answer."""
+    from core.analysis.language import _classifier, scored
+
+    classifier = _classifier()
+    texts = [language_text(t) for t in own_texts() + corpus_texts(corpora)]
+    assert len(texts) > 9_000
+    differ = [t for t in texts if (scored(t).best(), scored(t).ranked()) != (
+        classifier.classify(t), classifier.rank(t))]
     assert differ == []

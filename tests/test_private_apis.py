@@ -12,11 +12,11 @@ a crash report that prints tokens, a sentiment score that drifts).
   ``App._init_mode`` builds the metrics mode ahead, unseen (tui/app.py, ``_prepare_metrics``);
   ``App._css_update_count`` is copied to a new metrics screen's ``_css_update_count`` so a new
   mode is not restyled by two full reparses of the stylesheet (tui/screens/metrics.py).
-- vaderSentiment: ``_negation_check``, ``_special_idioms_check``, ``_but_check``,
-  ``_punctuation_emphasis`` and ``SentiText`` are reused for a constant-cost scorer
-  (core/analysis/sentiment.py, ``_FastVader``).
+- vaderSentiment: ``_special_idioms_check``, ``_but_check`` and ``_punctuation_emphasis`` are
+  reused by a constant-cost scorer (core/analysis/sentiment.py, ``_Vader``).
 - py3langid: ``langid.MODEL_DIR``/``MODEL_FILE``, ``modelio.load_model``, the model file's
-  member names and the ``LanguageIdentifier`` constructor (core/analysis/language.py).
+  member names, the ``LanguageIdentifier`` constructor, and its ``_decide`` (the scoring both
+  ``classify`` and ``rank`` read, done once for both; core/analysis/language.py).
 - aiosqlite: ``Connection._execute`` and ``_conn`` run the whole ingest of a batch in the
   connection's own thread (core/store/ingest.py, ``in_db_thread``).
 """
@@ -88,13 +88,11 @@ def test_textual_crash_report_hooks_still_exist() -> None:
 
 
 def test_vader_internals_keep_their_signatures() -> None:
-    """It should find VADER's helper methods with the arguments _FastVader passes them."""
+    """It should find VADER's helper methods with the arguments _Vader passes them."""
     analyzer = vader.SentimentIntensityAnalyzer
-    assert _params(analyzer._negation_check) == ["valence", "words_and_emoticons", "start_i", "i"]
     assert _params(analyzer._special_idioms_check) == ["valence", "words_and_emoticons", "i"]
     assert _params(analyzer._but_check) == ["words_and_emoticons", "sentiments"]
     assert _params(analyzer._punctuation_emphasis) == ["self", "text"]
-    assert hasattr(vader.SentiText("a b").__class__, "_words_and_emoticons")
 
 
 @pytest.mark.parametrize("text", [
@@ -120,6 +118,8 @@ def test_py3langid_model_layout_is_what_the_loader_reads() -> None:
     assert {"classes", "ptc", "pc", "out_feat", "nextmove_row", "nextmove"} <= names
     assert _params(langid.LanguageIdentifier)[:6] == ["nb_ptc", "nb_pc", "nb_classes",
                                                       "tk_nextmove", "tk_output", "norm_probs"]
+    assert _params(langid.LanguageIdentifier._decide) == ["self", "text"], \
+        "py3langid changed LanguageIdentifier._decide: core/analysis/language.py scored()"
 
 
 async def test_aiosqlite_still_runs_a_function_in_its_thread(tmp_path: Path) -> None:

@@ -27,8 +27,9 @@ import tempfile
 import threading
 import zipfile
 from array import array
+from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from core.analysis.language_cache import Parts, cached_model
 
@@ -60,9 +61,13 @@ NORWEGIAN_SHARE = 0.75
 
 
 class _Classifier(Protocol):
+    nb_classes: list[str]
+
     def classify(self, text: str) -> tuple[str, float]: ...
 
     def rank(self, text: str) -> list[tuple[str, float]]: ...
+
+    def _decide(self, text: str) -> Any: ...
 
 
 _lock = threading.Lock()
@@ -184,17 +189,45 @@ def detect_language(text: str) -> str:
     cleaned = language_text(text)
     if ENOUGH_LETTERS.search(cleaned) is None:
         return UNDETERMINED
-    classifier = _classifier()
-    language, confidence = classifier.classify(cleaned)
+    scores = scored(cleaned)
+    language, confidence = scores.best()
     needed = MIN_CONFIDENCE_SHORT if len(cleaned) < SHORT_TEXT else MIN_CONFIDENCE
     if language in ("da", "no"):
-        return _danish_or_norwegian(classifier, cleaned, needed)
+        return _danish_or_norwegian(scores.ranked(), needed)
     return language if confidence >= needed else UNDETERMINED
 
 
-def _danish_or_norwegian(classifier: _Classifier, text: str, needed: float) -> str:
+class Scores(NamedTuple):
+    """One scoring of a text by the classifier, from which both its ``classify`` and its
+    ``rank`` answers are read: a Danish or Norwegian post needs both, and each scored the text
+    again (a walk of the 39 MB transition table, about half of detection's cost)."""
+
+    classes: list[str]
+    values: Any  # the classifier's probability per class, a numpy array
+
+    def best(self) -> tuple[str, float]:
+        """The most likely language and its probability, as ``classify`` answers."""
+        i = int(self.values.argmax())
+        return self.classes[i], float(self.values[i])
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """Every language by likelihood, best first, as ``rank`` answers."""
+        merged: dict[str, float] = {}
+        for language, value in zip(self.classes, self.values.tolist(), strict=True):
+            merged.setdefault(language, value)
+        return sorted(merged.items(), key=itemgetter(1), reverse=True)
+
+
+def scored(text: str) -> Scores:
+    """``text`` scored once (private API: py3langid's ``_decide``, what its ``classify`` and
+    ``rank`` both call; tests/test_language.py holds the answers to theirs)."""
+    classifier = _classifier()
+    return Scores(classifier.nb_classes, classifier._decide(text))
+
+
+def _danish_or_norwegian(ranked: list[tuple[str, float]], needed: float) -> str:
     """Danish unless clearly Norwegian, when the two together hold the needed confidence."""
-    top = dict(classifier.rank(text)[:2])
+    top = dict(ranked[:2])
     danish, norwegian = top.get("da", 0.0), top.get("no", 0.0)
     if danish + norwegian < needed:
         return UNDETERMINED

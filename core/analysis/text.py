@@ -3,7 +3,8 @@
 Every field of every mention passes through here at ingest, so these functions are pure and
 fast: ``sanitize`` removes what a terminal or a reader could be fooled by (control characters,
 escape sequences, bidi overrides, invisible format characters, lone surrogates);
-``html_to_text`` turns feed HTML into plain text with the stdlib ``html.parser``;
+``html_to_text`` turns feed HTML into plain text with the stdlib ``html.parser`` (plain markup,
+read as html.parser reads it, without it);
 ``bounded`` cuts a text to a length at a word boundary for snippets and storage bounds.
 """
 
@@ -159,14 +160,64 @@ def html_to_text(html: str) -> str:
         return sanitize(_SPACE_RUNS.sub(" ", html).strip())
     if "<" not in html:
         return sanitize(_SPACE_RUNS.sub(" ", unescape(html)).strip())
+    html = html.replace(_BREAK, "")
+    parts = plain_markup_parts(html)
+    return sanitize(_tidy("".join(parts if parts is not None else parsed_parts(html))))
+
+
+def parsed_parts(html: str) -> list[str]:
+    """The extractor's parts for ``html`` as ``html.parser`` reads it."""
     parser = _TextExtractor()
     try:
-        parser.feed(html.replace(_BREAK, ""))
+        parser.feed(html)
         parser.close()
     except (AssertionError, ValueError, IndexError, TypeError, RecursionError):
         # html.parser has had internal asserts fire on broken markup; keep what was read.
         pass
-    return sanitize(_tidy("".join(parser.parts)))
+    return parser.parts
+
+
+# Plain markup: every "<" opens a start tag of letters and digits with double-quoted
+# attributes and nothing else in it, or an end tag of just its name. html.parser, reading such
+# markup, hands the extractor each tag (its name lower-cased) and each run of text between
+# tags, entities unescaped by ``html.unescape``: what ``plain_markup_parts`` does in one pass
+# of ``str.find`` (measured on the bench's 1 KB entries that are plain: 254 -> 99 µs; over all of
+# them, html_to_text 386 -> 268 µs, medians of eight alternated runs). Anything
+# else (comments, declarations, a bare "<", a tag cut off at the end, unquoted or single-quoted
+# attributes) goes to html.parser.
+_START_TAG = re.compile(
+    r'<([a-zA-Z][a-zA-Z0-9]*)(?:[ \t\n\r\f]+[a-zA-Z][-a-zA-Z0-9]*="[^"<>]*")*[ \t\n\r\f]*(/?)>'
+)  # ASCII white space only: html.parser reads a non-breaking space after a name as the name's
+_END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)>")
+# Elements whose content html.parser (in some Python version) reads as raw text, not markup,
+# and the image, whose alt attribute the extractor reads: left to html.parser.
+_NOT_PLAIN = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                        "noframes", "noscript", "plaintext", "img"})
+
+
+def plain_markup_parts(html: str) -> list[str] | None:
+    """The extractor's parts for ``html`` when it is plain markup, else None."""
+    if html.rfind("<") > html.rfind(">"):
+        return None  # a tag cut off at the end: known before reading the rest
+    extractor = _TextExtractor()
+    position = 0
+    while (opening := html.find("<", position)) >= 0:
+        if opening > position:
+            extractor.handle_data(unescape(html[position:opening]))
+        tag = _END_TAG.match(html, opening) or _START_TAG.match(html, opening)
+        if tag is None or tag.group(1).lower() in _NOT_PLAIN:
+            return None
+        name = tag.group(1).lower()
+        if tag.re is _END_TAG:
+            extractor.handle_endtag(name)
+        elif tag.group(2):
+            extractor.handle_startendtag(name, [])
+        else:
+            extractor.handle_starttag(name, [])
+        position = tag.end()
+    if position < len(html):
+        extractor.handle_data(unescape(html[position:]))
+    return extractor.parts
 
 
 # --- bounding -----------------------------------------------------------------------------------
