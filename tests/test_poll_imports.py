@@ -4,7 +4,7 @@ imports, so each process imports only what it runs.
 - The headless poller (``--poll-once``) fetches, stores and hands bodies to the workers: no
   Textual, no enrichment (language model, VADER, classifiers), no parser.
 - A parse worker loads the pipeline and the fast parser up front and feedparser only when a
-  feed falls back to it; never the UI, the HTTP client or the database.
+  feed falls back to it; never the UI, the HTTP client, the database or an event loop.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from core.polling.preload import WORKER_PRELOAD, warm_up
 from core.polling.workers import WorkerPool
 from core.sources.base import ParseOptions
 from core.sources.feed import parse_feed
+from tests.worker_probe import loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = 1_700_000_000
@@ -31,8 +32,10 @@ ITEM = (b"<item><title>Acme is great</title><link>http://example.com/1</link><gu
 FAST_FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + ITEM + (
     b"</channel></rss>")
 FALLBACK_FEED = b'<?xml version="1.0"?><rss version="2.0">' + ITEM + b"</rss>"
-# Never needed in a parse worker.
-NOT_IN_WORKERS = ("textual", "tui", "httpx", "aiosqlite", "sqlite3")
+# Never needed in a parse worker (the pool's own module, with its event loop and threads, stays
+# in the parent).
+NOT_IN_WORKERS = ("textual", "tui", "httpx", "aiosqlite", "sqlite3", "asyncio",
+                  "core.polling.workers")
 # Never needed in the headless poller's own process.
 NOT_IN_POLLER = (
     "textual", "tui.app", "numpy", "lxml", "feedparser", "vaderSentiment", "py3langid",
@@ -45,11 +48,6 @@ from tui.cli import main
 code = main(["--demo", "--db", sys.argv[1], "--poll-once"])
 print(code, *[name for name in sys.argv[2:] if name in sys.modules])
 """
-
-
-def loaded(names: tuple[str, ...]) -> list[str]:
-    """Which of ``names`` this process has imported (run in a worker)."""
-    return [name for name in names if name in sys.modules]
 
 
 async def test_a_parse_worker_imports_feedparser_only_for_a_feed_that_falls_back() -> None:

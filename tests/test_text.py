@@ -158,11 +158,13 @@ def test_html_to_text_never_raises_on_garbage() -> None:
 
 
 def test_html_to_text_handles_a_large_document_quickly() -> None:
-    """It should turn 1 MB of HTML into text in well under a second."""
+    """It should turn 1 MB of HTML into text without a step that grows faster than the
+    document (about 1 s of CPU; a quadratic one would take minutes). The bound is on this
+    process's CPU time, and generous, so a busy machine cannot fail it."""
     html = "<div><p>Some <b>bold</b> words &amp; a <a href='/x'>link</a>.</p></div>" * 15_000
-    started = time.perf_counter()
+    started = time.process_time()
     text = html_to_text(html)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 15.0
     assert text.count("bold words & a link.") == 15_000
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import json
 import pickle
 import signal
@@ -25,13 +24,14 @@ import socket
 import subprocess
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import TypeVar, cast
+
+from core.polling.worker_process import Setup, job_name
 
 T = TypeVar("T")
 
@@ -50,84 +50,12 @@ class WorkerCrashed(Exception):
     """A worker died during a job, or the job raised something that could not cross back."""
 
 
-# --- the worker process -------------------------------------------------------------------------
-
-
 # The child's whole command line: the parent's import path (so jobs defined anywhere the parent
 # can import resolve by reference, as under spawn), then the socket to serve jobs on.
 _BOOT = (
     "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
-    "from core.polling.workers import serve; serve(int(sys.argv[2]))"
+    "from core.polling.worker_process import serve; serve(int(sys.argv[2]))"
 )
-
-
-@dataclass(frozen=True)
-class _Setup:
-    """What a fresh worker does before its first job; sent as its first message."""
-
-    preload: tuple[str, ...]
-    warmup: Callable[[], object] | None
-    memory_limit: int | None
-
-
-def serve(fd: int) -> None:
-    """Set up from the first message on socket ``fd``, then run jobs until it closes.
-
-    The entry point of a worker process (see ``_BOOT``); not for use in the parent.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    conn = Connection(fd)
-    setup = cast(_Setup, conn.recv())
-    if setup.memory_limit:
-        _limit_memory(setup.memory_limit)
-    for name in setup.preload:
-        importlib.import_module(name)
-    if setup.warmup is not None:
-        setup.warmup()
-    conn.send(("ready", None))
-    while True:
-        try:
-            fn, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send_bytes(_call(fn, args))
-
-
-def _limit_memory(limit: int) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _call(fn: Callable[..., object], args: tuple[object, ...]) -> bytes:
-    """Run the job; the outcome pickled once here and unpickled in the parent's thread."""
-    # Blind catches on purpose: this is the process boundary, and whatever the job raised must
-    # cross it as a value instead of killing the worker.
-    try:
-        outcome = ("ok", fn(*args))
-    except Exception as error:  # noqa: BLE001
-        outcome = _portable_error(error)
-    try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # noqa: BLE001
-        failure = ("crashed", f"the result of {_name(fn)} cannot be sent back: {error!r}")
-        return pickle.dumps(failure)
-
-
-def _portable_error(error: Exception) -> tuple[str, object]:
-    """The exception itself when it survives a pickle round trip, else its repr."""
-    remote = "".join(traceback.format_exception(error))
-    try:
-        copy = pickle.loads(pickle.dumps(error))
-    except Exception:  # noqa: BLE001 - any failure to round-trip means "send the repr"
-        return ("crashed", repr(error))
-    if type(copy) is not type(error):
-        return ("crashed", repr(error))
-    return ("raised", (error, remote))
-
-
-def _name(fn: object) -> str:
-    return getattr(fn, "__qualname__", None) or repr(fn)
 
 
 # --- the parent side ----------------------------------------------------------------------------
@@ -227,7 +155,7 @@ class WorkerPool:
             raise ValueError("a worker pool needs at least one worker")
         self.size = size
         self.deadline = deadline
-        self._setup = _Setup(tuple(preload), warmup, memory_limit)
+        self._setup = Setup(tuple(preload), warmup, memory_limit)
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="listenpost-job")
         self._slots = [_Slot() for _ in range(size)]
         self._idle: asyncio.Queue[_Slot] | None = None
@@ -372,18 +300,18 @@ class WorkerPool:
         if outcome == "ok":
             return value
         if self._closed and outcome != "raised":
-            raise WorkerCrashed(f"{_name(job.fn)} was stopped: the worker pool was closed")
+            raise WorkerCrashed(f"{job_name(job.fn)} was stopped: the worker pool was closed")
         if outcome == "raised":
             error, remote = cast(tuple[BaseException, str], value)
             error.add_note(f"raised in a worker process:\n{remote}")
             raise error
         if outcome == "timeout":
             raise ParseTimeout(
-                f"{_name(job.fn)} overran its {job.deadline:g} s deadline; its worker was killed"
+                f"{job_name(job.fn)} overran its {job.deadline:g} s deadline; its worker was killed"
             )
         if outcome == "unsendable":
-            raise WorkerCrashed(f"the arguments of {_name(job.fn)} cannot be sent: {value}")
-        raise WorkerCrashed(f"{_name(job.fn)} failed: {value}")
+            raise WorkerCrashed(f"the arguments of {job_name(job.fn)} cannot be sent: {value}")
+        raise WorkerCrashed(f"{job_name(job.fn)} failed: {value}")
 
     @staticmethod
     def _kill_all(workers: list[_Worker]) -> None:

@@ -12,7 +12,6 @@ body.
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import codecs
 import hashlib
@@ -507,6 +506,10 @@ class FeedAdapter:
 
 
 async def _body_hash(body: bytes) -> str:
+    # Imported here: this module is also the parse workers', which never run an event loop
+    # (asyncio would be ~2 MB more in each); the poller's process has it loaded already.
+    import asyncio
+
     if len(body) > HASH_IN_THREAD:
         return await asyncio.to_thread(lambda: hashlib.sha256(body).hexdigest())
     return hashlib.sha256(body).hexdigest()
