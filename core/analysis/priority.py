@@ -42,9 +42,11 @@ from core.analysis.categories import (
     REGULATION,
     REPLY_CATEGORIES,
 )
-from core.analysis.classify import opening
-from core.analysis.cues import FIRST_PERSON, HANDLE
 from core.model import Label, Mention
+
+# The cue tables (core.analysis.cues, through classify) are imported inside the two parts that
+# read them: compiling them is ~0.1 s, and the inbox, which imports this module for the parts'
+# names and the rising part, paints its first screen without them.
 
 REPLY_POINTS = 50.0
 COMPLAINT_POINTS = 10.0
@@ -139,6 +141,9 @@ def _negative(m: Mention) -> Part | None:
 
 
 def _addressed(m: Mention) -> Part | None:
+    from core.analysis.classify import opening
+    from core.analysis.cues import HANDLE
+
     text = opening(m)
     if HANDLE.search(text):
         return Part("addressed to us", ADDRESSED_POINTS, "names a handle", f"{ADDRESSED_POINTS:g}")
@@ -186,6 +191,9 @@ def _fresh(m: Mention, now: int) -> Part:
 def _news(m: Mention) -> Part | None:
     if m.category not in NEWS_CATEGORIES:
         return None
+    from core.analysis.classify import opening
+    from core.analysis.cues import FIRST_PERSON
+
     text = opening(m)
     if FIRST_PERSON.search(text) or _speaks_to_us(text, m.language) or "?" in text:
         return None
