@@ -36,13 +36,10 @@ def period_line(app: ListenpostApp) -> str:
     return str(app.screen.query_one("#metrics-period").render())
 
 
-@pytest.mark.parametrize("wait", [0.0, metrics.PAINT_ONCE_WITHIN])
-async def test_each_period_announces_its_overview_before_its_tables(
-        make_app: AppFactory, db: Path, clock: Clock, posted: Posted,
-        monkeypatch: pytest.MonkeyPatch, wait: float) -> None:
-    """It should announce the overview, then the full figures, for m and for w; an overview
-    painted alone says it is still counting."""
-    monkeypatch.setattr(metrics, "PAINT_ONCE_WITHIN", wait)
+async def overviews_over_m_then_w(make_app: AppFactory, db: Path, clock: Clock,
+                                  posted: Posted) -> tuple[list[str], str]:
+    """Press ``m``, then ``w``, on 29 hourly mentions, each shown fully: the period line at
+    each overview paint, and the period line at the end."""
     insert(db, [M(sort_at=NOW - h * 3600, title=f"espresso {h}", matched="brand:Acme")
                 for h in range(1, 30)])
     clock.now = NOW
@@ -59,8 +56,19 @@ async def test_each_period_announces_its_overview_before_its_tables(
         await shown_fully(pilot, posted, 1)
         await pilot.press("w")
         await shown_fully(pilot, posted, 2)
-        assert steps(posted) == ["metrics:overview", "metrics"] * 2
-        assert "week of 2024-06-03" in period_line(app) and "counting" not in period_line(app)
+        return at_overview, period_line(app)
+
+
+@pytest.mark.parametrize("wait", [0.0, metrics.PAINT_ONCE_WITHIN])
+async def test_each_period_announces_its_overview_before_its_tables(
+        make_app: AppFactory, db: Path, clock: Clock, posted: Posted,
+        monkeypatch: pytest.MonkeyPatch, wait: float) -> None:
+    """It should announce the overview, then the full figures, for m and for w; an overview
+    painted alone says it is still counting."""
+    monkeypatch.setattr(metrics, "PAINT_ONCE_WITHIN", wait)
+    at_overview, last = await overviews_over_m_then_w(make_app, db, clock, posted)
+    assert steps(posted) == ["metrics:overview", "metrics"] * 2
+    assert "week of 2024-06-03" in last and "counting" not in last
     if wait == 0.0:  # the tables can never be there within no time: the overview came alone
         assert all("counting…" in line for line in at_overview) and len(at_overview) == 2
 
@@ -71,22 +79,7 @@ async def test_the_first_count_paints_its_overview_without_waiting_for_the_table
     """It should show the first period's overview as soon as it is counted (the screen has
     nothing to show before it), and wait for the tables on a period change, painting once."""
     monkeypatch.setattr(metrics, "PAINT_ONCE_WITHIN", 30.0)  # far longer than any count here
-    insert(db, [M(sort_at=NOW - h * 3600, title=f"espresso {h}", matched="brand:Acme")
-                for h in range(1, 30)])
-    clock.now = NOW
-    app = make_app()
-    at_overview: list[str] = []
-
-    def hook(message: Message) -> None:
-        posted(message)
-        if isinstance(message, ScreenRefreshed) and message.screen == "metrics:overview":
-            at_overview.append(period_line(app))
-
-    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
-        await pilot.press("m")
-        await shown_fully(pilot, posted, 1)
-        await pilot.press("w")
-        await shown_fully(pilot, posted, 2)
+    at_overview, _ = await overviews_over_m_then_w(make_app, db, clock, posted)
     assert len(at_overview) == 2
     assert "counting…" in at_overview[0]  # painted alone, before its tables
     assert "counting" not in at_overview[1] and "week of" in at_overview[1]  # one paint
