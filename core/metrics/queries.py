@@ -73,15 +73,15 @@ async def series(db: aiosqlite.Connection, edges: Sequence[tuple[int, int]]) -> 
         into = sums[bisect_right(starts, int(slot)) - 1]
         for k, value in enumerate(figures):
             into[k] += value or 0
-    return [Bucket(lo, hi, int(n), int(pos), int(neu), int(neg),
-                   round(score / n, 4) if n else None)
+    return [_bucket(lo, hi, int(n), int(pos), int(neu), int(neg), score)
             for (lo, hi), (n, pos, neu, neg, score) in zip(edges, sums, strict=True)]
 
 
-def _bucket(start: int, end: int, labels: Counter[str], total: float) -> Bucket:
-    n = sum(labels.values())
-    return Bucket(start, end, n, labels["positive"], labels["neutral"], labels["negative"],
-                  round(total / n, 4) if n else None)
+def _bucket(start: int, end: int, n: int, positive: int, neutral: int, negative: int,
+            score: float) -> Bucket:
+    """A bucket of ``n`` mentions whose sentiment scores add up to ``score``."""
+    return Bucket(start, end, n, positive, neutral, negative,
+                  round(score / n, 4) if n else None)
 
 
 async def hours(db: aiosqlite.Connection, start: int, count: int) -> list[Hour]:
@@ -120,7 +120,8 @@ async def totals(db: aiosqlite.Connection, start: int, end: int) -> Bucket:
                 " AND slot < :end AND n > 0 GROUP BY label", {"start": start, "end": end}):
         labels[str(label)] += int(n)
         score += float(summed)
-    return _bucket(start, end, labels, score)
+    return _bucket(start, end, sum(labels.values()), labels["positive"], labels["neutral"],
+                   labels["negative"], score)
 
 
 DAY = 86400  # seconds: the daily rollups' unit (migration 0012), whole UTC days
