@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import ExitStack
 from pathlib import Path
 
 from core.model import Mention, SourceConfig
 from core.polling.ingest_queue import IngestQueue
-from core.store import Store
+from core.store import IngestResult, Store
 from tests.test_store import NOW, mention
 
 
@@ -107,4 +108,59 @@ async def test_room_waits_while_the_store_is_behind(tmp_path: Path) -> None:
     results = await asyncio.gather(first, *behind)
     assert [r.new for r in results] == [3, 3, 3]
     assert await store.count_mentions() == 9
+    await store.close()
+
+
+async def test_the_batch_waits_for_sources_still_being_fetched(tmp_path: Path) -> None:
+    """It should hold a queued source back while others are still being fetched, and write
+    the three in one transaction once the last has arrived."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 3)
+    queue = IngestQueue(store, linger=3600.0)  # no deadline: only the arrivals end the wait
+    fetching = [ExitStack() for _ in ids]
+    for stack in fetching:
+        stack.enter_context(queue.expecting())
+
+
+    async def fetched(n: int) -> IngestResult:
+        fetching[n].close()  # this source's fetch is done; its mentions join the queue at once
+        return await queue.ingest(ids[n], _posts(n), NOW)
+
+    results = []
+    for n in range(len(ids)):
+        results.append(asyncio.ensure_future(fetched(n)))
+        for _ in range(5):  # turns of the loop: a writer that did not wait would take it now
+            await asyncio.sleep(0)
+        assert queue.queued == n + 1 or n == len(ids) - 1
+    assert [r.new for r in await asyncio.gather(*results)] == [3, 3, 3]
+    assert queue.batches == 1
+    await store.close()
+
+
+async def test_a_source_is_written_once_no_other_is_being_fetched(tmp_path: Path) -> None:
+    """It should write at once when the other sources being fetched end without mentions (a
+    304, an error): nothing is left to wait for."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 2)
+    queue = IngestQueue(store, linger=3600.0)
+    with ExitStack() as unchanged:
+        unchanged.enter_context(queue.expecting())
+        with queue.expecting():
+            pass
+        stored = asyncio.ensure_future(queue.ingest(ids[0], _posts(0), NOW))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert queue.queued == 1  # not taken: the other source may still bring mentions
+    async with asyncio.timeout(60):  # generous: without the wake-up it would wait an hour
+        assert (await stored).new == 3
+    await store.close()
+
+
+async def test_the_wait_for_company_is_bounded(tmp_path: Path) -> None:
+    """It should write a queued source after ``linger`` (a second) even while another fetch
+    goes on."""
+    store, ids = await _store_with_sources(tmp_path / "q.db", 1)
+    queue = IngestQueue(store)
+    with queue.expecting():  # a slow source that is still being fetched throughout
+        async with asyncio.timeout(60):
+            assert (await queue.ingest(ids[0], _posts(0), NOW)).new == 3
+    assert queue.batches == 1
     await store.close()

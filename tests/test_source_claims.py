@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.model import SourceConfig
+from core.polling.claims import RoundClaims
 from core.store import Store
 from core.store.store import CLAIM_TTL
 from tests.feedgen import FeedItem, rss
@@ -153,3 +154,34 @@ async def test_a_claim_is_exclusive_released_by_the_outcome_and_lapses(tmp_path:
         await two.release_claims()
         assert await one.claim_sources({ids["s"]: now}, now=now, due_only=True) == set()  # moved
         assert await one.claim_sources({ids["s"]: None}, now=now, due_only=True) == {ids["s"]}
+
+
+def claimed_by(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as con:
+        sql = "SELECT name, claimed_by FROM sources WHERE claimed_by IS NOT NULL"
+        return dict(con.execute(sql).fetchall())
+
+
+async def test_a_round_claims_its_next_sources_ahead_and_stops_cleanly(tmp_path: Path) -> None:
+    """It should have the sources after the one being polled claimed before their turn (so a
+    claim never waits for the store's write turn while every fetch slot waits for it), and,
+    stopped, claim nothing more."""
+    db = tmp_path / "lp.db"
+    async with await Store.open(db) as store, await Store.open(db) as other:
+        ids = await store.sync_sources([SourceConfig(f"s{n}", "feed", f"https://s{n}.example/f")
+                                        for n in range(40)])
+        order = [ids[f"s{n}"] for n in range(40)]
+        claims = RoundClaims(store, dict.fromkeys(order), due_only=False,
+                             clock=lambda: 1_763_800_000.0, chunk=2)
+        assert await claims.take(order[0])
+        await claims.settle()
+        ahead = claimed_by(db)
+        assert 2 < len(ahead) < 40  # more than the first chunk, not the whole round
+        assert set(ahead) == {f"s{n}" for n in range(len(ahead))}  # the next in round order
+        refused = {order[n]: None for n in range(len(ahead))}
+        assert await other.claim_sources(refused, now=1_763_800_001, due_only=False) == set()
+        assert await claims.take(order[1])  # already claimed: no wait for the store
+        await claims.stop()
+        held = len(claimed_by(db))
+        assert not await claims.take(order[-1])  # stopped: never claimed, not to be polled
+        assert len(claimed_by(db)) == held

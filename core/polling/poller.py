@@ -99,6 +99,11 @@ class Poller:
         self._pending_since = 0.0
         self._ingests = IngestQueue(store)  # mentions are stored a batch of sources at a time
 
+    @property
+    def ingest_batches(self) -> int:
+        """Transactions this poller's mentions were written in so far (for the bench and tests)."""
+        return self._ingests.batches
+
     async def poll_once(
         self, *, due_only: bool = False, on_outcome: OutcomeHook | None = None
     ) -> list[PollOutcome]:
@@ -125,12 +130,14 @@ class Poller:
             # schedules, in one short transaction; the unfinished ones are polled next time,
             # by whichever process claims them first.
             await self._ingests.stop()
+            await self._claims.stop()
             await self._flush()
             await self.store.release_claims()
             raise
         except BaseException:
             self._pending.clear()  # the store failed: nothing more is written
             await self._ingests.stop()
+            await self._claims.stop()
             raise
         finally:
             self._states = {}
@@ -172,6 +179,7 @@ class Poller:
             outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
         except BaseException:
             await self._ingests.stop()
+            await self._claims.stop()
             raise
         finally:
             self._states = {}
@@ -209,14 +217,16 @@ class Poller:
         """Claim one source, poll it and store its mentions; its outcome joins the next batch
         written (which releases the claim). None when the claim was refused."""
         started = self.clock()
-        async with self._overall, self._host_limit(source.url):
-            # While the store is behind, fetch nothing more: bounds the pages held in flight.
-            await self._ingests.room()
-            # Claimed only now, inside the limits, so the claim's time is spent polling.
-            if not await self._claims.take(self._ids[source.name]):
-                return None
-            context = self._context(source, int(started))
-            result, outcome = await self._fetch_and_parse(context)
+        # Until its mentions are queued, the batch being gathered waits for them (IngestQueue).
+        with self._ingests.expecting():
+            async with self._overall, self._host_limit(source.url):
+                # While the store is behind, fetch nothing more: bounds the pages in flight.
+                await self._ingests.room()
+                # Claimed only now, inside the limits, so the claim's time is spent polling.
+                if not await self._claims.take(self._ids[source.name]):
+                    return None
+                context = self._context(source, int(started))
+                result, outcome = await self._fetch_and_parse(context)
         # Stored outside the network limits: the next sources fetch while this one waits for
         # its batch (core.polling.ingest_queue).
         if result is not None:
