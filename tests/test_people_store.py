@@ -3,6 +3,7 @@ merges and splits, undo."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from core.model import Mention
 from core.people.directory import PeopleFilter, PeopleOrder, PersonError
 from core.people.refresh import ScoreSettings
 from core.people.score import Weights
+from core.store.ingest import SKIP_MUTED
 from tests.people_data import DAY, T0, mention, people_of, store_with
 
 NOW = T0 + DAY
@@ -170,6 +172,17 @@ async def test_muted_person_skips_new_and_undo_unmutes(tmp_path: Path) -> None:
         profile = await people.profile(cy.id)
         assert profile is not None
         assert [h[2] for h in profile.history] == ["undo", "mute"]
+
+
+async def test_skipping_a_muted_persons_mentions_reads_only_the_new_rows(tmp_path: Path) -> None:
+    """It should look for muted people's mentions among the rows just inserted (a range of
+    ids), not among every mention still New: that walk cost each source's ingest 3.3 ms at
+    20,000 stored mentions."""
+    async with await store_with(tmp_path / "p.db", corpus()):
+        pass
+    with sqlite3.connect(tmp_path / "p.db") as con:
+        plan = [row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {SKIP_MUTED}", (0,))]
+    assert "SEARCH mentions USING INTEGER PRIMARY KEY (rowid>?)" in plan, plan
 
 
 async def test_profile_lists_mentions_with_outcome_and_first_response(tmp_path: Path) -> None:

@@ -66,9 +66,13 @@ ON CONFLICT (platform, handle) DO UPDATE SET
     mentions = authors.mentions + excluded.mentions
 """
 _REFRESH_FOLLOWERS = "UPDATE authors SET followers = ? WHERE platform = ? AND handle = ?"
-# A muted person's new mentions skip New (core.people): they arrive as done.
-_SKIP_MUTED = (
-    "UPDATE mentions SET status = 'done' WHERE id > ? AND status = 'new' AND author_id IN"
+# A muted person's new mentions skip New (core.people): they arrive as done. Only the rows just
+# inserted are read (ids above the batch's first): the unary "+" keeps SQLite off the indexes on
+# status and author_id, which it preferred, and which made each source's ingest walk every
+# mention still New (3.3 ms a source at 20,000 stored; a first poll of 1,000 feeds spent about
+# 1.6 s of its CPU here, and an inbox of a million New mentions far more).
+SKIP_MUTED = (
+    "UPDATE mentions SET status = 'done' WHERE id > ? AND +status = 'new' AND +author_id IN"
     " (SELECT id FROM authors WHERE person_id IN (SELECT id FROM people WHERE muted = 1))"
 )
 
@@ -139,7 +143,7 @@ def ingest_one(
     record_growth(conn, [(r.existing_id, r.before or Engagement()) for r in changed],
                   unchanged, now)  # the rising part of the priority
     if new:
-        conn.execute(_SKIP_MUTED, (before,))
+        conn.execute(SKIP_MUTED, (before,))
     result.new_ids = _new_ids(conn, new, before)
     return result
 
