@@ -63,9 +63,10 @@ class RoundClaims:
             self._claim_chunk()
 
     def _claim_chunk(self, first: int | None = None) -> None:
+        """Start claiming ``first`` (when given) and the next undecided sources: one chunk."""
+        ids = [] if first is None else [first]
         others = (i for i in self._undecided if i != first)
-        ids = [first, *itertools.islice(others, self._chunk - 1)] if first is not None else [
-            *itertools.islice(self._undecided, self._chunk)]
+        ids += itertools.islice(others, self._chunk - len(ids))
         seen = {i: self._undecided.pop(i) for i in ids}
         claim = asyncio.ensure_future(self._claim(seen))
         self._claiming.update(dict.fromkeys(ids, claim))

@@ -129,21 +129,25 @@ class Poller:
             # Stopped (Ctrl-C, SIGTERM): the sources that finished keep their outcomes and
             # schedules, in one short transaction; the unfinished ones are polled next time,
             # by whichever process claims them first.
-            await self._ingests.stop()
-            await self._claims.stop()
+            await self._stop_writing()
             await self._flush()
             await self.store.release_claims()
             raise
         except BaseException:
             self._pending.clear()  # the store failed: nothing more is written
-            await self._ingests.stop()
-            await self._claims.stop()
+            await self._stop_writing()
             raise
         finally:
             self._states = {}
         await self._flush()
         await self._claims.release_unpolled()
         return outcomes
+
+    async def _stop_writing(self) -> None:
+        """The round was stopped or the store failed: write no more of its mentions (the batch
+        being written is rolled back whole) and take no more of its claims."""
+        await self._ingests.stop()
+        await self._claims.stop()
 
     async def _poll_unless_throttled(
         self, source: SourceConfig, row: SourceRow, now: int, on_outcome: OutcomeHook | None
@@ -178,8 +182,7 @@ class Poller:
         try:
             outcome = await self._poll_unless_throttled(source, row, int(self.clock()), None)
         except BaseException:
-            await self._ingests.stop()
-            await self._claims.stop()
+            await self._stop_writing()
             raise
         finally:
             self._states = {}
