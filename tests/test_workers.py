@@ -39,6 +39,25 @@ async def until_exists(marker: Path) -> None:
     raise AssertionError(f"the job never started ({marker.name} missing)")
 
 
+def touch(marker: str) -> None:
+    Path(marker).touch()
+
+
+def touch_then_nap(marker: str, seconds: float) -> None:
+    Path(marker).touch()
+    time.sleep(seconds)
+
+
+def exists_within(marker: Path, seconds: float) -> bool:
+    """Blocking (it holds the event loop): whether ``marker`` appears within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if marker.exists():
+            return True
+        time.sleep(0.005)
+    return marker.exists()
+
+
 def nap(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
@@ -139,6 +158,41 @@ async def test_jobs_run_concurrently_in_two_workers() -> None:
         pids = await asyncio.gather(pool.run(nap, 1.0), pool.run(nap, 1.0))
         assert time.monotonic() - started < 1.8
         assert len(set(pids)) == 2
+
+
+async def test_a_worker_takes_its_next_job_without_the_event_loop(tmp_path: Path) -> None:
+    """It should send a queued job to a worker as soon as its last job ends, not after the
+    event loop has handed the result over and woken the next task (a first poll's workers
+    waited about a millisecond between jobs that way)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    async with WorkerPool(1) as pool:
+        await pool.run(pid)  # started and warm
+        jobs = [
+            asyncio.ensure_future(pool.run(touch_then_nap, str(first), 0.3)),
+            asyncio.ensure_future(pool.run(touch, str(second))),
+        ]
+        await until_exists(first)
+        # The first job is still running; the event loop is held from here until its end and
+        # beyond, so the second job can only start if the pool's own thread takes it. The bound
+        # is generous; a pass is the marker, seen as soon as the first job ends.
+        assert exists_within(second, 30.0), "the second job waited for the event loop"
+        await asyncio.gather(*jobs)
+
+
+async def test_a_job_cancelled_while_queued_leaves_the_worker_warm(tmp_path: Path) -> None:
+    """It should drop a job cancelled before a worker took it, keeping the worker alive."""
+    started = tmp_path / "started"
+    async with WorkerPool(1) as pool:
+        worker = await pool.run(pid)
+        busy = asyncio.ensure_future(pool.run(nap, 0.3))
+        queued = asyncio.ensure_future(pool.run(touch, str(started)))
+        await asyncio.sleep(0)  # both are queued
+        queued.cancel()
+        assert await busy == worker
+        with pytest.raises(asyncio.CancelledError):
+            await queued
+        assert await pool.run(pid) == worker
+        assert not started.exists()
 
 
 async def test_a_timeout_does_not_disturb_a_job_in_another_worker() -> None:

@@ -9,8 +9,12 @@ Textual state), are reused across jobs so imports and model loads happen once (`
 parent, and write nothing to the terminal. They are started with ``subprocess`` and talk over a
 socket pair rather than through ``multiprocessing``'s spawn, which would also start its resource
 tracker: one more interpreter (about 12 MB) that tracks nothing we use. The event loop never
-blocks: each in-flight job is waited on by one thread of a private executor, sized to the pool,
-so there is a thread per worker, not per job.
+blocks: each worker has one thread of ours that takes jobs from a queue, sends them, waits and
+hands the outcome back, so there is a thread per worker, not per job. The thread takes its next
+job as soon as it has the last one's result: when each job went back through the event loop
+(the result to the awaiting task, the worker checked in, the next task woken, its job handed
+to a thread), a worker waited about a millisecond between jobs, 15 % of its time in a first
+poll (measured on 1,000 feeds: 0.78 s of each worker's 5.3 s).
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ import asyncio
 import contextlib
 import json
 import pickle
+import queue
 import signal
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -135,6 +139,19 @@ class _Job:
                 self.worker.process.kill()
 
 
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """A job waiting for a worker, and how its outcome gets back to the task awaiting it."""
+
+    job: _Job
+    deliver: Callable[[tuple[str, object]], None]
+
+
+def _settle(future: asyncio.Future[tuple[str, object]], outcome: tuple[str, object]) -> None:
+    if not future.done():  # a cancelled task's future is already done
+        future.set_result(outcome)
+
+
 class WorkerPool:
     """At most ``size`` worker processes running module-level functions under a deadline."""
 
@@ -156,9 +173,14 @@ class WorkerPool:
         self.size = size
         self.deadline = deadline
         self._setup = Setup(tuple(preload), warmup, memory_limit)
-        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="listenpost-job")
         self._slots = [_Slot() for _ in range(size)]
-        self._idle: asyncio.Queue[_Slot] | None = None
+        self._queue: queue.SimpleQueue[_Queued | None] = queue.SimpleQueue()
+        # Threads are started one per slot as jobs need them, so a warm worker is reused before
+        # a cold one starts; the counts (under the lock) say when another is needed.
+        self._threads: list[threading.Thread] = []
+        self._counts = threading.Lock()
+        self._queued = 0  # jobs put on the queue and not yet taken
+        self._waiting = 0  # threads waiting for a job
         self._closed = False
 
     async def __aenter__(self) -> WorkerPool:
@@ -178,13 +200,19 @@ class WorkerPool:
         limit = self.deadline if deadline is None else deadline
         if limit <= 0:
             raise ValueError("a job deadline must be positive")
+        if self._closed:
+            raise WorkerCrashed("the worker pool is closed")
         job = _Job(fn, args, limit)
-        slot = await self._checkout()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._threads, self._exchange, slot, job)
-        future.add_done_callback(lambda _: self._checkin(slot))
+        future: asyncio.Future[tuple[str, object]] = loop.create_future()
+
+        def deliver(outcome: tuple[str, object]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+                loop.call_soon_threadsafe(_settle, future, outcome)
+
+        self._submit(_Queued(job, deliver))
         try:
-            outcome, value = await asyncio.shield(future)
+            outcome, value = await future
         except asyncio.CancelledError:
             job.cancel()
             raise
@@ -197,8 +225,13 @@ class WorkerPool:
         self._closed = True
         workers = [slot.worker for slot in self._slots if slot.worker is not None]
         await asyncio.to_thread(self._kill_all, workers)
-        # Jobs in flight now see their worker gone and end; wait so no child outlives us.
-        await asyncio.to_thread(self._threads.shutdown, True, cancel_futures=True)
+        # Jobs in flight now see their worker gone and end, jobs still queued end as closed,
+        # then each thread meets its stop; wait so no child outlives us.
+        with self._counts:
+            threads = list(self._threads)
+        for _ in threads:
+            self._queue.put(None)
+        await asyncio.to_thread(self._join_all, threads)
 
     def alive(self) -> list[int]:
         """Process ids of the live workers (for tests and diagnostics)."""
@@ -210,23 +243,52 @@ class WorkerPool:
 
     # -- internals --------------------------------------------------------------------------------
 
-    async def _checkout(self) -> _Slot:
-        if self._closed:
-            raise WorkerCrashed("the worker pool is closed")
-        if self._idle is None:
-            self._idle = asyncio.LifoQueue()  # a warm worker is reused before a cold one starts
-            for slot in self._slots:
-                self._idle.put_nowait(slot)
-        return await self._idle.get()
+    def _submit(self, item: _Queued) -> None:
+        """Queue ``item``; start the next slot's thread when every started one is busy."""
+        with self._counts:
+            self._queued += 1
+            thread = None
+            if self._queued > self._waiting and len(self._threads) < self.size:
+                number = len(self._threads)
+                thread = threading.Thread(
+                    target=self._serve, args=(self._slots[number],),
+                    name=f"listenpost-job_{number}", daemon=True,
+                )
+                self._threads.append(thread)
+        self._queue.put(item)
+        if thread is not None:
+            thread.start()
 
-    def _checkin(self, slot: _Slot) -> None:
-        if self._idle is not None:
-            self._idle.put_nowait(slot)
+    def _serve(self, slot: _Slot) -> None:
+        """One slot's thread: take a job, run it in the slot's worker, hand the outcome back;
+        until the pool's close puts a stop (None) on the queue."""
+        while True:
+            with self._counts:
+                self._waiting += 1
+            item = self._queue.get()
+            with self._counts:
+                self._waiting -= 1
+                if item is not None:
+                    self._queued -= 1
+            if item is None:
+                return
+            try:
+                outcome = self._exchange(slot, item.job)
+            except Exception as error:  # noqa: BLE001 -- a fault of ours fails the job, not the pool
+                outcome = ("crashed", f"the pool failed: {error!r}")
+            item.deliver(outcome)
+
+    @staticmethod
+    def _join_all(threads: list[threading.Thread]) -> None:
+        for thread in threads:
+            thread.join()
 
     def _exchange(self, slot: _Slot, job: _Job) -> tuple[str, object]:
         """Blocking: ensure a worker, send the job, wait up to the deadline. In a thread."""
         if self._closed:
             return ("crashed", "the worker pool is closed")
+        if job.cancelled:  # cancelled while queued: the slot's worker stays, warm
+            return ("cancelled", None)
         worker = self._ensure_worker(slot)
         if worker is None:
             return ("crashed", "a worker process failed to start")
