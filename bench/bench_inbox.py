@@ -36,7 +36,7 @@ WORDS = (
 
 
 def generated(n: int, start: int, sources: int, rng: random.Random) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i in range(start, start + n):
         words = rng.choices(WORDS, k=rng.randint(8, 30))
         label = rng.choices(("negative", "neutral", "positive"), (2, 5, 3))[0]

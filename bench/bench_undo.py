@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.bench_inbox import build
-from core.inbox.triage import Inbox, InView
+from core.inbox.triage import ActionResult, Inbox, InView
 from core.inbox.views import builtin_view
 from core.store import Store
 
@@ -81,7 +81,7 @@ async def act_and_undo(db: Path, other: OtherWriter) -> Figures:
         undone = await inbox.undo_last("bench", now=2)
         figures.undo = time.perf_counter() - started
         figures.undo_wait, figures.writes = other.longest, other.writes - before
-    assert undone is not None and undone.changed == done.changed
+    assert isinstance(undone, ActionResult) and undone.changed == done.changed
     figures.changed = done.changed
     return figures
 
