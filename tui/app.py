@@ -46,8 +46,6 @@ from tui.messages import (
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.influencers import InfluencersScreen
-from tui.screens.metrics import MetricsScreen
-from tui.screens.rules import RulesScreen
 from tui.screens.sources import SourcesScreen
 from tui.signals import AppSignals, ChangeOrigin, DataChanged, PollState
 from tui.widgets.cells import one_line
@@ -55,6 +53,8 @@ from tui.widgets.status_line import poll_summary
 
 if TYPE_CHECKING:
     from core.polling.poller import Poller
+    from tui.screens.metrics import MetricsScreen
+    from tui.screens.rules import RulesScreen
 
 PollRunner = Callable[[bool], Awaitable[Sequence[PollOutcome]]]  # argument: due_only
 Round = Callable[[], Awaitable[Sequence[PollOutcome]]]  # one round, ready to run
@@ -128,7 +128,7 @@ class ListenpostApp(App[None]):
         self.add_mode("sources", self._make_sources)
         self.add_mode("metrics", self._make_metrics)
         self.add_mode("influencers", lambda: InfluencersScreen(self))
-        self.add_mode("rules", lambda: RulesScreen.of(self))
+        self.add_mode("rules", self._make_rules)
         await self.switch_mode("inbox")
         for warning in self._start_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=15)
@@ -155,11 +155,22 @@ class ListenpostApp(App[None]):
         assert self.inbox is not None
         return SourcesScreen(self.inbox, clock=self.clock, tz=self.tz)
 
+    # The metrics and rules screens are imported when first built, not at start: the inbox
+    # paints 60-75 ms sooner (measured: importing the two after the inbox's own modules).
+    # Metrics is built right after the inbox's first paint (``_prepare_metrics``).
+
     def _make_metrics(self) -> MetricsScreen:
+        from tui.screens.metrics import MetricsScreen
+
         assert self.store is not None
         self.metrics_screen = MetricsScreen(self.store, self.config or Config(), clock=self.clock,
                                             tz=self.tz)
         return self.metrics_screen
+
+    def _make_rules(self) -> RulesScreen:
+        from tui.screens.rules import RulesScreen
+
+        return RulesScreen.of(self)
 
     def _prepare_metrics(self, after: float = 0.0) -> None:
         """Build the metrics mode (compose, CSS, first period) behind the current screen, now
