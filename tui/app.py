@@ -1,10 +1,10 @@
 """The listenpost app shell: opens the store, runs the poller, announces changes to screens.
 
-Top-level screens are Textual modes (inbox, sources, metrics, influencers: one ``add_mode``
-each), so each keeps its cursor and filter while another is shown; dialogs are pushed on top.
-The poller runs in exactly one place, ``ListenpostApp._poll`` (an exclusive worker running a
-round on the timer, on ``p`` or for one source), and only while this process holds the polling
-lease (``core.team.lease``). Workers only post messages (``tui.messages``);
+Top-level screens are Textual modes (inbox, sources, metrics, influencers, rules: one
+``add_mode`` each), so each keeps its cursor and filter while another is shown; dialogs are
+pushed on top. The poller runs in exactly one place, ``ListenpostApp._poll`` (an exclusive
+worker running a round on the timer, on ``p`` or for one source), and only while this process
+holds the polling lease (``core.team.lease``). Workers only post messages (``tui.messages``);
 the handlers here turn each into one announcement on ``self.signals`` (``tui.signals``) that the
 screens subscribe to. A one-second check of SQLite's ``data_version`` shows changes that other
 processes (another TUI, the headless poller) commit.
@@ -155,9 +155,9 @@ class ListenpostApp(App[None]):
         assert self.inbox is not None
         return SourcesScreen(self.inbox, clock=self.clock, tz=self.tz)
 
-    # The metrics and rules screens are imported when first built, not at start: the inbox
-    # paints 60-75 ms sooner (measured: importing the two after the inbox's own modules).
-    # Metrics is built right after the inbox's first paint (``_prepare_metrics``).
+    # The metrics and rules screens are imported when first built, not at start: importing the
+    # two costs 60-75 ms after the inbox's own modules, and the median first paint went from
+    # 1.10 to 1.05 s. Metrics is built right after the inbox's first paint (``_prepare_metrics``).
 
     def _make_metrics(self) -> MetricsScreen:
         from tui.screens.metrics import MetricsScreen
